@@ -1,0 +1,233 @@
+#include "apply/apply.h"
+
+#include <mutex>
+#include <unordered_map>
+
+#include "util/digest.h"
+#include "util/parallel.h"
+
+namespace xs {
+namespace {
+
+// Shared bookkeeping of one apply: results, progress, ids learned from imports.
+class Run {
+ public:
+  Run(const Plan& plan, XunaApi& api, Journal& journal,
+      const std::map<std::string, TwilioCredentials>& credentials, const ApplyOptions& options)
+      : plan_(plan), api_(api), journal_(journal), credentials_(credentials), options_(options) {
+    total_ = plan.actions.size() + plan.errors.size();
+  }
+
+  ApplyReport execute() {
+    for (const PlanError& e : plan_.errors) {
+      Action a;
+      a.kind = ActionKind::Import;
+      a.phone_number = e.phone_number;
+      report_.results.push_back({a, Outcome::Failed, e.message, "", ""});
+      finished(Outcome::Failed);
+    }
+    std::vector<std::size_t> imports, assigns, batches;
+    for (std::size_t i = 0; i < plan_.actions.size(); ++i) {
+      switch (plan_.actions[i].kind) {
+        case ActionKind::Import: imports.push_back(i); break;
+        case ActionKind::Assign: assigns.push_back(i); break;
+        case ActionKind::Batch: batches.push_back(i); break;
+      }
+    }
+    const std::size_t base = report_.results.size();
+    report_.results.resize(base + plan_.actions.size());
+    for (std::size_t i = 0; i < plan_.actions.size(); ++i)
+      report_.results[base + i].action = plan_.actions[i];
+    results_ = &report_.results[base];
+
+    run_imports(imports);
+    in_parallel(assigns, [this](std::size_t i) { assign(i); });
+    for (std::size_t i : batches) {
+      results_[i].outcome = Outcome::Skipped;
+      results_[i].error = "batch calls are not supported by this version";
+      finished(Outcome::Skipped);
+    }
+    for (const auto& r : report_.results) {
+      switch (r.outcome) {
+        case Outcome::Ok: ++report_.ok; break;
+        case Outcome::Failed: ++report_.failed; break;
+        case Outcome::Skipped: ++report_.skipped; break;
+        case Outcome::Unknown: ++report_.unknown; break;
+      }
+    }
+    return std::move(report_);
+  }
+
+ private:
+  struct PendingImport {
+    std::size_t index;
+    std::int64_t entry;
+    std::string key;
+    ApiError error;
+  };
+
+  template <class F>
+  void in_parallel(const std::vector<std::size_t>& indices, F work) {
+    run_parallel(indices.size(), options_.parallelism,
+                 [&](std::size_t k) { work(indices[k]); });
+  }
+
+  void run_imports(const std::vector<std::size_t>& imports) {
+    std::vector<PendingImport> unclear;
+    std::mutex unclear_mutex;
+    in_parallel(imports, [&](std::size_t i) {
+      const std::string key = new_idempotency_key();
+      const std::int64_t entry = journal_.intent(plan_.actions[i], key);
+      if (auto pending = send_import(i, entry, key)) {
+        std::lock_guard<std::mutex> lock(unclear_mutex);
+        unclear.push_back(std::move(*pending));
+      }
+    });
+    if (unclear.empty()) return;
+    settle_unclear_imports(unclear);
+  }
+
+  // Sends one import; returns it when its outcome needs a re-list to settle.
+  std::optional<PendingImport> send_import(std::size_t i, std::int64_t entry,
+                                           const std::string& key) {
+    const Action& a = plan_.actions[i];
+    auto creds = credentials_.find(a.twilio_account);
+    if (creds == credentials_.end()) {
+      fail(i, entry, Outcome::Failed, "no credentials for Twilio account '" + a.twilio_account + "'");
+      return std::nullopt;
+    }
+    ImportRequest req{a.label, a.phone_number, creds->second.account_sid, creds->second.auth_token};
+    Result<std::string> r = api_.import_number(req, key);
+    if (r.ok()) {
+      succeed(i, entry, r.value(), "");
+      return std::nullopt;
+    }
+    const ApiError& e = r.error();
+    if (e.kind == ErrorKind::Conflict || e.maybe_committed) return PendingImport{i, entry, key, e};
+    fail(i, entry, Outcome::Failed, e.message);
+    return std::nullopt;
+  }
+
+  // One re-list settles every unclear import: adopt what arrived, resend what did not.
+  void settle_unclear_imports(std::vector<PendingImport>& unclear) {
+    Result<LiveList> live = api_.list_numbers();
+    if (!live.ok()) {
+      for (auto& p : unclear)
+        fail(p.index, p.entry, Outcome::Unknown,
+             p.error.message + "; could not re-list to check (" + live.error().message +
+                 "); the next run will check again");
+      return;
+    }
+    std::unordered_map<std::string, std::string> ids;
+    for (const auto& n : live.value()) ids.emplace(n.phone_number, n.phone_number_id);
+    std::vector<PendingImport> resend;
+    for (auto& p : unclear) {
+      auto it = ids.find(plan_.actions[p.index].phone_number);
+      if (it != ids.end()) {
+        succeed(p.index, p.entry, it->second,
+                p.error.kind == ErrorKind::Conflict ? "already in XUNA: adopted"
+                                                    : "arrived despite an unclear answer: adopted");
+      } else if (p.error.kind == ErrorKind::Conflict) {
+        fail(p.index, p.entry, Outcome::Failed, p.error.message + "; yet the number is not listed");
+      } else {
+        resend.push_back(std::move(p));
+      }
+    }
+    in_parallel_pending(resend);
+  }
+
+  // Sends again (same key) the imports a re-list showed absent; an unclear answer now is final.
+  void in_parallel_pending(std::vector<PendingImport>& resend) {
+    run_parallel(resend.size(), options_.parallelism, [&](std::size_t k) {
+      PendingImport& p = resend[k];
+      if (auto again = send_import(p.index, p.entry, p.key)) {
+        fail(p.index, p.entry, Outcome::Unknown,
+             again->error.message + "; outcome unknown, the next run will check the list");
+      }
+    });
+  }
+
+  void assign(std::size_t i) {
+    const Action& a = plan_.actions[i];
+    std::string id = a.phone_number_id;
+    if (id.empty()) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      auto it = imported_.find(a.phone_number);
+      if (it != imported_.end()) id = it->second;
+    }
+    if (id.empty()) {
+      results_[i].outcome = Outcome::Skipped;
+      results_[i].error = "not assigned: the import of " + a.phone_number + " did not succeed";
+      finished(Outcome::Skipped);
+      return;
+    }
+    const std::string key = new_idempotency_key();
+    const std::int64_t entry = journal_.intent(a, key);
+    Result<Unit> r = api_.assign_agent(id, a.agent_id, key);
+    if (r.ok()) {
+      succeed(i, entry, id, "");
+    } else {
+      fail(i, entry, r.error().maybe_committed ? Outcome::Unknown : Outcome::Failed,
+           r.error().message);
+    }
+  }
+
+  void succeed(std::size_t i, std::int64_t entry, const std::string& id, const std::string& note) {
+    journal_.outcome(entry, Outcome::Ok, "", id);
+    journal_.managed(plan_.actions[i].phone_number, id);
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (plan_.actions[i].kind == ActionKind::Import) imported_[plan_.actions[i].phone_number] = id;
+    }
+    results_[i].outcome = Outcome::Ok;
+    results_[i].phone_number_id = id;
+    results_[i].note = note;
+    finished(Outcome::Ok);
+  }
+
+  void fail(std::size_t i, std::int64_t entry, Outcome outcome, const std::string& error) {
+    journal_.outcome(entry, outcome, error, "");
+    results_[i].outcome = outcome;
+    results_[i].error = error;
+    finished(outcome);
+  }
+
+  void finished(Outcome outcome) {
+    std::lock_guard<std::mutex> lock(progress_mutex_);
+    ++done_;
+    if (outcome != Outcome::Ok) ++failed_;
+    if (options_.progress) options_.progress(done_, total_, failed_);
+  }
+
+  const Plan& plan_;
+  XunaApi& api_;
+  Journal& journal_;
+  const std::map<std::string, TwilioCredentials>& credentials_;
+  const ApplyOptions& options_;
+  ApplyReport report_;
+  ActionResult* results_ = nullptr;
+  std::mutex mutex_;
+  std::unordered_map<std::string, std::string> imported_;  // number -> id, from this run
+  std::mutex progress_mutex_;
+  std::size_t done_ = 0, failed_ = 0, total_ = 0;
+};
+
+}  // namespace
+
+const char* to_string(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::Ok: return "ok";
+    case Outcome::Failed: return "failed";
+    case Outcome::Skipped: return "skipped";
+    case Outcome::Unknown: return "unknown";
+  }
+  return "?";
+}
+
+ApplyReport apply_plan(const Plan& plan, XunaApi& api, Journal& journal,
+                       const std::map<std::string, TwilioCredentials>& credentials,
+                       const ApplyOptions& options) {
+  return Run(plan, api, journal, credentials, options).execute();
+}
+
+}  // namespace xs

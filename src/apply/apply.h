@@ -1,0 +1,64 @@
+#pragma once
+// Runs a Plan through a XunaApi with bounded concurrency, journaling every action (DESIGN §4).
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "plan/plan.h"
+#include "util/secret.h"
+#include "xuna/api.h"
+
+namespace xs {
+
+enum class Outcome { Ok, Failed, Skipped, Unknown };
+const char* to_string(Outcome outcome);
+
+// What apply records. The real one writes the state database; tests use a fake. Called from
+// several threads at once.
+class Journal {
+ public:
+  virtual ~Journal() = default;
+  // Durable before the request is sent; returns the journal entry's id.
+  virtual std::int64_t intent(const Action& action, const std::string& idempotency_key) = 0;
+  virtual void outcome(std::int64_t entry, Outcome outcome, const std::string& error,
+                       const std::string& phone_number_id) = 0;
+  // This number is in XUNA under this id and managed by the tool.
+  virtual void managed(const std::string& phone_number, const std::string& phone_number_id) = 0;
+};
+
+struct TwilioCredentials {
+  std::string account_sid;
+  Secret auth_token;
+};
+
+struct ApplyOptions {
+  std::size_t parallelism = 8;
+  // Called after each action completes (from worker threads, serialised).
+  std::function<void(std::size_t done, std::size_t total, std::size_t failed)> progress;
+};
+
+struct ActionResult {
+  Action action;
+  Outcome outcome = Outcome::Ok;
+  std::string error;            // Failed/Skipped/Unknown: why
+  std::string phone_number_id;  // import/assign: the number's id when known
+  std::string note;             // e.g. "adopted the number already in XUNA"
+};
+
+struct ApplyReport {
+  std::vector<ActionResult> results;  // in plan order; plan errors come first, as Failed
+  int ok = 0, failed = 0, skipped = 0, unknown = 0;
+  bool success() const { return failed == 0 && skipped == 0 && unknown == 0; }
+};
+
+// Imports, then assigns, then batches, at most options.parallelism requests in flight. One
+// action's failure does not stop the others. An import whose outcome is unclear (409, or no
+// clean answer) is settled by one re-list: adopted if the number is there, sent again (same
+// idempotency key) only if it is not. credentials: Twilio account name -> credentials.
+ApplyReport apply_plan(const Plan& plan, XunaApi& api, Journal& journal,
+                       const std::map<std::string, TwilioCredentials>& credentials,
+                       const ApplyOptions& options);
+
+}  // namespace xs

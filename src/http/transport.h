@@ -1,0 +1,43 @@
+#pragma once
+// One HTTP exchange, behind an interface so clients can be tested with a fake transport.
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "http/errors.h"
+
+namespace xs {
+
+struct HttpRequest {
+  std::string method;  // GET, POST, PATCH
+  std::string target;  // path and query, relative to the transport's base URL
+  std::vector<std::pair<std::string, std::string>> headers;  // may hold secrets: never logged
+  std::string body;                                         // may hold secrets: never logged
+};
+
+struct HttpResponse {
+  int status = 0;
+  std::string reason;
+  std::map<std::string, std::string> headers;  // names in lower case
+  std::string body;
+};
+
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  // Sends the request; an ApiError only when no HTTP response arrived (kind Transient or
+  // Config, maybe_committed when the request may have reached the server).
+  virtual Result<HttpResponse> send(const HttpRequest& request) = 0;
+  // The base URL requests are relative to (for messages and state).
+  virtual std::string base_url() const = 0;
+};
+
+struct TransportOptions {
+  std::string base_url;    // http:// or https://, optional path prefix
+  std::string ca_file;     // empty: the system's CAs
+  double timeout = 30;     // seconds, per request (connect, send, receive)
+  int max_idle = 32;       // pooled keep-alive connections kept
+};
+
+}  // namespace xs

@@ -1,0 +1,280 @@
+#include "xuna/http_client.h"
+
+#include <Poco/Exception.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/ParseHandler.h>
+#include <Poco/JSON/Parser.h>
+
+#include <sstream>
+
+#include "xuna/json_value.h"
+
+namespace xs {
+namespace {
+
+using Poco::Dynamic::Var;
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+
+constexpr const char* kNumbersPath = "/v1/convai/phone-numbers";
+constexpr const char* kBatchPath = "/v1/convai/phone-numbers/batch-calls";
+
+Var parse_json(const std::string& text) {
+  Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
+  return parser.parse(text);
+}
+
+std::string stringify(const Object::Ptr& obj) {
+  std::ostringstream out;
+  obj->stringify(out);
+  return out.str();
+}
+
+// A string field that may arrive as a string or a number (ids of any shape).
+std::string text_of(const Object::Ptr& obj, const std::string& key) {
+  if (!obj->has(key)) return {};
+  Var v = obj->get(key);
+  if (v.isEmpty()) return {};
+  return v.convert<std::string>();
+}
+
+ApiError invalid_answer(const std::string& what, const std::string& why) {
+  ApiError e;
+  e.kind = ErrorKind::Invalid;
+  e.message = what + ": unexpected answer from the server: " + why;
+  return e;
+}
+
+// The server's words from an error body: {"detail": str | {message,status} | [{loc,msg}]},
+// Twilio-style {"message","code"}, or the raw text.
+std::string server_message(const std::string& body) {
+  try {
+    Var root = parse_json(body);
+    if (root.type() == typeid(Object::Ptr)) {
+      Object::Ptr obj = root.extract<Object::Ptr>();
+      if (obj->has("detail")) {
+        Var detail = obj->get("detail");
+        if (detail.isString()) return detail.convert<std::string>();
+        if (detail.type() == typeid(Object::Ptr)) {
+          Object::Ptr d = detail.extract<Object::Ptr>();
+          std::string msg = text_of(d, "message");
+          std::string status = text_of(d, "status");
+          if (!msg.empty() && !status.empty()) return msg + " (" + status + ")";
+          if (!msg.empty()) return msg;
+          if (!status.empty()) return status;
+        }
+        if (detail.type() == typeid(Array::Ptr)) {
+          Array::Ptr list = detail.extract<Array::Ptr>();
+          std::string out;
+          for (std::size_t i = 0; i < list->size(); ++i) {
+            Object::Ptr item = list->getObject(static_cast<unsigned>(i));
+            if (!item) continue;
+            std::string where;
+            if (Array::Ptr loc = item->getArray("loc")) {
+              for (std::size_t j = 0; j < loc->size(); ++j) {
+                if (!where.empty()) where += ".";
+                where += loc->get(static_cast<unsigned>(j)).convert<std::string>();
+              }
+            }
+            if (!out.empty()) out += "; ";
+            out += (where.empty() ? "" : where + ": ") + text_of(item, "msg");
+          }
+          if (!out.empty()) return out;
+        }
+      }
+      std::string msg = text_of(obj, "message");
+      if (!msg.empty()) {
+        std::string code = text_of(obj, "code");
+        return code.empty() ? msg : msg + " (code " + code + ")";
+      }
+    }
+  } catch (const Poco::Exception&) {
+  } catch (const std::exception&) {
+  }
+  std::string text = body.substr(0, 200);
+  for (char& c : text)
+    if (c == '\n' || c == '\r') c = ' ';
+  return text;
+}
+
+class HttpXunaClient final : public XunaApi {
+ public:
+  HttpXunaClient(std::shared_ptr<Transport> transport, Secret key)
+      : transport_(std::move(transport)), key_(std::move(key)) {}
+
+  Result<LiveList> list_numbers() override {
+    auto r = exchange("GET", kNumbersPath, "", "");
+    if (!r.ok()) return r.error();
+    const std::string what = std::string("GET ") + kNumbersPath;
+    try {
+      Var root = parse_json(r.value().body);
+      Array::Ptr items;
+      if (root.type() == typeid(Array::Ptr)) {
+        items = root.extract<Array::Ptr>();
+      } else if (root.type() == typeid(Object::Ptr)) {
+        items = root.extract<Object::Ptr>()->getArray("phone_numbers");
+      }
+      if (!items) return invalid_answer(what, "expected a JSON array");
+      LiveList live;
+      live.reserve(items->size());
+      for (std::size_t i = 0; i < items->size(); ++i) {
+        Object::Ptr item = items->getObject(static_cast<unsigned>(i));
+        if (!item) return invalid_answer(what, "item " + std::to_string(i) + " is not an object");
+        LiveNumber n;
+        n.phone_number_id = text_of(item, "phone_number_id");
+        n.phone_number = text_of(item, "phone_number");
+        n.label = text_of(item, "label");
+        std::string agent = text_of(item, "agent_id");
+        if (agent.empty()) {
+          if (Object::Ptr assigned = item->getObject("assigned_agent"))
+            agent = text_of(assigned, "agent_id");
+        }
+        if (!agent.empty()) n.agent_id = agent;
+        if (n.phone_number_id.empty() || n.phone_number.empty())
+          return invalid_answer(what, "item " + std::to_string(i) +
+                                          " lacks phone_number_id or phone_number");
+        live.push_back(std::move(n));
+      }
+      return live;
+    } catch (const Poco::Exception& e) {
+      return invalid_answer(what, e.displayText());
+    }
+  }
+
+  Result<std::string> import_number(const ImportRequest& request,
+                                    const std::string& idempotency_key) override {
+    Object::Ptr body = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    body->set("label", request.label);
+    body->set("phone_number", request.phone_number);
+    body->set("twilio_account_sid", request.twilio_account_sid);
+    body->set("twilio_auth_token", request.twilio_auth_token.reveal());
+    auto r = exchange("POST", kNumbersPath, stringify(body), idempotency_key);
+    if (!r.ok()) return scrub(r.error(), request.twilio_auth_token);
+    const std::string what = std::string("POST ") + kNumbersPath;
+    try {
+      Var root = parse_json(r.value().body);
+      if (root.type() != typeid(Object::Ptr)) return invalid_answer(what, "expected an object");
+      std::string id = text_of(root.extract<Object::Ptr>(), "phone_number_id");
+      if (id.empty()) return invalid_answer(what, "no phone_number_id");
+      return id;
+    } catch (const Poco::Exception& e) {
+      return invalid_answer(what, e.displayText());
+    }
+  }
+
+  Result<Unit> assign_agent(const std::string& phone_number_id, const std::string& agent_id,
+                            const std::string& idempotency_key) override {
+    Object::Ptr body = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    body->set("agent_id", agent_id);
+    auto r = exchange("PATCH", std::string(kNumbersPath) + "/" + url_encode(phone_number_id),
+                      stringify(body), idempotency_key);
+    if (!r.ok()) return r.error();
+    return Unit{};  // the updated number or an empty 2xx body: nothing more is needed
+  }
+
+  Result<BatchResult> submit_batch(const BatchRequest& request,
+                                   const std::string& idempotency_key) override {
+    Object::Ptr body = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    body->set("agent_id", request.agent_id);
+    body->set("from_phone_number_id", request.from_phone_number_id);
+    Array::Ptr calls = new Array;
+    for (const auto& call : request.calls) {
+      Object::Ptr c = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+      c->set("to_phone_number", call.to_phone_number);
+      if (call.conversation_config_override)
+        c->set("conversation_config_override", to_poco(*call.conversation_config_override));
+      calls->add(c);
+    }
+    body->set("calls", calls);
+    auto r = exchange("POST", kBatchPath, stringify(body), idempotency_key);
+    if (!r.ok()) return r.error();
+    const std::string what = std::string("POST ") + kBatchPath;
+    try {
+      Var root = parse_json(r.value().body);
+      if (root.type() != typeid(Object::Ptr)) return invalid_answer(what, "expected an object");
+      Object::Ptr obj = root.extract<Object::Ptr>();
+      BatchResult result;
+      result.batch_id = text_of(obj, "batch_id");
+      if (result.batch_id.empty()) return invalid_answer(what, "no batch_id");
+      if (obj->has("calls_initiated")) result.calls_initiated = obj->getValue<Poco::Int64>("calls_initiated");
+      return result;
+    } catch (const Poco::Exception& e) {
+      return invalid_answer(what, e.displayText());
+    }
+  }
+
+ private:
+  // One request; a non-2xx answer becomes an ApiError.
+  Result<HttpResponse> exchange(const std::string& method, const std::string& path,
+                                const std::string& body, const std::string& idempotency_key) {
+    HttpRequest req;
+    req.method = method;
+    req.target = path;
+    req.body = body;
+    req.headers.emplace_back("xi-api-key", key_.reveal());
+    if (!idempotency_key.empty()) req.headers.emplace_back("Idempotency-Key", idempotency_key);
+    Result<HttpResponse> r = transport_->send(req);
+    if (!r.ok()) return r;
+    if (r.value().status < 200 || r.value().status > 299)
+      return error_from_response(method, path, r.value());
+    return r;
+  }
+
+  static std::string url_encode(const std::string& s) {
+    static const char* hex = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : s) {
+      if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+        out += static_cast<char>(c);
+      } else {
+        out += '%';
+        out += hex[c >> 4];
+        out += hex[c & 15];
+      }
+    }
+    return out;
+  }
+
+  // Removes a secret the server may have echoed back into its error text.
+  static ApiError scrub(ApiError e, const Secret& secret) {
+    if (secret.empty()) return e;
+    for (std::size_t p; (p = e.message.find(secret.reveal())) != std::string::npos;)
+      e.message.replace(p, secret.reveal().size(), "***");
+    return e;
+  }
+
+  std::shared_ptr<Transport> transport_;
+  Secret key_;
+};
+
+}  // namespace
+
+ApiError error_from_response(const std::string& method, const std::string& path,
+                             const HttpResponse& response) {
+  ApiError e;
+  e.status = response.status;
+  const int s = response.status;
+  if (s == 401 || s == 403) {
+    e.kind = ErrorKind::Auth;
+  } else if (s == 404) {
+    e.kind = ErrorKind::NotFound;
+  } else if (s == 409) {
+    e.kind = ErrorKind::Conflict;
+  } else if (s == 429 || s >= 500) {
+    e.kind = ErrorKind::Transient;
+    e.maybe_committed = s != 429;
+  } else {
+    e.kind = ErrorKind::Invalid;
+  }
+  std::string reason = response.reason.empty() ? "" : " " + response.reason;
+  std::string msg = server_message(response.body);
+  e.message = method + " " + path + ": " + std::to_string(s) + reason + (msg.empty() ? "" : ": " + msg);
+  return e;
+}
+
+std::unique_ptr<XunaApi> make_xuna_client(std::shared_ptr<Transport> transport, Secret api_key) {
+  return std::make_unique<HttpXunaClient>(std::move(transport), std::move(api_key));
+}
+
+}  // namespace xs

@@ -1,0 +1,163 @@
+// apply_plan against an in-memory XUNA: ordering, isolation of failures, unclear imports.
+#include <catch2/catch.hpp>
+
+#include "fakes.h"
+#include "plan/plan.h"
+
+using namespace xs;
+using xs::test::FakeJournal;
+using xs::test::FakeXuna;
+
+namespace {
+
+const std::string kAgent = "agent_support0000000000000001";
+
+DesiredNumber want(const std::string& number, const std::string& agent = kAgent) {
+  DesiredNumber n;
+  n.phone_number = number;
+  n.label = "L " + number;
+  n.agent_id = agent;
+  n.agent_ref = agent;
+  n.twilio_account = "main";
+  return n;
+}
+
+std::map<std::string, TwilioCredentials> creds() {
+  return {{"main", {"AC0123456789abcdef0123456789abcdef", Secret("tok")}}};
+}
+
+ApplyReport run(FakeXuna& api, FakeJournal& journal, const std::vector<DesiredNumber>& numbers,
+                std::size_t parallelism = 8) {
+  Desired d;
+  d.numbers = numbers;
+  LiveList live = api.list_numbers().value();
+  Plan plan = make_plan(d, live, {});
+  ApplyOptions options;
+  options.parallelism = parallelism;
+  return apply_plan(plan, api, journal, creds(), options);
+}
+
+}  // namespace
+
+TEST_CASE("apply imports then assigns, and records intent and outcome of each") {
+  FakeXuna api;
+  FakeJournal journal;
+  auto report = run(api, journal, {want("+15550000001"), want("+15550000002", "")}, 1);
+  CHECK(report.success());
+  CHECK(report.ok == 3);
+  auto calls = api.calls();
+  REQUIRE(calls.size() == 4);
+  CHECK(calls[1].op == "import");
+  CHECK(calls[2].op == "import");
+  CHECK(calls[3].op == "assign");
+  CHECK(calls[3].target == "id_+15550000001");
+  CHECK(api.numbers["+15550000001"].agent_id == kAgent);
+  REQUIRE(journal.entries.size() == 3);
+  for (const auto& e : journal.entries) {
+    CHECK(e.has_outcome);
+    CHECK(e.outcome == Outcome::Ok);
+    CHECK(e.key.rfind("xs-", 0) == 0);
+  }
+  CHECK(journal.managed_numbers.size() == 2);
+}
+
+TEST_CASE("a second apply after a successful one sends nothing") {
+  FakeXuna api;
+  FakeJournal journal;
+  run(api, journal, {want("+15550000001")});
+  const auto before = api.calls().size();
+  auto report = run(api, journal, {want("+15550000001")});
+  CHECK(report.results.empty());
+  CHECK(api.calls().size() == before + 1);  // the list only
+}
+
+TEST_CASE("one failing import does not stop the others; its assign is skipped") {
+  FakeXuna api;
+  FakeJournal journal;
+  api.import_faults["+15550000002"] = FakeXuna::Fault::Reject;
+  auto report = run(api, journal, {want("+15550000001"), want("+15550000002"), want("+15550000003")});
+  CHECK_FALSE(report.success());
+  CHECK(report.failed == 1);
+  CHECK(report.skipped == 1);
+  CHECK(report.ok == 4);
+  CHECK(api.numbers.count("+15550000001"));
+  CHECK(api.numbers.count("+15550000003"));
+  CHECK_FALSE(api.numbers.count("+15550000002"));
+  bool saw_skip = false;
+  for (const auto& r : report.results) {
+    if (r.outcome == Outcome::Skipped) {
+      saw_skip = true;
+      CHECK(r.action.phone_number == "+15550000002");
+      CHECK(r.error == "not assigned: the import of +15550000002 did not succeed");
+    }
+  }
+  CHECK(saw_skip);
+}
+
+TEST_CASE("an import answered by a dropped connection after commit is adopted, not resent") {
+  FakeXuna api;
+  FakeJournal journal;
+  api.import_faults["+15550000001"] = FakeXuna::Fault::CommitThenDrop;
+  auto report = run(api, journal, {want("+15550000001"), want("+15550000002")});
+  CHECK(report.success());
+  CHECK(api.count("import") == 2);  // one each: never twice for +15550000001
+  CHECK(api.count("list") == 2);    // the plan's list and one re-list
+  CHECK(api.numbers["+15550000001"].agent_id == kAgent);
+  bool adopted = false;
+  for (const auto& r : report.results)
+    if (r.note == "arrived despite an unclear answer: adopted") adopted = true;
+  CHECK(adopted);
+}
+
+TEST_CASE("an import lost before commit is sent again with the same idempotency key") {
+  FakeXuna api;
+  FakeJournal journal;
+  api.import_faults["+15550000001"] = FakeXuna::Fault::DropBeforeCommit;
+  auto report = run(api, journal, {want("+15550000001")});
+  CHECK(report.success());
+  std::vector<std::string> keys;
+  for (const auto& c : api.calls())
+    if (c.op == "import") keys.push_back(c.key);
+  REQUIRE(keys.size() == 2);
+  CHECK(keys[0] == keys[1]);
+}
+
+TEST_CASE("a 409 on import is settled by adopting the existing number") {
+  FakeXuna api;
+  FakeJournal journal;
+  Desired d;
+  d.numbers = {want("+15550000001")};
+  Plan plan = make_plan(d, {}, {});         // planned while the number was absent...
+  api.add("pn_raced", "+15550000001", "L"); // ...then it arrived (another tool, a person)
+  auto report = apply_plan(plan, api, journal, creds(), {});
+  CHECK(report.success());
+  CHECK(api.numbers["+15550000001"].agent_id == kAgent);
+  CHECK(journal.managed_numbers["+15550000001"] == "pn_raced");
+}
+
+TEST_CASE("plan errors are reported as failed and nothing is sent for them") {
+  FakeXuna api;
+  FakeJournal journal;
+  Desired d;
+  d.numbers = {want("+15550000001"), want("+15550000099")};
+  Ownership own;
+  own.owned["main"] = {"+15550000001"};
+  Plan plan = make_plan(d, {}, {}, own);
+  auto report = apply_plan(plan, api, journal, creds(), {});
+  CHECK(report.failed == 1);
+  CHECK(report.ok == 2);
+  CHECK(report.results[0].action.phone_number == "+15550000099");
+  CHECK(api.count("import") == 1);
+}
+
+TEST_CASE("apply keeps at most `parallelism` requests in flight") {
+  FakeXuna api;
+  FakeJournal journal;
+  api.delay_ms = 5;
+  std::vector<DesiredNumber> numbers;
+  for (int i = 0; i < 40; ++i) numbers.push_back(want("+1555000" + std::to_string(1000 + i)));
+  auto report = run(api, journal, numbers, 4);
+  CHECK(report.ok == 80);
+  CHECK(api.max_in_flight() <= 4);
+  CHECK(api.max_in_flight() >= 2);
+}

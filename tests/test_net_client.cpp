@@ -1,0 +1,125 @@
+// The XUNA client over a scripted transport: request shapes, tolerant reading, error messages.
+#include <catch2/catch.hpp>
+
+#include "fakes.h"
+#include "xuna/http_client.h"
+
+using namespace xs;
+using xs::test::response;
+using xs::test::ScriptedTransport;
+
+namespace {
+
+std::string header(const HttpRequest& r, const std::string& name) {
+  for (const auto& [k, v] : r.headers)
+    if (k == name) return v;
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("list reads agent_id or assigned_agent, ignores unknown fields, any order") {
+  auto t = std::make_shared<ScriptedTransport>();
+  t->answers = {response(200, R"([
+    {"label":"A","extra":{"x":1},"phone_number":"+15550000001","phone_number_id":"pn_1","agent_id":"agent_a"},
+    {"phone_number_id":"pn_2","phone_number":"+15550000002","label":"B","agent_id":null},
+    {"phone_number_id":"pn_3","phone_number":"+15550000003","label":"C","assigned_agent":{"agent_id":"agent_c","agent_name":"C"}},
+    {"phone_number_id":98765,"phone_number":"+15550000004","label":"D"}])")};
+  auto client = make_xuna_client(t, Secret("key-123"));
+  auto r = client->list_numbers();
+  REQUIRE(r.ok());
+  REQUIRE(r.value().size() == 4);
+  CHECK(r.value()[0].agent_id == std::optional<std::string>("agent_a"));
+  CHECK_FALSE(r.value()[1].agent_id.has_value());
+  CHECK(r.value()[2].agent_id == std::optional<std::string>("agent_c"));
+  CHECK(r.value()[3].phone_number_id == "98765");  // a numeric id is read as its text
+  REQUIRE(t->requests.size() == 1);
+  CHECK(t->requests[0].method == "GET");
+  CHECK(t->requests[0].target == "/v1/convai/phone-numbers");
+  CHECK(header(t->requests[0], "xi-api-key") == "key-123");
+}
+
+TEST_CASE("import sends the documented body and the idempotency key") {
+  auto t = std::make_shared<ScriptedTransport>();
+  t->answers = {response(200, R"({"phone_number_id":"pn_new","other":true})")};
+  auto client = make_xuna_client(t, Secret("k"));
+  auto r = client->import_number({"Support", "+15551234567", "ACx", Secret("tok")}, "xs-key1");
+  REQUIRE(r.ok());
+  CHECK(r.value() == "pn_new");
+  CHECK(t->requests[0].method == "POST");
+  CHECK(t->requests[0].body ==
+        R"({"label":"Support","phone_number":"+15551234567","twilio_account_sid":"ACx","twilio_auth_token":"tok"})");
+  CHECK(header(t->requests[0], "Idempotency-Key") == "xs-key1");
+}
+
+TEST_CASE("assign PATCHes the number's id and accepts an empty 2xx body") {
+  auto t = std::make_shared<ScriptedTransport>();
+  t->answers = {response(204, "")};
+  auto client = make_xuna_client(t, Secret("k"));
+  auto r = client->assign_agent("pn/1", "agent_x", "xs-key2");
+  REQUIRE(r.ok());
+  CHECK(t->requests[0].method == "PATCH");
+  CHECK(t->requests[0].target == "/v1/convai/phone-numbers/pn%2F1");
+  CHECK(t->requests[0].body == R"({"agent_id":"agent_x"})");
+}
+
+TEST_CASE("error bodies become one clear line, whatever their shape") {
+  HttpResponse r;
+  r.status = 404;
+  r.reason = "Not Found";
+  r.body = R"({"detail":{"status":"agent_not_found","message":"Agent agent_x does not exist"}})";
+  ApiError e = error_from_response("PATCH", "/v1/convai/phone-numbers/pn_1", r);
+  CHECK(e.kind == ErrorKind::NotFound);
+  CHECK(e.message ==
+        "PATCH /v1/convai/phone-numbers/pn_1: 404 Not Found: Agent agent_x does not exist (agent_not_found)");
+
+  r.status = 422;
+  r.reason = "Unprocessable Entity";
+  r.body = R"({"detail":[{"loc":["body","phone_number"],"msg":"bad number","type":"value_error"},{"loc":["body","label"],"msg":"Field required"}]})";
+  e = error_from_response("POST", "/p", r);
+  CHECK(e.kind == ErrorKind::Invalid);
+  CHECK(e.message == "POST /p: 422 Unprocessable Entity: body.phone_number: bad number; body.label: Field required");
+
+  r.status = 401;
+  r.reason = "Unauthorized";
+  r.body = R"({"detail":"Invalid API key"})";
+  e = error_from_response("GET", "/p", r);
+  CHECK(e.kind == ErrorKind::Auth);
+  CHECK(e.message == "GET /p: 401 Unauthorized: Invalid API key");
+
+  r.status = 502;
+  r.reason = "Bad Gateway";
+  r.body = "<html>\nupstream down</html>";
+  e = error_from_response("GET", "/p", r);
+  CHECK(e.kind == ErrorKind::Transient);
+  CHECK(e.maybe_committed);
+  CHECK(e.message == "GET /p: 502 Bad Gateway: <html> upstream down</html>");
+
+  r.status = 429;
+  r.body = "";
+  e = error_from_response("POST", "/p", r);
+  CHECK(e.kind == ErrorKind::Transient);
+  CHECK_FALSE(e.maybe_committed);
+}
+
+TEST_CASE("a Twilio token echoed in an error body is scrubbed") {
+  auto t = std::make_shared<ScriptedTransport>();
+  t->answers = {response(400, R"({"detail":"bad token s3cr3t-token-value"})")};
+  auto client = make_xuna_client(t, Secret("k"));
+  auto r = client->import_number({"L", "+15551234567", "ACx", Secret("s3cr3t-token-value")}, "");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().message.find("s3cr3t") == std::string::npos);
+  CHECK(r.error().message.find("***") != std::string::npos);
+}
+
+TEST_CASE("a malformed list answer is an error, not a crash") {
+  auto t = std::make_shared<ScriptedTransport>();
+  t->answers = {response(200, "not json"), response(200, R"({"a":1})"),
+                response(200, R"([{"label":"x"}])")};
+  auto client = make_xuna_client(t, Secret("k"));
+  for (int i = 0; i < 3; ++i) {
+    auto r = client->list_numbers();
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().message.rfind("GET /v1/convai/phone-numbers: unexpected answer", 0) == 0);
+  }
+}
