@@ -1,0 +1,154 @@
+// The schema and its migrations: an ordered list of SQL steps, forward only.
+#include "state/schema.h"
+
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+#include <sqlite3.h>
+
+#include <chrono>
+#include <thread>
+
+#include "state/store_impl.h"
+
+namespace xs::state {
+namespace {
+
+// Step i brings the file from user_version i to i+1. Never edit a step that has shipped:
+// add a new one.
+const char* const kMigrations[] = {
+    // 1: targets, runs and their journal, managed numbers, the apply lock.
+    R"sql(
+CREATE TABLE targets(
+  id INTEGER PRIMARY KEY,
+  api_url TEXT NOT NULL,
+  key_fingerprint TEXT NOT NULL,  -- computed by the caller; the key itself is never stored
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+  UNIQUE(api_url, key_fingerprint));
+CREATE TABLE runs(
+  id INTEGER PRIMARY KEY,
+  target_id INTEGER NOT NULL REFERENCES targets(id),
+  command TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  outcome TEXT NOT NULL DEFAULT 'running',
+  pid INTEGER,
+  host TEXT);
+CREATE INDEX runs_by_target ON runs(target_id, id);
+CREATE TABLE actions(
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL REFERENCES runs(id),
+  target_id INTEGER NOT NULL REFERENCES targets(id),
+  kind TEXT NOT NULL,
+  phone_number TEXT NOT NULL,
+  detail TEXT NOT NULL DEFAULT '',
+  idempotency_key TEXT NOT NULL DEFAULT '',
+  outcome TEXT NOT NULL DEFAULT 'pending',
+  error TEXT NOT NULL DEFAULT '',
+  phone_number_id TEXT NOT NULL DEFAULT '',
+  started_at TEXT NOT NULL,
+  finished_at TEXT);
+CREATE INDEX actions_by_run ON actions(run_id);
+CREATE INDEX actions_pending ON actions(target_id, id) WHERE outcome = 'pending';
+CREATE TABLE managed_numbers(
+  target_id INTEGER NOT NULL REFERENCES targets(id),
+  phone_number TEXT NOT NULL,
+  phone_number_id TEXT NOT NULL DEFAULT '',
+  first_seen TEXT NOT NULL,
+  last_applied TEXT NOT NULL,
+  PRIMARY KEY(target_id, phone_number)) WITHOUT ROWID;
+CREATE TABLE lock(
+  id INTEGER PRIMARY KEY CHECK(id = 1),
+  pid INTEGER NOT NULL,
+  host TEXT NOT NULL,
+  since TEXT NOT NULL);
+)sql",
+    // 2: batch-call campaigns, one row per chunk (DESIGN §6).
+    R"sql(
+CREATE TABLE batches(
+  target_id INTEGER NOT NULL REFERENCES targets(id),
+  name TEXT NOT NULL,
+  chunk INTEGER NOT NULL,
+  digest TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'pending'
+    CHECK(status IN ('pending', 'sent', 'unknown', 'failed')),
+  batch_id TEXT NOT NULL DEFAULT '',
+  calls_initiated INTEGER NOT NULL DEFAULT 0,
+  idempotency_key TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY(target_id, name, chunk)) WITHOUT ROWID;
+)sql",
+};
+constexpr int kLatest = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
+constexpr int kBusyTimeoutMs = 5000;
+
+// Switching a new file to WAL needs an exclusive lock and SQLite answers SQLITE_BUSY at once,
+// without the busy handler, while another process creates the same file: retry until the
+// busy timeout has passed.
+void enable_wal(SQLite::Database& db) {
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
+  for (;;) {
+    try {
+      db.exec("PRAGMA journal_mode = WAL");  // reports "memory" for :memory:, which is fine
+      return;
+    } catch (const SQLite::Exception& e) {
+      if (e.getErrorCode() != SQLITE_BUSY || std::chrono::steady_clock::now() > deadline) throw;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+}  // namespace
+
+int user_version(SQLite::Database& db) {
+  SQLite::Statement q(db, "PRAGMA user_version");
+  q.executeStep();
+  return q.getColumn(0).getInt();
+}
+
+void migrate_to(SQLite::Database& db, int version) {
+  if (version < 0 || version > kLatest) {
+    throw StateError("no schema version " + std::to_string(version) + " (this one knows " +
+                     std::to_string(kLatest) + ")");
+  }
+  for (int v = user_version(db) + 1; v <= version; ++v) {
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    if (user_version(db) >= v) continue;  // another process got there first
+    db.exec(kMigrations[v - 1]);
+    db.exec("PRAGMA user_version = " + std::to_string(v));
+    tx.commit();
+  }
+}
+
+void prepare(SQLite::Database& db, const std::string& path) {
+  db.setBusyTimeout(kBusyTimeoutMs);
+  const int found = user_version(db);  // also where "file is not a database" shows up
+  if (found > kLatest) {
+    throw StateError("state file " + path + " was written by a newer xuna-sync (schema " +
+                     std::to_string(found) + ", this one knows " + std::to_string(kLatest) + ")");
+  }
+  enable_wal(db);
+  db.exec("PRAGMA synchronous = NORMAL");  // durable across a crash of the process in WAL mode
+  db.exec("PRAGMA foreign_keys = ON");
+  migrate_to(db, kLatest);
+}
+
+namespace detail {
+
+int latest_schema_version() {
+  return kLatest;
+}
+
+void migrate_file_to(const std::string& path, int version) {
+  try {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.setBusyTimeout(kBusyTimeoutMs);
+    migrate_to(db, version);
+  } catch (const SQLite::Exception& e) {
+    throw StateError("state file " + path + ": " + e.what());
+  }
+}
+
+}  // namespace detail
+}  // namespace xs::state

@@ -1,0 +1,50 @@
+// Timings of the journal, hidden from normal runs: test_state "[.bench]" -s
+#include <catch2/catch.hpp>
+#include <chrono>
+
+#include "state/store.h"
+#include "test_state_support.h"
+
+using namespace xs::state;
+using xs::state::testing::TempDir;
+
+namespace {
+
+template <class F>
+double millis(F&& f) {
+  const auto start = std::chrono::steady_clock::now();
+  f();
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+}  // namespace
+
+TEST_CASE("journal and managed-number timings", "[.bench]") {
+  TempDir tmp;
+  Store s(tmp.path("state.db"));
+  const auto t = s.target("https://api.xuna.ai", "fp");
+  const auto run = s.begin_run(t, "apply", "now");
+
+  const double journal = millis([&] {
+    for (int i = 0; i < 2000; ++i) {
+      const std::string n = "+1555" + std::to_string(1000000 + i);
+      const auto id = s.record_intent(run, {"assign", n, "x -> y", "key" + n}, "now");
+      s.record_outcome(id, "ok", "", "pn", "now");
+    }
+  });
+  const double one_by_one = millis([&] {
+    for (int i = 0; i < 10000; ++i) {
+      s.mark_managed(t, "+1555" + std::to_string(2000000 + i), "pn", "now");
+    }
+  });
+  std::vector<ManagedNumber> many;
+  for (int i = 0; i < 10000; ++i)
+    many.push_back({"+1555" + std::to_string(3000000 + i), "pn", "", ""});
+  const double in_one = millis([&] { s.mark_managed_many(t, many, "now"); });
+
+  WARN("2,000 record_intent+record_outcome: " << journal << " ms");
+  WARN("10,000 mark_managed one by one: " << one_by_one << " ms");
+  WARN("10,000 mark_managed_many: " << in_one << " ms");
+  CHECK(s.actions_of(run).size() == 2000);
+}
