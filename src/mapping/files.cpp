@@ -1,0 +1,107 @@
+// load_mapping: from paths (files and folders) to sources.
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "mapping/diagnostics.h"
+#include "mapping/load.h"
+
+namespace fs = std::filesystem;
+
+namespace xs {
+namespace {
+
+bool is_mapping_file_name(const std::string& name) {
+  if (name.empty() || name[0] == '.') return false;  // hidden files, editor locks
+  std::string ext = fs::path(name).extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) {
+    return static_cast<char>(std::tolower(c));
+  });
+  return ext == ".yaml" || ext == ".yml" || ext == ".json";
+}
+
+class Collector {
+ public:
+  void add_path(const std::string& path) {
+    std::error_code ec;
+    const fs::file_status st = fs::status(path, ec);
+    if (ec && ec != std::errc::no_such_file_or_directory) {
+      problem(path, "cannot access: " + ec.message());
+    } else if (!fs::exists(st)) {
+      problem(path, "no such file or directory");
+    } else if (fs::is_directory(st)) {
+      add_folder(path);
+    } else {
+      add_file(path);
+    }
+  }
+
+  LoadResult finish() {
+    LoadResult result = load_mapping_sources(sources_);
+    result.diagnostics.insert(result.diagnostics.end(), problems_.begin(), problems_.end());
+    mapping::sort_diagnostics(result.diagnostics, order_);
+    return result;
+  }
+
+ private:
+  void problem(const std::string& path, const std::string& message) {
+    order_.push_back(path);
+    problems_.push_back({{path, 0, 0}, message});
+  }
+
+  void add_folder(const std::string& folder) {
+    std::vector<std::string> names;
+    std::error_code ec;
+    for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+      const std::string name = it->path().filename().string();
+      std::error_code type_ec;
+      if (is_mapping_file_name(name) && !it->is_directory(type_ec)) names.push_back(name);
+    }
+    if (ec) {
+      problem(folder, "cannot read folder: " + ec.message());
+      return;
+    }
+    if (names.empty()) {
+      problem(folder, "no mapping files (*.yaml, *.yml, *.json) in this folder");
+      return;
+    }
+    std::sort(names.begin(), names.end());
+    for (const auto& name : names) add_file((fs::path(folder) / name).string());
+  }
+
+  void add_file(const std::string& path) {
+    std::error_code ec;
+    const fs::path canonical = fs::weakly_canonical(path, ec);
+    if (!ec && !seen_.insert(canonical.string()).second) return;  // named twice: read once
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    if (in) text << in.rdbuf();
+    if (!in || in.bad()) {
+      problem(path, std::string("cannot read: ") + std::strerror(errno));
+      return;
+    }
+    order_.push_back(path);
+    sources_.push_back({path, text.str()});
+  }
+
+  std::vector<MappingSource> sources_;
+  std::vector<Diagnostic> problems_;
+  std::vector<std::string> order_;
+  std::set<std::string> seen_;
+};
+
+}  // namespace
+
+LoadResult load_mapping(const std::vector<std::string>& paths) {
+  Collector c;
+  for (const auto& p : paths.empty() ? std::vector<std::string>{"mappings"} : paths) {
+    c.add_path(p);
+  }
+  return c.finish();
+}
+
+}  // namespace xs

@@ -1,0 +1,70 @@
+#include "mapping/parse.h"
+
+#include "mapping/sections.h"
+
+namespace xs::mapping {
+namespace {
+
+const std::vector<std::string> kTopKeys = {"version",  "twilio_accounts", "agents",
+                                           "defaults", "numbers",         "batch_calls"};
+
+void read_version(Ctx& ctx, const MapReader& top, const YAML::Node& root) {
+  const Entry* e = top.find("version");
+  if (!e) {
+    ctx.error(ctx.loc(root), "missing required key 'version' (expected 'version: 1')");
+  } else if (!e->value.IsScalar()) {
+    ctx.error(e->value_loc, "expected 'version: 1'");
+  } else if (e->value.Scalar() != "1") {
+    ctx.error(e->value_loc, "unsupported version " + e->value.Scalar() + " (expected 1)");
+  }
+}
+
+void read_root(Ctx& ctx, const YAML::Node& root, ParsedFile& out) {
+  if (!root.IsMap()) {
+    ctx.error(ctx.loc(root), "expected a map at the top level (starting with 'version: 1')");
+    return;
+  }
+  if (!scan_tree(ctx, root)) return;
+  MapReader top(ctx, root, kTopKeys);
+  read_version(ctx, top, root);
+  if (const Entry* e = top.find("twilio_accounts")) read_accounts(ctx, *e, out);
+  if (const Entry* e = top.find("agents")) read_agents(ctx, *e, out);
+  if (const Entry* e = top.find("defaults")) read_defaults(ctx, *e, out);
+  if (const Entry* e = top.find("numbers")) read_numbers(ctx, *e, out);
+  if (const Entry* e = top.find("batch_calls")) read_batches(ctx, *e, out);
+}
+
+}  // namespace
+
+bool section_is(Ctx& ctx, const Entry& section, YAML::NodeType::value type, const char* what) {
+  if (section.value.IsNull()) return false;
+  if (section.value.Type() == type) return true;
+  ctx.error(section.value_loc, std::string("expected a ") + what + " for '" + section.key + "'");
+  return false;
+}
+
+ParsedFile parse_source(const MappingSource& source, Diags& diags) {
+  ParsedFile out;
+  out.name = source.name;
+  Ctx ctx{source.name, diags, {}};
+  try {
+    const std::vector<YAML::Node> docs = YAML::LoadAll(source.text);
+    if (docs.empty() || docs[0].IsNull()) {
+      ctx.error({source.name, 0, 0}, "empty file (expected a mapping starting with 'version: 1')");
+      return out;
+    }
+    if (docs.size() > 1) {
+      ctx.error(ctx.loc(docs[1]), "more than one YAML document in a file (split them into files)");
+    }
+    read_root(ctx, docs[0], out);
+  } catch (const YAML::DeepRecursion& e) {
+    ctx.error(ctx.loc(e.mark), "nested too deeply");
+  } catch (const YAML::Exception& e) {
+    ctx.error(ctx.loc(e.mark), e.msg);
+  } catch (const std::exception& e) {
+    ctx.error({source.name, 0, 0}, std::string("cannot read: ") + e.what());
+  }
+  return out;
+}
+
+}  // namespace xs::mapping

@@ -1,0 +1,56 @@
+#pragma once
+// One mapping file after its own checks, before the files are merged (private to src/mapping).
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/desired.h"
+
+namespace xs::mapping {
+
+// A value as written and where it was written.
+struct Ref {
+  std::string text;
+  Location loc;
+};
+
+struct ParsedAgent {
+  std::string alias;
+  std::string agent_id;
+  Location loc;  // the alias key
+};
+
+struct ParsedNumber {
+  DesiredNumber number;                // loc = the entry; agent_id and twilio_account unresolved
+  Location phone_loc;
+  bool valid_phone = false;            // strict E.164
+  std::optional<Ref> agent;            // as written
+  std::optional<Ref> twilio_account;   // as written
+};
+
+struct ParsedCall {
+  BatchCallTarget target;              // override already converted, first_message folded in
+  Location to_loc;
+  bool valid_to = false;
+};
+
+struct ParsedBatch {
+  BatchCampaign batch;                 // loc = the entry; calls and agent_id filled when merged
+  Location name_loc;
+  std::optional<Ref> agent;
+  std::optional<Ref> from;
+  bool valid_from = false;
+  std::vector<ParsedCall> calls;
+};
+
+struct ParsedFile {
+  std::string name;
+  std::vector<TwilioAccount> accounts;   // loc = the account's key
+  std::vector<ParsedAgent> agents;
+  std::optional<Location> defaults;      // the 'defaults' key, when present
+  std::optional<Ref> default_account;
+  std::vector<ParsedNumber> numbers;
+  std::vector<ParsedBatch> batches;
+};
+
+}  // namespace xs::mapping

@@ -1,0 +1,116 @@
+// batch_calls: outbound campaigns, each dialled once.
+#include "mapping/e164.h"
+#include "mapping/sections.h"
+#include "mapping/to_value.h"
+
+namespace xs::mapping {
+namespace {
+
+const std::vector<std::string> kBatchKeys = {"name", "agent", "from", "calls", "allow_duplicates"};
+const std::vector<std::string> kCallKeys = {"to", "first_message", "conversation_config_override"};
+
+// first_message is shorthand for conversation_config_override.agent.first_message.
+void fold_first_message(Ctx& ctx, std::optional<Value>& override, const Field& f) {
+  if (!override) override = Value::object();
+  Value* agent = override->find("agent");
+  if (!agent) {
+    override->set("agent", Value::object());
+    agent = override->find("agent");
+  }
+  if (agent->type != Value::Type::Object) {
+    ctx.error(f.loc, "cannot add 'first_message': conversation_config_override.agent is not a map");
+    return;
+  }
+  if (const Value* existing = agent->find("first_message")) {
+    if (*existing != Value::string(f.text)) {
+      ctx.error(f.loc, "'first_message' conflicts with conversation_config_override.agent."
+                       "first_message");
+    }
+    return;
+  }
+  agent->set("first_message", Value::string(f.text));
+}
+
+void read_call(Ctx& ctx, const YAML::Node& item, ParsedBatch& batch) {
+  if (!item.IsMap()) {
+    ctx.error(ctx.loc(item), "expected a map for each entry of 'calls'");
+    return;
+  }
+  MapReader r(ctx, item, kCallKeys);
+  ParsedCall c;
+  c.target.loc = ctx.loc(item);
+  r.require("to", c.target.loc);
+  if (auto f = r.text("to")) {
+    c.target.to = f->text;
+    c.to_loc = f->loc;
+    c.valid_to = is_e164(f->text);
+    if (!c.valid_to) ctx.error(f->loc, e164_error(f->text));
+  }
+  std::optional<Value> override;
+  if (const Entry* o = r.find("conversation_config_override")) {
+    if (section_is(ctx, *o, YAML::NodeType::Map, "map")) override = to_value(ctx, o->value);
+  }
+  if (auto f = r.scalar("first_message")) {
+    if (f->null) {
+      ctx.error(f->loc, "missing value for 'first_message'");
+    } else {
+      fold_first_message(ctx, override, *f);
+    }
+  }
+  c.target.override = std::move(override);
+  batch.calls.push_back(std::move(c));
+}
+
+void read_allow_duplicates(Ctx& ctx, MapReader& r, ParsedBatch& b) {
+  auto f = r.scalar("allow_duplicates");
+  if (!f) return;
+  const std::string& t = f->text;
+  if (!f->quoted && (t == "true" || t == "True" || t == "TRUE")) {
+    b.batch.allow_duplicates = true;
+  } else if (f->quoted || !(t == "false" || t == "False" || t == "FALSE")) {
+    ctx.error(f->loc, "expected true or false for 'allow_duplicates'");
+  }
+}
+
+void read_batch(Ctx& ctx, const YAML::Node& item, ParsedFile& out) {
+  if (!item.IsMap()) {
+    ctx.error(ctx.loc(item), "expected a map for each entry of 'batch_calls'");
+    return;
+  }
+  MapReader r(ctx, item, kBatchKeys);
+  ParsedBatch b;
+  b.batch.loc = ctx.loc(item);
+  for (const char* key : {"name", "agent", "from", "calls"}) r.require(key, b.batch.loc);
+  if (auto f = r.text("name")) {
+    b.batch.name = f->text;
+    b.name_loc = f->loc;
+  }
+  if (auto f = r.text("agent")) {
+    b.agent = Ref{f->text, f->loc};
+    b.batch.agent_ref = f->text;
+  }
+  if (auto f = r.text("from")) {
+    b.from = Ref{f->text, f->loc};
+    b.batch.from = f->text;
+    b.valid_from = is_e164(f->text);
+    if (!b.valid_from) ctx.error(f->loc, e164_error(f->text));
+  }
+  read_allow_duplicates(ctx, r, b);
+  if (const Entry* calls = r.find("calls")) {
+    if (calls->value.IsNull() || (calls->value.IsSequence() && calls->value.size() == 0)) {
+      ctx.error(calls->value_loc, "empty 'calls': a batch needs at least one call");
+    } else if (section_is(ctx, *calls, YAML::NodeType::Sequence, "list")) {
+      for (const auto& call : calls->value) read_call(ctx, call, b);
+    }
+  }
+  out.batches.push_back(std::move(b));
+}
+
+}  // namespace
+
+void read_batches(Ctx& ctx, const Entry& section, ParsedFile& out) {
+  if (!section_is(ctx, section, YAML::NodeType::Sequence, "list")) return;
+  for (const auto& item : section.value) read_batch(ctx, item, out);
+}
+
+}  // namespace xs::mapping

@@ -1,0 +1,149 @@
+#include "mapping/yaml_read.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "mapping/secrets.h"
+#include "mapping/suggest.h"
+
+namespace xs::mapping {
+
+Location Ctx::loc(const YAML::Mark& m) const {
+  if (m.line < 0) return {file, 0, 0};
+  return {file, m.line + 1, m.column + 1};
+}
+
+bool Ctx::is_secret(const YAML::Node& n) const {
+  return secrets.count({n.Mark().line, n.Mark().column}) > 0;
+}
+
+bool is_secret_entry(const std::string& key, const YAML::Node& value) {
+  return !value.IsMap() && !value.IsSequence() && !secret_key_message(key).empty();
+}
+
+MapReader::MapReader(Ctx& ctx, const YAML::Node& map, const std::vector<std::string>& known)
+    : ctx_(ctx) {
+  std::unordered_map<std::string, Location> seen;
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    const YAML::Node& k = it->first;
+    const Location key_loc = ctx.loc(k);
+    if (!k.IsScalar()) {
+      ctx.error(key_loc, "expected a string key");
+      continue;
+    }
+    if (ctx.is_secret(k)) continue;  // refused by the scan; never echo it
+    Entry e{k.Scalar(), it->second, key_loc, it->second.IsNull() ? key_loc : ctx.loc(it->second)};
+    auto [first, inserted] = seen.emplace(e.key, key_loc);
+    if (!inserted) {
+      ctx.error(key_loc, "duplicate key '" + e.key + "' (first declared at " + first->second.str() +
+                             ")");
+      continue;
+    }
+    if (!known.empty() && !is_secret_entry(e.key, e.value) &&
+        std::find(known.begin(), known.end(), e.key) == known.end()) {
+      ctx.error(key_loc, "unknown key '" + e.key + "'" + did_you_mean(e.key, known));
+      continue;
+    }
+    entries_.push_back(std::move(e));
+  }
+}
+
+const Entry* MapReader::find(const std::string& key) const {
+  for (const auto& e : entries_) {
+    if (e.key == key) return &e;
+  }
+  return nullptr;
+}
+
+void MapReader::require(const std::string& key, const Location& at) {
+  if (!find(key)) ctx_.error(at, "missing required key '" + key + "'");
+}
+
+std::optional<Field> MapReader::scalar(const std::string& key) {
+  const Entry* e = find(key);
+  if (!e) return std::nullopt;
+  if (e->value.IsNull()) return Field{"", e->value_loc, true, false};
+  if (!e->value.IsScalar()) {
+    ctx_.error(e->value_loc, "expected a string for '" + key + "'");
+    return std::nullopt;
+  }
+  if (ctx_.is_secret(e->value)) return std::nullopt;
+  return Field{e->value.Scalar(), e->value_loc, false, e->value.Tag() != "?"};
+}
+
+std::optional<Field> MapReader::text(const std::string& key) {
+  auto f = scalar(key);
+  if (f && f->text.empty()) {
+    ctx_.error(f->loc, "missing value for '" + key + "'");
+    return std::nullopt;
+  }
+  return f;
+}
+
+std::optional<Field> MapReader::optional_text(const std::string& key) {
+  auto f = scalar(key);
+  if (f && f->text.empty()) return std::nullopt;
+  return f;
+}
+
+namespace {
+
+constexpr int kMaxDepth = 64;
+constexpr long kMaxNodes = 2'000'000;
+
+struct Scanner {
+  Ctx& ctx;
+  long nodes = 0;
+
+  // Marks n as refused; false when it already was (an alias seen twice).
+  bool refuse(const YAML::Node& n) { return ctx.secrets.insert({n.Mark().line, n.Mark().column}).second; }
+
+  void check_value(const YAML::Node& n, const std::string& key) {
+    const std::string message = secret_value_message(n.Scalar(), key);
+    if (!message.empty() && refuse(n)) ctx.error(ctx.loc(n), message);
+  }
+
+  bool walk(const YAML::Node& n, const std::string& key, int depth) {
+    if (++nodes > kMaxNodes) {
+      ctx.error({ctx.file, 0, 0}, "too large: more than " + std::to_string(kMaxNodes) +
+                                      " nodes once aliases are expanded");
+      return false;
+    }
+    if (depth > kMaxDepth) {
+      ctx.error(ctx.loc(n), "nested more than " + std::to_string(kMaxDepth) +
+                                " levels deep (a recursive alias?)");
+      return false;
+    }
+    if (n.IsScalar()) {
+      check_value(n, key);
+    } else if (n.IsSequence()) {
+      for (const auto& item : n) {
+        if (!walk(item, key, depth + 1)) return false;
+      }
+    } else if (n.IsMap()) {
+      for (auto it = n.begin(); it != n.end(); ++it) {
+        const YAML::Node& k = it->first;
+        if (!k.IsScalar()) {
+          if (!walk(k, key, depth + 1)) return false;  // reported as a bad key by the reader
+        } else if (is_secret_entry(k.Scalar(), it->second)) {
+          if (it->second.IsScalar()) refuse(it->second);
+          ctx.error(ctx.loc(k), secret_key_message(k.Scalar()));
+          continue;
+        } else {
+          check_value(k, "");
+        }
+        if (!walk(it->second, k.IsScalar() ? k.Scalar() : key, depth + 1)) return false;
+      }
+    }
+    return true;
+  }
+};
+
+}  // namespace
+
+bool scan_tree(Ctx& ctx, const YAML::Node& root) {
+  Scanner s{ctx};
+  return s.walk(root, "", 0);
+}
+
+}  // namespace xs::mapping
