@@ -1,0 +1,73 @@
+#include "emulator/api.h"
+
+#include "emulator/json_util.h"
+#include "emulator/twilio_handlers.h"
+#include "emulator/xuna_handlers.h"
+
+#include <chrono>
+#include <thread>
+
+namespace xs::emu {
+
+namespace {
+
+Response rateLimited(bool twilio, int retryAfter) {
+  Response r = twilio ? twilioError(429, 20429, "Too Many Requests")
+                      : xunaError(429, "rate_limited", "Too many requests");
+  r.headers.emplace_back("Retry-After", std::to_string(retryAfter));
+  return r;
+}
+
+Response injectedError(bool twilio, int status) {
+  const char* reason = status == 502 ? "Bad Gateway" : status == 503 ? "Service Unavailable" : "Internal Server Error";
+  Response r = twilio ? twilioError(status, 20000 + status, reason) : xunaDetail(status, reason);
+  if (status == 503) r.headers.emplace_back("Retry-After", "1");
+  return r;
+}
+
+Response tooLarge(bool twilio) {
+  return twilio ? twilioError(413, 20413, "Request body too large") : xunaDetail(413, "Request body too large");
+}
+
+}  // namespace
+
+ApiOutcome serveApi(Services& services, const ApiRequest& req, bool bodyTooLarge) {
+  LogEntry entry;
+  entry.seq = services.log.nextSeq();
+  entry.method = req.method;
+  entry.path = req.path;
+  entry.query = req.rawQuery;
+  if (req.hasIdempotencyKey) entry.idempotencyKey = req.idempotencyKey;
+  if (req.bodyIsJson) entry.body = redactSecrets(req.json);
+
+  const bool twilio = isTwilioPath(req.path);
+  ApiOutcome out;
+  if (bodyTooLarge) {
+    out.response = tooLarge(twilio);
+  } else {
+    FaultConfig cfg = services.faults.config();
+    if (cfg.latencyMs > 0) std::this_thread::sleep_for(std::chrono::milliseconds(cfg.latencyMs));
+    FaultDecision d = services.faults.decide();
+    if (d.rateLimited) {
+      out.response = rateLimited(twilio, d.retryAfterSeconds);
+      entry.fault = "rate_limited";
+    } else if (d.errorStatus) {
+      out.response = injectedError(twilio, d.errorStatus);
+      entry.fault = "error";
+    } else {
+      out.response = twilio ? handleTwilio(services.world, req) : handleXuna(services.world, req);
+      if (d.drop) {
+        out.drop = true;
+        entry.fault = "dropped";
+      } else if (d.slowMs > 0) {
+        out.slowMs = d.slowMs;
+        entry.fault = "slow";
+      }
+    }
+  }
+  entry.status = out.response.status;
+  services.log.record(entry);
+  return out;
+}
+
+}  // namespace xs::emu

@@ -1,0 +1,18 @@
+// The XUNA phone-number API: list, import, assign, batch calls (auth, validation,
+// idempotency). Everything that is not Twilio and not admin lands here.
+#pragma once
+
+#include "emulator/exchange.h"
+#include "emulator/world.h"
+
+#include <Poco/JSON/Object.h>
+
+namespace xs::emu {
+
+// A number as GET /v1/convai/phone-numbers lists it (honours the fixture's list_shape).
+Poco::JSON::Object::Ptr numberListItem(const World& world, const XunaNumber& n);
+
+// Answers one XUNA API request (404/405 for unknown paths and methods).
+Response handleXuna(World& world, const ApiRequest& req);
+
+}  // namespace xs::emu
