@@ -177,3 +177,45 @@ TEST_CASE("planning 10,000 numbers in sync is linear") {
   CHECK(p.actions.empty());
   CHECK(p.summary.unchanged == 10000);
 }
+
+#include "plan/guards.h"
+
+TEST_CASE("--max-changes refuses a plan with more actions") {
+  Desired d = desired_of({want("+15550000001", "A", kSupport), want("+15550000002", "B")});
+  Plan p = make_plan(d, {}, {});
+  GuardOptions g;
+  g.max_changes = 3;
+  CHECK_FALSE(check_guards(p, {}, g).has_value());
+  g.max_changes = 2;
+  auto why = check_guards(p, {}, g);
+  REQUIRE(why.has_value());
+  CHECK(*why == "the plan has 3 actions, more than --max-changes 2; review it, then raise "
+                "--max-changes if it is what you want");
+}
+
+TEST_CASE("the reassignment guard trips above 30% of assigned numbers, from 10 assigned") {
+  auto scenario = [](int total, int moved) {
+    Desired d;
+    LiveList live;
+    for (int i = 0; i < total; ++i) {
+      std::string number = "+1555000" + std::to_string(1000 + i);
+      d.numbers.push_back(want(number, "L", i < moved ? kSales : kSupport));
+      live.push_back(have("pn_" + std::to_string(i), number, "L", kSupport));
+    }
+    return std::make_pair(make_plan(d, live, {}), live);
+  };
+  GuardOptions g;
+  auto [p3, l3] = scenario(10, 3);
+  CHECK_FALSE(check_guards(p3, l3, g).has_value());  // 30% is allowed
+  auto [p4, l4] = scenario(10, 4);
+  auto why = check_guards(p4, l4, g);
+  REQUIRE(why.has_value());
+  CHECK(why->find("moves 4 of the 10 numbers that have an agent") != std::string::npos);
+  g.force = true;
+  CHECK_FALSE(check_guards(p4, l4, g).has_value());
+  g.force = false;
+  g.max_reassign_percent = 50;
+  CHECK_FALSE(check_guards(p4, l4, g).has_value());
+  auto [p9, l9] = scenario(9, 9);  // fewer than 10 assigned: not checked
+  CHECK_FALSE(check_guards(p9, l9, GuardOptions{}).has_value());
+}

@@ -144,4 +144,20 @@ std::vector<ManagedNumber> Store::managed_numbers(std::int64_t target) {
   });
 }
 
+std::vector<TargetRecord> Store::targets() {
+  return impl_->locked("targets", [&](SQLite::Database& db) {
+    SQLite::Statement q(db,
+                        "SELECT t.id, t.api_url, t.key_fingerprint, "
+                        "(SELECT COUNT(*) FROM managed_numbers m WHERE m.target_id = t.id), "
+                        "(SELECT COUNT(*) FROM runs r WHERE r.target_id = t.id) "
+                        "FROM targets t ORDER BY t.id");
+    std::vector<TargetRecord> out;
+    while (q.executeStep()) {
+      out.push_back({q.getColumn(0).getInt64(), text(q.getColumn(1)), text(q.getColumn(2)),
+                     q.getColumn(3).getInt(), q.getColumn(4).getInt()});
+    }
+    return out;
+  });
+}
+
 }  // namespace xs::state

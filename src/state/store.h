@@ -60,6 +60,14 @@ struct BatchChunkRecord {
   std::string created_at, updated_at;
 };
 
+struct TargetRecord {
+  std::int64_t id = 0;
+  std::string api_url;
+  std::string key_fingerprint;
+  int managed_numbers = 0;
+  int runs = 0;
+};
+
 struct LockHolder {
   int pid = 0;
   std::string host;
@@ -123,6 +131,9 @@ class Store {
                             long long calls_initiated, const std::string& now);
   // The chunks of one named batch of this target, by chunk number.
   std::vector<BatchChunkRecord> batch_chunks(std::int64_t target, const std::string& name);
+
+  // Every target with its counts of managed numbers and runs, by id.
+  std::vector<TargetRecord> targets();
 
   // Newest first. target 0 = every target; limit <= 0 = no limit.
   std::vector<RunRecord> runs(std::int64_t target, int limit);

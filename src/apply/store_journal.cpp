@@ -1,0 +1,36 @@
+#include "apply/store_journal.h"
+
+namespace xs {
+namespace {
+
+// What the journal says of an action: never a secret (labels, ids and agents only).
+std::string detail_of(const Action& a) {
+  switch (a.kind) {
+    case ActionKind::Import: return "\"" + a.label + "\" (twilio: " + a.twilio_account + ")";
+    case ActionKind::Assign: return a.before.value_or("(none)") + " -> " + a.agent_id;
+    case ActionKind::Batch: return a.batch_name + ": " + std::to_string(a.calls) + " calls";
+  }
+  return {};
+}
+
+}  // namespace
+
+std::int64_t StoreJournal::intent(const Action& action, const std::string& idempotency_key) {
+  state::ActionIntent i;
+  i.kind = to_string(action.kind);
+  i.phone_number = action.kind == ActionKind::Batch ? action.batch_name : action.phone_number;
+  i.detail = detail_of(action);
+  i.idempotency_key = idempotency_key;
+  return store_.record_intent(run_, i, clock_.now_iso());
+}
+
+void StoreJournal::outcome(std::int64_t entry, Outcome outcome, const std::string& error,
+                           const std::string& phone_number_id) {
+  store_.record_outcome(entry, to_string(outcome), error, phone_number_id, clock_.now_iso());
+}
+
+void StoreJournal::managed(const std::string& phone_number, const std::string& phone_number_id) {
+  store_.mark_managed(target_, phone_number, phone_number_id, clock_.now_iso());
+}
+
+}  // namespace xs

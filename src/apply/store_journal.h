@@ -1,0 +1,27 @@
+#pragma once
+// The Journal apply writes, backed by the state database.
+#include <cstdint>
+
+#include "apply/apply.h"
+#include "state/store.h"
+#include "util/clock.h"
+
+namespace xs {
+
+class StoreJournal final : public Journal {
+ public:
+  StoreJournal(state::Store& store, std::int64_t target, std::int64_t run, Clock& clock)
+      : store_(store), target_(target), run_(run), clock_(clock) {}
+
+  std::int64_t intent(const Action& action, const std::string& idempotency_key) override;
+  void outcome(std::int64_t entry, Outcome outcome, const std::string& error,
+               const std::string& phone_number_id) override;
+  void managed(const std::string& phone_number, const std::string& phone_number_id) override;
+
+ private:
+  state::Store& store_;
+  std::int64_t target_, run_;
+  Clock& clock_;
+};
+
+}  // namespace xs

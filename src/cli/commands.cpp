@@ -1,0 +1,149 @@
+#include "cli/commands.h"
+
+#include <iostream>
+
+#include "cli/exit_codes.h"
+#include "state/store.h"
+#include "util/log.h"
+
+namespace xs::cli {
+namespace {
+
+const char* kCommonHelp = R"(Common options:
+  --api-url URL          XUNA API base URL (env XUNA_API_URL; default https://api.xuna.ai)
+  --twilio-api-url URL   Twilio API base URL (env TWILIO_API_URL; default https://api.twilio.com)
+  --state PATH           state database (env XUNA_SYNC_STATE; default .xuna-sync/state.db)
+  --ca-file PATH         trust these CA certificates instead of the system's
+  --timeout SECONDS      per request (default 30)
+  --max-rps R            at most R requests a second
+  --log-format text|json, --quiet, --verbose, --no-color (also NO_COLOR)
+The API key comes only from the environment variable XUNA_API_KEY.
+)";
+
+const char* kExitHelp = R"(Exit codes: 0 success or no changes; 1 API or apply failure; 2 plan has changes
+(with --detailed-exitcode); 3 invalid input or usage; 4 another run holds the lock;
+5 refused by a safety check.
+)";
+
+void print_overview(std::ostream& out) {
+  out << "xuna-sync " << XS_VERSION
+      << ": keeps XUNA AI phone numbers and their agents in line with mapping files.\n\n"
+         "Usage: xuna-sync <command> [options]\n\nCommands:\n";
+  for (const auto& c : commands()) {
+    std::string name = c.name;
+    out << "  " << name << std::string(10 - name.size(), ' ') << c.summary << '\n';
+  }
+  out << "\nRun 'xuna-sync <command> --help' for a command's options and an example.\n\n"
+      << kCommonHelp << '\n' << kExitHelp;
+}
+
+const Command* find_command(const std::string& name) {
+  for (const auto& c : commands())
+    if (name == c.name) return &c;
+  return nullptr;
+}
+
+void configure(const Options& o) {
+  LogConfig log;
+  log.json = o.log_format == "json";
+  log.level = o.verbose ? LogLevel::Debug : o.quiet ? LogLevel::Warn : LogLevel::Info;
+  configure_logging(log);
+}
+
+int dispatch(const std::vector<std::string>& args) {
+  Options o = parse_options(args);
+  configure(o);
+  if (o.version) {
+    std::cout << "xuna-sync " << XS_VERSION << '\n';
+    return kOk;
+  }
+  if (o.command.empty() || o.command == "help") {
+    if (!o.positional.empty()) {
+      if (const Command* c = find_command(o.positional[0])) {
+        std::cout << "Usage: " << c->usage << "\n\n" << c->help << '\n' << kCommonHelp;
+        return kOk;
+      }
+    }
+    print_overview(o.help || o.command == "help" ? std::cout : std::cerr);
+    return o.help || o.command == "help" ? kOk : kInvalid;
+  }
+  const Command* c = find_command(o.command);
+  if (!c) throw UsageError("unknown command '" + o.command + "'");
+  if (o.help) {
+    std::cout << "Usage: " << c->usage << "\n\n" << c->help << '\n' << kCommonHelp;
+    return kOk;
+  }
+  return c->run(o);
+}
+
+}  // namespace
+
+const std::vector<Command>& commands() {
+  static const std::vector<Command> table = {
+      {"validate", "check the mapping files offline", "xuna-sync validate [-f PATH]...",
+       "Parses and checks every mapping file (default: ./mappings/*.yaml|yml|json) and reports\n"
+       "every problem as FILE:LINE:COL: message. Sends nothing.\n\n"
+       "Example:\n  xuna-sync validate -f mappings/\n",
+       run_validate},
+      {"plan", "show what apply would change",
+       "xuna-sync plan [-f PATH]... [--out PLAN.json] [--format text|json] [--detailed-exitcode]",
+       "Lists the numbers in XUNA once and prints the imports and agent assignments that would\n"
+       "bring XUNA in line with the mapping, plus warnings it cannot fix (label drift, ...).\n\n"
+       "  --format text|json     output format (default text)\n"
+       "  --out PLAN.json        also save the plan for 'xuna-sync apply PLAN.json'\n"
+       "  --detailed-exitcode    exit 2 when the plan has changes, 0 when it has none\n"
+       "  --max-changes N, --max-reassign-percent P, --force: the safety checks of apply\n\n"
+       "Example:\n  XUNA_API_KEY=... xuna-sync plan -f mappings/ --detailed-exitcode\n",
+       run_plan},
+      {"apply", "make XUNA match the mapping",
+       "xuna-sync apply [-f PATH]... [--auto-approve] [--parallelism N] [--max-changes N]",
+       "Plans as 'plan' does, then imports the missing numbers and assigns agents, at most\n"
+       "--parallelism requests at once (default 8). Each action is journaled in the state file;\n"
+       "a second run does only what is still missing. Without --auto-approve it asks on a\n"
+       "terminal and refuses (exit 3) without one.\n\n"
+       "  --auto-approve         do not ask\n"
+       "  --parallelism N        requests in flight (default 8)\n"
+       "  --max-changes N        refuse (exit 5) when the plan has more than N actions\n"
+       "  --max-reassign-percent P  refuse when more than P% (default 30) of the assigned\n"
+       "                         numbers would move to another agent; --force lifts it\n"
+       "  --format text|json     the report format\n\n"
+       "Example (cron):\n  xuna-sync apply -f /etc/xuna-sync/mappings --auto-approve --quiet\n",
+       run_apply},
+      {"export", "print the live XUNA numbers as a mapping file", "xuna-sync export",
+       "Prints every number in XUNA as a mapping file to adopt what exists. Fill in the Twilio\n"
+       "account before using it.\n\nExample:\n  xuna-sync export > mappings/adopted.yaml\n",
+       run_export},
+      {"history", "past runs and their actions", "xuna-sync history [--limit N] [--format text|json]",
+       "Shows the last runs recorded in the state file (newest first) with their actions.\n\n"
+       "Example:\n  xuna-sync history --limit 5\n",
+       run_history},
+      {"state", "inspect the state file, or remove a stale lock",
+       "xuna-sync state show | unlock --force",
+       "'state show' summarises the state file: schema, targets, managed numbers, lock.\n"
+       "'state unlock --force' removes the apply lock whoever holds it.\n\n"
+       "Example:\n  xuna-sync state show --state /var/lib/xuna-sync/state.db\n",
+       run_state},
+  };
+  return table;
+}
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  try {
+    return dispatch(args);
+  } catch (const UsageError& e) {
+    std::cerr << "xuna-sync: error: " << e.what() << " (see 'xuna-sync --help')\n";
+    return kInvalid;
+  } catch (const CommandError& e) {
+    log_error(e.what());
+    return e.code;
+  } catch (const state::StateError& e) {
+    log_error(e.what());
+    return kFailed;
+  } catch (const std::exception& e) {
+    log_error(e.what());
+    return kFailed;
+  }
+}
+
+}  // namespace xs::cli

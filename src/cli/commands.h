@@ -1,0 +1,30 @@
+#pragma once
+// The command table (cf. vcpkg's commands.cpp): adding a command is one file and one row.
+#include <string>
+#include <vector>
+
+#include "cli/options.h"
+
+namespace xs::cli {
+
+struct Command {
+  const char* name;
+  const char* summary;  // one line for the overview
+  const char* usage;    // "xuna-sync plan [-f PATH]... [--out PLAN.json] ..."
+  const char* help;     // what it does, its options, an example
+  int (*run)(const Options& options);
+};
+
+const std::vector<Command>& commands();
+
+int run_validate(const Options& options);
+int run_plan(const Options& options);
+int run_apply(const Options& options);
+int run_export(const Options& options);
+int run_history(const Options& options);
+int run_state(const Options& options);
+
+// Parses argv, dispatches, and turns every error into a message and an exit code.
+int main(int argc, char** argv);
+
+}  // namespace xs::cli

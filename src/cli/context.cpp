@@ -1,0 +1,105 @@
+#include "cli/context.h"
+
+#include <cstdlib>
+#include <iostream>
+#include <random>
+
+#include "cli/exit_codes.h"
+#include "http/poco_transport.h"
+#include "http/retry.h"
+#include "mapping/load.h"
+#include "util/clock.h"
+#include "util/digest.h"
+#include "xuna/http_client.h"
+
+namespace xs::cli {
+
+std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
+Desired load_desired(const Options& options) {
+  LoadResult result = load_mapping(options.files);
+  int errors = 0;
+  for (const auto& d : result.diagnostics) {
+    std::cerr << d.str() << '\n';
+    errors += !d.warning;
+  }
+  if (!result.ok())
+    throw CommandError(kInvalid, "the mapping has " + std::to_string(errors) +
+                                     (errors == 1 ? " error" : " errors") + "; nothing was done");
+  return std::move(result.desired);
+}
+
+TransportOptions transport_options(const Options& options, const std::string& url) {
+  TransportOptions t;
+  t.base_url = url;
+  t.ca_file = options.ca_file;
+  t.timeout = options.timeout;
+  t.max_idle = std::max(8, options.parallelism * 2);
+  return t;
+}
+
+// Wraps a raw transport in the rate limit and the retry policy.
+static std::shared_ptr<Transport> resilient(std::shared_ptr<Transport> raw, const Options& options) {
+  if (options.max_rps > 0)
+    raw = std::make_shared<RateLimitedTransport>(raw, options.max_rps, system_clock());
+  RetryPolicy policy;
+  policy.max_total = std::max(policy.max_total, options.timeout * 2);
+  auto rng = std::make_shared<std::mt19937_64>(std::random_device{}());
+  auto random01 = [rng] { return std::uniform_real_distribution<double>(0, 1)(*rng); };
+  return std::make_shared<RetryingTransport>(raw, policy, system_clock(), random01);
+}
+
+Remote connect_xuna(const Options& options) {
+  Remote r;
+  r.url = !options.api_url.empty() ? options.api_url
+          : !env("XUNA_API_URL").empty() ? env("XUNA_API_URL")
+                                          : "https://api.xuna.ai";
+  while (r.url.size() > 1 && r.url.back() == '/') r.url.pop_back();
+  Secret key(env("XUNA_API_KEY"));
+  if (key.empty())
+    throw CommandError(kInvalid, "XUNA_API_KEY is not set: export the XUNA API key in the "
+                                 "environment (it is never taken as a flag)");
+  r.key_fingerprint = key_fingerprint(key.reveal());
+  auto raw = make_http_transport(transport_options(options, r.url));
+  if (!raw.ok()) throw CommandError(kInvalid, raw.error().message);
+  r.transport = resilient(raw.value(), options);
+  r.api = make_xuna_client(r.transport, std::move(key));
+  return r;
+}
+
+std::map<std::string, TwilioCredentials> twilio_credentials(const Desired& desired,
+                                                            const std::set<std::string>& accounts) {
+  std::map<std::string, TwilioCredentials> out;
+  for (const auto& name : accounts) {
+    auto it = desired.twilio_accounts.find(name);
+    if (it == desired.twilio_accounts.end()) continue;
+    const TwilioAccount& a = it->second;
+    TwilioCredentials c;
+    c.account_sid = a.account_sid;
+    if (c.account_sid.empty()) {
+      c.account_sid = env(a.account_sid_env.c_str());
+      if (c.account_sid.empty())
+        throw CommandError(kInvalid, a.loc.str() + ": environment variable " + a.account_sid_env +
+                                         " (account_sid_env of Twilio account '" + name +
+                                         "') is not set");
+    }
+    c.auth_token = Secret(env(a.auth_token_env.c_str()));
+    if (c.auth_token.empty())
+      throw CommandError(kInvalid, a.loc.str() + ": environment variable " + a.auth_token_env +
+                                       " (auth_token_env of Twilio account '" + name +
+                                       "') is not set");
+    out.emplace(name, std::move(c));
+  }
+  return out;
+}
+
+std::string state_path(const Options& options) {
+  if (!options.state_path.empty()) return options.state_path;
+  if (!env("XUNA_SYNC_STATE").empty()) return env("XUNA_SYNC_STATE");
+  return ".xuna-sync/state.db";
+}
+
+}  // namespace xs::cli

@@ -1,0 +1,24 @@
+#pragma once
+// One apply at a time per state file (DESIGN §5), held for the scope of this object.
+#include "state/store.h"
+
+namespace xs::cli {
+
+class ApplyLock {
+ public:
+  // Takes the lock or throws CommandError(4) naming the holder; warns when it takes over a
+  // lock whose process is gone.
+  ApplyLock(state::Store& store, const std::string& state_path);
+  ~ApplyLock();
+  ApplyLock(const ApplyLock&) = delete;
+  ApplyLock& operator=(const ApplyLock&) = delete;
+
+ private:
+  state::Store& store_;
+  int pid_;
+};
+
+// This machine's host name.
+std::string host_name();
+
+}  // namespace xs::cli

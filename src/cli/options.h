@@ -1,0 +1,45 @@
+#pragma once
+// The command line, parsed into plain values. Unknown options and bad values are usage errors.
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace xs::cli {
+
+// A usage error: printed as "xuna-sync: error: <what>" with a hint to --help; exit 3.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Any other error a command wants reported as one line with a given exit code.
+struct CommandError : std::runtime_error {
+  CommandError(int exit_code, const std::string& message)
+      : std::runtime_error(message), code(exit_code) {}
+  int code;
+};
+
+struct Options {
+  std::string command;                 // empty: none given
+  std::vector<std::string> positional; // after the command
+  std::vector<std::string> files;      // -f/--file, repeatable
+  std::string api_url, twilio_api_url, state_path, ca_file, out, format = "text";
+  std::string log_format = "text", twilio_account, resubmit;
+  double timeout = 30;
+  double max_rps = 0;
+  double max_reassign_percent = 30;
+  int parallelism = 8;
+  int limit = 20;
+  int batch_chunk = 1000;
+  std::optional<int> max_changes;
+  bool help = false, version = false, quiet = false, verbose = false, no_color = false;
+  bool auto_approve = false, detailed_exitcode = false, force = false, all = false;
+};
+
+// Parses argv (without argv[0]). Throws UsageError naming the offending argument.
+Options parse_options(const std::vector<std::string>& args);
+
+// The long names of the options a command accepts (for help and checks).
+std::vector<std::string> options_of(const std::string& command);
+
+}  // namespace xs::cli

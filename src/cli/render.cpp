@@ -1,0 +1,106 @@
+#include "cli/render.h"
+
+#include <sstream>
+
+namespace xs::cli {
+namespace {
+
+std::string plural(int n, const std::string& one, const std::string& many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+std::string agent_text(const std::string& id, const std::string& ref) {
+  return ref.empty() || ref == id ? id : id + " (" + ref + ")";
+}
+
+std::string pad(const std::string& s, std::size_t width) {
+  return s.size() >= width ? s : s + std::string(width - s.size(), ' ');
+}
+
+std::string warning_word(const std::string& kind) {
+  if (kind == "label_drift") return "label";
+  if (kind == "no_unassign") return "agent";
+  if (kind == "orphaned") return "orphan";
+  if (kind == "duplicate_live") return "live";
+  return kind;
+}
+
+std::string action_line(const Action& a, const Style& s) {
+  switch (a.kind) {
+    case ActionKind::Import:
+      return s.green("  + import  ") + pad(a.phone_number, 14) + "  \"" + a.label +
+             "\"  (twilio: " + a.twilio_account + ")";
+    case ActionKind::Assign:
+      return s.yellow("  ~ assign  ") + pad(a.phone_number, 14) + "  " +
+             a.before.value_or("(none)") + " -> " + agent_text(a.agent_id, a.agent_ref);
+    case ActionKind::Batch:
+      return s.green("  + batch   ") + a.batch_name + "  " + plural(a.calls, "call", "calls") +
+             " from " + a.phone_number + "  via " + agent_text(a.agent_id, a.agent_ref);
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string render_summary(const Plan& plan) {
+  const Summary& s = plan.summary;
+  std::string line = "Plan: " + std::to_string(s.imports) + " to import, " +
+                     std::to_string(s.assigns) + " to assign, " +
+                     plural(s.batches, "batch", "batches") + " to submit; " +
+                     std::to_string(s.unchanged) + " unchanged, " + std::to_string(s.unmanaged) +
+                     " unmanaged";
+  if (s.orphaned) line += " (" + std::to_string(s.orphaned) + " orphaned)";
+  if (!plan.errors.empty()) line += "; " + plural(static_cast<int>(plan.errors.size()), "error", "errors");
+  return line + ".";
+}
+
+std::string render_plan(const Plan& plan, const Style& s) {
+  std::ostringstream out;
+  for (const auto& a : plan.actions) out << action_line(a, s) << '\n';
+  for (const auto& e : plan.errors)
+    out << s.red("  x error   ") << pad(e.phone_number, 14) << "  " << e.message << '\n';
+  for (const auto& w : plan.warnings)
+    out << s.yellow("  ! " + pad(warning_word(w.kind), 8)) << pad(w.phone_number, 14) << "  "
+        << w.message << '\n';
+  if (!plan.has_changes() && plan.errors.empty()) out << "No changes: XUNA matches the mapping.\n";
+  out << render_summary(plan) << '\n';
+  return out.str();
+}
+
+std::string render_report(const ApplyReport& report, const Style& s) {
+  std::ostringstream out;
+  for (const auto& r : report.results) {
+    if (r.outcome != Outcome::Ok) continue;
+    const Action& a = r.action;
+    switch (a.kind) {
+      case ActionKind::Import:
+        out << s.green("  + imported  ") << a.phone_number << "  " << r.phone_number_id;
+        break;
+      case ActionKind::Assign:
+        out << s.yellow("  ~ assigned  ") << a.phone_number << "  " << agent_text(a.agent_id, a.agent_ref);
+        break;
+      case ActionKind::Batch:
+        out << s.green("  + submitted ") << a.batch_name;
+        break;
+    }
+    if (!r.note.empty()) out << "  (" << r.note << ")";
+    out << '\n';
+  }
+  int problems = report.failed + report.skipped + report.unknown;
+  if (problems) {
+    out << s.red(plural(problems, "action", "actions") + " did not succeed:") << '\n';
+    for (const auto& r : report.results) {
+      if (r.outcome == Outcome::Ok) continue;
+      out << "  " << s.red(to_string(r.outcome)) << "  " << to_string(r.action.kind) << " "
+          << (r.action.kind == ActionKind::Batch ? r.action.batch_name : r.action.phone_number)
+          << ": " << r.error << '\n';
+    }
+  }
+  out << "Apply: " << report.ok << " ok, " << report.failed << " failed, " << report.skipped
+      << " skipped";
+  if (report.unknown) out << ", " << report.unknown << " unknown";
+  out << ".\n";
+  return out.str();
+}
+
+}  // namespace xs::cli

@@ -1,0 +1,86 @@
+#include "model/digest_of.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "util/digest.h"
+
+namespace xs {
+namespace {
+
+// Fields joined by a separator that cannot occur in them unescaped.
+void field(std::string& out, const std::string& s) {
+  for (char c : s) {
+    if (c == '\\' || c == '\x1f' || c == '\n') out += '\\';
+    out += c;
+  }
+  out += '\x1f';
+}
+
+void value(std::string& out, const Value& v) {
+  out += static_cast<char>('0' + static_cast<int>(v.type));
+  field(out, v.boolean ? "t" : "f");
+  field(out, v.text);
+  for (const auto& item : v.items) value(out, item);
+  out += ']';
+  for (const auto& [k, m] : v.members) {
+    field(out, k);
+    value(out, m);
+  }
+  out += '}';
+}
+
+}  // namespace
+
+std::string mapping_digest(const Desired& desired) {
+  std::string out = "mapping v1\n";
+  for (const auto& [name, a] : desired.twilio_accounts) {
+    field(out, "account");
+    field(out, name);
+    field(out, a.account_sid);
+    field(out, a.account_sid_env);
+    field(out, a.auth_token_env);
+    field(out, a.api_key_sid);
+    out += '\n';
+  }
+  for (const auto& n : desired.numbers) {
+    field(out, "number");
+    field(out, n.phone_number);
+    field(out, n.label);
+    field(out, n.agent_id);
+    field(out, n.twilio_account);
+    out += '\n';
+  }
+  for (const auto& b : desired.batches) {
+    field(out, "batch");
+    field(out, b.name);
+    field(out, b.agent_id);
+    field(out, b.from);
+    for (const auto& c : b.calls) {
+      field(out, c.to);
+      if (c.override) value(out, *c.override);
+      out += ';';
+    }
+    out += '\n';
+  }
+  return sha256_hex(out);
+}
+
+std::string live_digest(const LiveList& live) {
+  std::vector<std::string> lines;
+  lines.reserve(live.size());
+  for (const auto& n : live) {
+    std::string line;
+    field(line, n.phone_number_id);
+    field(line, n.phone_number);
+    field(line, n.label);
+    field(line, n.agent_id.value_or(""));
+    lines.push_back(std::move(line));
+  }
+  std::sort(lines.begin(), lines.end());
+  std::string out = "live v1\n";
+  for (const auto& l : lines) out += l + '\n';
+  return sha256_hex(out);
+}
+
+}  // namespace xs

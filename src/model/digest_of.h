@@ -1,0 +1,16 @@
+#pragma once
+// Content digests of what the plan depends on, for saved plans (DESIGN §4).
+#include <string>
+
+#include "model/desired.h"
+#include "model/live.h"
+
+namespace xs {
+
+// SHA-256 of a canonical form of the desired numbers, accounts and batches (not file layout).
+std::string mapping_digest(const Desired& desired);
+
+// SHA-256 of the live list, independent of the order the API returned it in.
+std::string live_digest(const LiveList& live);
+
+}  // namespace xs

@@ -1,0 +1,42 @@
+#include "report/apply_json.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+
+#include <sstream>
+
+namespace xs {
+
+std::string report_to_json(const ApplyReport& report, const std::string& api_url) {
+  using Poco::JSON::Array;
+  using Poco::JSON::Object;
+  Object::Ptr root = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  root->set("format_version", 1);
+  root->set("api_url", api_url);
+  Array::Ptr actions = new Array;
+  for (const auto& r : report.results) {
+    Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("action", std::string(to_string(r.action.kind)));
+    o->set("phone_number", r.action.phone_number);
+    if (r.action.kind == ActionKind::Assign) o->set("agent_id", r.action.agent_id);
+    if (r.action.kind == ActionKind::Batch) o->set("name", r.action.batch_name);
+    o->set("outcome", std::string(to_string(r.outcome)));
+    if (!r.phone_number_id.empty()) o->set("phone_number_id", r.phone_number_id);
+    if (!r.error.empty()) o->set("error", r.error);
+    if (!r.note.empty()) o->set("note", r.note);
+    actions->add(o);
+  }
+  root->set("actions", actions);
+  Object::Ptr summary = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  summary->set("ok", report.ok);
+  summary->set("failed", report.failed);
+  summary->set("skipped", report.skipped);
+  summary->set("unknown", report.unknown);
+  root->set("summary", summary);
+  std::ostringstream out;
+  root->stringify(out, 2);
+  out << '\n';
+  return out.str();
+}
+
+}  // namespace xs

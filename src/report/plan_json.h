@@ -1,0 +1,23 @@
+#pragma once
+// The plan as JSON (DESIGN §4): `plan --format json` and saved plan files. Never a secret.
+#include <string>
+
+#include "plan/plan.h"
+
+namespace xs {
+
+struct PlanHeader {
+  std::string api_url;
+  std::string key_fingerprint;
+  std::string created_at;
+  std::string mapping_digest;
+  std::string live_digest;
+};
+
+// The plan document, pretty-printed.
+std::string plan_to_json(const Plan& plan, const PlanHeader& header);
+
+// Reads a saved plan; throws std::runtime_error with a clear message when it is not one.
+Plan plan_from_json(const std::string& text, PlanHeader& header);
+
+}  // namespace xs
