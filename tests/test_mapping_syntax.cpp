@@ -1,0 +1,112 @@
+// Files that are not a usable YAML mapping at all: syntax, empty, wrong shape, version, keys.
+#include <catch2/catch.hpp>
+
+#include "mapping/load.h"
+
+namespace {
+
+std::vector<std::string> check(const std::string& text) {
+  std::vector<std::string> out;
+  for (const auto& d : xs::load_mapping_sources({{"m.yaml", text}}).diagnostics) {
+    out.push_back(d.str());
+  }
+  return out;
+}
+
+using Lines = std::vector<std::string>;
+
+}  // namespace
+
+TEST_CASE("a YAML syntax error is reported at its mark, 1-based") {
+  CHECK(check("version: 1\nnumbers: [\n  {a: 1}\n") ==
+        Lines{"m.yaml:4:1: end of sequence flow not found"});
+  CHECK(check("version: 1\nnumbers:\n  - label: a: b\n") ==
+        Lines{"m.yaml:3:13: illegal map value"});
+  CHECK(check("version: 1\n\tnumbers: []\n") ==
+        Lines{"m.yaml:2:1: illegal tab when looking for indentation"});
+  CHECK(check("version: 1\nx: *nowhere\n") ==
+        Lines{"m.yaml:2:4: the referenced anchor is not defined"});
+}
+
+TEST_CASE("a JSON file parses as YAML, and its syntax errors are located too") {
+  CHECK(check(R"({"version": 1, "twilio_accounts": {}, "numbers": []})").empty());
+  CHECK(check("{\"version\": 1,\n \"numbers\": [}\n") == Lines{"m.yaml:2:14: illegal flow end"});
+}
+
+TEST_CASE("an empty file is reported for the file as a whole") {
+  const Lines expected{"m.yaml: empty file (expected a mapping starting with 'version: 1')"};
+  CHECK(check("") == expected);
+  CHECK(check("# only a comment\n\n") == expected);
+  CHECK(check("---\n") == expected);
+}
+
+TEST_CASE("the top level must be a map") {
+  CHECK(check("- version: 1\n") ==
+        Lines{"m.yaml:1:1: expected a map at the top level (starting with 'version: 1')"});
+  CHECK(check("\n  just text\n") ==
+        Lines{"m.yaml:2:3: expected a map at the top level (starting with 'version: 1')"});
+}
+
+TEST_CASE("one YAML document per file") {
+  CHECK(check("version: 1\n---\nversion: 1\n") ==
+        Lines{"m.yaml:3:1: more than one YAML document in a file (split them into files)"});
+}
+
+TEST_CASE("version must be present and be 1") {
+  CHECK(check("version: 2\n") == Lines{"m.yaml:1:10: unsupported version 2 (expected 1)"});
+  CHECK(check("version: \"1.1\"\n") ==
+        Lines{"m.yaml:1:10: unsupported version 1.1 (expected 1)"});
+  CHECK(check("version: [1]\n") == Lines{"m.yaml:1:10: expected 'version: 1'"});
+  CHECK(check("version:\nnumbers: []\n") == Lines{"m.yaml:1:1: expected 'version: 1'"});
+  CHECK(check("numbers: []\n") ==
+        Lines{"m.yaml:1:1: missing required key 'version' (expected 'version: 1')"});
+  CHECK(check("version: 1\n").empty());
+}
+
+TEST_CASE("unknown top-level keys, with a did-you-mean for near misses") {
+  CHECK(check("version: 1\nnumber: []\nbatch_call: []\ncolour: blue\n") ==
+        Lines{
+            "m.yaml:2:1: unknown key 'number' (did you mean 'numbers'?)",
+            "m.yaml:3:1: unknown key 'batch_call' (did you mean 'batch_calls'?)",
+            "m.yaml:4:1: unknown key 'colour'",
+        });
+  CHECK(check("vesion: 1\n") ==
+        Lines{"m.yaml:1:1: unknown key 'vesion' (did you mean 'version'?)",
+              "m.yaml:1:1: missing required key 'version' (expected 'version: 1')"});
+}
+
+TEST_CASE("duplicate keys in one map are errors naming the first") {
+  CHECK(check("version: 1\nnumbers: []\nversion: 1\n") ==
+        Lines{"m.yaml:3:1: duplicate key 'version' (first declared at m.yaml:1:1)"});
+  CHECK(check("version: 1\ntwilio_accounts:\n  main: {}\n  main: {}\n") ==
+        Lines{
+            "m.yaml:3:3: missing required key 'account_sid' (or 'account_sid_env')",
+            "m.yaml:3:3: missing required key 'auth_token_env'",
+            "m.yaml:4:3: duplicate key 'main' (first declared at m.yaml:3:3)",
+        });
+}
+
+TEST_CASE("keys must be strings") {
+  CHECK(check("version: 1\n? [a, b]\n: 1\n") == Lines{"m.yaml:2:3: expected a string key"});
+}
+
+TEST_CASE("recursive and exploding aliases are refused, not followed forever") {
+  CHECK(check("version: 1\nx: &a [*a]\n") ==
+        Lines{"m.yaml:2:4: nested more than 64 levels deep (a recursive alias?)"});
+  std::string bomb = "version: 1\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int i = 1; i <= 8; ++i) {
+    const std::string prev = "*a" + std::to_string(i - 1);
+    bomb += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
+    for (int j = 0; j < 10; ++j) bomb += (j ? ", " : "") + prev;
+    bomb += "]\n";
+  }
+  CHECK(check(bomb) ==
+        Lines{"m.yaml: too large: more than 2000000 nodes once aliases are expanded"});
+}
+
+TEST_CASE("nesting beyond yaml-cpp's depth limit is a diagnostic, not a crash") {
+  const std::string deep = "version: 1\nx: " + std::string(3000, '[') + std::string(3000, ']');
+  const Lines d = check(deep);
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].rfind("m.yaml:2:", 0) == 0);
+}
