@@ -50,7 +50,10 @@ class Collector {
  private:
   void problem(const std::string& path, const std::string& message) {
     order_.push_back(path);
-    problems_.push_back({{path, 0, 0}, message});
+    Diagnostic d;
+    d.loc.file = path;
+    d.message = message;
+    problems_.push_back(std::move(d));
   }
 
   void add_folder(const std::string& folder) {

@@ -115,7 +115,7 @@ class Resolver {
       if (known_account(*p.twilio_account)) n.twilio_account = p.twilio_account->text;
     } else if (default_account_) {
       n.twilio_account = default_account_->text;
-    } else {
+    } else if (!n.phone_number.empty()) {  // without one, the entry is already reported
       diags_.error(n.loc, "no twilio account for " + n.phone_number +
                               ": set 'twilio_account' or 'defaults.twilio_account'");
     }

@@ -21,26 +21,55 @@ bool is_secret_entry(const std::string& key, const YAML::Node& value) {
   return !value.IsMap() && !value.IsSequence() && !secret_key_message(key).empty();
 }
 
+namespace {
+
+// The keys of one map so far: a short list for the small maps that are the norm, a hash table
+// once a map grows (agents, accounts), so a huge map stays linear.
+class SeenKeys {
+ public:
+  // The first place of key, or nullptr after remembering this one.
+  const Location* first_or_add(const std::string& key, const Location& loc) {
+    if (big_.empty()) {
+      for (const auto& [k, l] : small_) {
+        if (k == key) return &l;
+      }
+      small_.emplace_back(key, loc);
+      if (small_.size() > 16) {
+        big_.insert(small_.begin(), small_.end());
+        small_.clear();
+      }
+      return nullptr;
+    }
+    auto [it, inserted] = big_.emplace(key, loc);
+    return inserted ? nullptr : &it->second;
+  }
+
+ private:
+  std::vector<std::pair<std::string, Location>> small_;
+  std::unordered_map<std::string, Location> big_;
+};
+
+}  // namespace
+
 MapReader::MapReader(Ctx& ctx, const YAML::Node& map, const std::vector<std::string>& known)
     : ctx_(ctx) {
-  std::unordered_map<std::string, Location> seen;
-  for (auto it = map.begin(); it != map.end(); ++it) {
-    const YAML::Node& k = it->first;
+  SeenKeys seen;
+  // Range-for keeps each key/value pair alive; yaml-cpp's it->first points into a temporary.
+  for (const auto& kv : map) {
+    const YAML::Node& k = kv.first;
     const Location key_loc = ctx.loc(k);
     if (!k.IsScalar()) {
       ctx.error(key_loc, "expected a string key");
       continue;
     }
     if (ctx.is_secret(k)) continue;  // refused by the scan; never echo it
-    Entry e{k.Scalar(), it->second, key_loc, it->second.IsNull() ? key_loc : ctx.loc(it->second)};
-    auto [first, inserted] = seen.emplace(e.key, key_loc);
-    if (!inserted) {
-      ctx.error(key_loc, "duplicate key '" + e.key + "' (first declared at " + first->second.str() +
-                             ")");
+    Entry e{k.Scalar(), kv.second, key_loc, kv.second.IsNull() ? key_loc : ctx.loc(kv.second)};
+    if (const Location* first = seen.first_or_add(e.key, key_loc)) {
+      ctx.error(key_loc, "duplicate key '" + e.key + "' (first declared at " + first->str() + ")");
       continue;
     }
-    if (!known.empty() && !is_secret_entry(e.key, e.value) &&
-        std::find(known.begin(), known.end(), e.key) == known.end()) {
+    if (!known.empty() && std::find(known.begin(), known.end(), e.key) == known.end() &&
+        !is_secret_entry(e.key, e.value)) {
       ctx.error(key_loc, "unknown key '" + e.key + "'" + did_you_mean(e.key, known));
       continue;
     }
@@ -121,18 +150,18 @@ struct Scanner {
         if (!walk(item, key, depth + 1)) return false;
       }
     } else if (n.IsMap()) {
-      for (auto it = n.begin(); it != n.end(); ++it) {
-        const YAML::Node& k = it->first;
+      for (const auto& kv : n) {
+        const YAML::Node& k = kv.first;
         if (!k.IsScalar()) {
           if (!walk(k, key, depth + 1)) return false;  // reported as a bad key by the reader
-        } else if (is_secret_entry(k.Scalar(), it->second)) {
-          if (it->second.IsScalar()) refuse(it->second);
+        } else if (is_secret_entry(k.Scalar(), kv.second)) {
+          if (kv.second.IsScalar()) refuse(kv.second);
           ctx.error(ctx.loc(k), secret_key_message(k.Scalar()));
           continue;
         } else {
           check_value(k, "");
         }
-        if (!walk(it->second, k.IsScalar() ? k.Scalar() : key, depth + 1)) return false;
+        if (!walk(kv.second, k.IsScalar() ? k.Scalar() : key, depth + 1)) return false;
       }
     }
     return true;
