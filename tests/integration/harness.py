@@ -1,0 +1,204 @@
+"""Shared harness for integration tests: start xuna-emulator on an ephemeral loopback port,
+run the real xuna-sync binary, read the emulator's request log. Standard library only."""
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import tempfile
+import time
+import unittest
+import urllib.request
+
+SYNC = os.environ.get("XS_SYNC_BIN", "build/xuna-sync")
+EMULATOR = os.environ.get("XS_EMULATOR_BIN", "build/xuna-emulator")
+SOURCE_DIR = os.environ.get("XS_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
+
+SUPPORT = "agent_7101k5zvyjhmfg983brhmhkd98n6"
+SALES = "agent_2202k5zvyjhmfg983brhmhkd98n7"
+AFTERHOURS = "agent_3303k5zvyjhmfg983brhmhkd98n8"
+ACCOUNT_SID = "AC0123456789abcdef0123456789abcdef"
+
+
+class Emulator:
+    """A running xuna-emulator with a fixture; stop() or use as a context manager."""
+
+    def __init__(self, fixture, workdir, extra_args=(), tls=None):
+        self.workdir = workdir
+        fixture_path = os.path.join(workdir, "fixture.json")
+        with open(fixture_path, "w") as f:
+            json.dump(fixture, f)
+        port_file = os.path.join(workdir, "emulator.port")
+        args = [EMULATOR, "--fixture", fixture_path, "--host", "127.0.0.1", "--port", "0",
+                "--port-file", port_file, *extra_args]
+        scheme = "http"
+        if tls:
+            args += ["--tls-cert", tls[0], "--tls-key", tls[1]]
+            scheme = "https"
+        self.stderr = open(os.path.join(workdir, "emulator.stderr"), "w")
+        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=self.stderr)
+        deadline = time.time() + 10
+        while not os.path.exists(port_file):
+            if self.proc.poll() is not None or time.time() > deadline:
+                raise RuntimeError("xuna-emulator did not start: " +
+                                   open(os.path.join(workdir, "emulator.stderr")).read())
+            time.sleep(0.02)
+        with open(port_file) as f:
+            self.port = int(f.read().strip())
+        self.url = f"{scheme}://127.0.0.1:{self.port}"
+        self.admin = f"http://127.0.0.1:{self.port}" if not tls else None
+
+    def _admin(self, method, path, body=None):
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(self.url + path, data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            text = r.read().decode()
+            return json.loads(text) if text else None
+
+    def requests(self):
+        return self._admin("GET", "/_emulator/requests")
+
+    def writes(self):
+        return [r for r in self.requests() if r["method"] in ("POST", "PATCH", "PUT")]
+
+    def clear_requests(self):
+        self._admin("DELETE", "/_emulator/requests")
+
+    def numbers(self):
+        return {n["phone_number"]: n for n in self._admin("GET", "/_emulator/numbers")}
+
+    def change_number(self, phone_number_id, **fields):
+        return self._admin("PUT", f"/_emulator/numbers/{phone_number_id}", fields)
+
+    def add_number(self, **fields):
+        return self._admin("POST", "/_emulator/numbers", fields)
+
+    def stats(self):
+        return self._admin("GET", "/_emulator/stats")
+
+    def set_faults(self, **faults):
+        return self._admin("POST", "/_emulator/faults", faults)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.stderr.close()
+
+
+class Case(unittest.TestCase):
+    """A test with its own temp dir, generated secrets, an emulator and helpers to run
+    xuna-sync there."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="xs-it-")
+        self.api_key = "xk_" + secrets.token_hex(20)
+        self.twilio_token = secrets.token_hex(16)
+        self.outputs = []  # everything xuna-sync printed, for the secret checks
+        self.emulators = []
+
+    def tearDown(self):
+        for e in self.emulators:
+            e.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    # --- fixtures and mappings -------------------------------------------------------
+    def fixture(self, owned=None, existing=None, **extra):
+        owned = owned if owned is not None else [
+            "+15551234567", "+15551234568", "+15551234569", "+15551234570", "+15551234571",
+            "+15550001111", "+15550002222"]
+        fx = {
+            "api_keys": [self.api_key],
+            "agents": [SUPPORT, SALES, AFTERHOURS],
+            "twilio_accounts": [{
+                "account_sid": ACCOUNT_SID, "auth_token": self.twilio_token,
+                "numbers": [{"phone_number": n, "friendly_name": "Owned " + n} for n in owned]}],
+            "numbers": existing if existing is not None else [],
+        }
+        fx.update(extra)
+        return fx
+
+    def start_emulator(self, fixture=None, extra_args=(), tls=None):
+        sub = tempfile.mkdtemp(dir=self.dir, prefix="emu-")
+        e = Emulator(fixture if fixture is not None else self.fixture(), sub, extra_args, tls)
+        self.emulators.append(e)
+        return e
+
+    def write(self, name, text):
+        path = os.path.join(self.dir, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def mapping(self, numbers_yaml, name="mappings/main.yaml"):
+        return self.write(name, f"""version: 1
+twilio_accounts:
+  main:
+    account_sid: {ACCOUNT_SID}
+    auth_token_env: TWILIO_MAIN_AUTH_TOKEN
+agents:
+  support: {SUPPORT}
+  sales: {SALES}
+  afterhours: {AFTERHOURS}
+defaults:
+  twilio_account: main
+numbers:
+{numbers_yaml}""")
+
+    # --- running the tool ----------------------------------------------------------------
+    def env(self, **overrides):
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith(("XUNA_", "TWILIO_")) and k != "NO_COLOR"}
+        env["XUNA_API_KEY"] = self.api_key
+        env["TWILIO_MAIN_AUTH_TOKEN"] = self.twilio_token
+        env["XUNA_SYNC_STATE"] = os.path.join(self.dir, "state", "state.db")
+        for k, v in overrides.items():
+            if v is None:
+                env.pop(k, None)
+            else:
+                env[k] = v
+        return env
+
+    def sync(self, *args, emulator=None, env=None, timeout=120, stdin=subprocess.DEVNULL):
+        cmd = [SYNC, *args]
+        if emulator is not None and args and args[0] not in ("validate", "history", "state"):
+            cmd += ["--api-url", emulator.url]
+        start = time.time()
+        p = subprocess.run(cmd, cwd=self.dir, env=env or self.env(), stdin=stdin,
+                           capture_output=True, text=True, timeout=timeout)
+        p.elapsed = time.time() - start
+        self.outputs += [p.stdout, p.stderr]
+        return p
+
+    def assertExit(self, p, code):
+        self.assertEqual(p.returncode, code,
+                         f"exit {p.returncode}, expected {code}\n--- stdout\n{p.stdout}"
+                         f"\n--- stderr\n{p.stderr}")
+
+    def assertNoSecrets(self, *extra_files):
+        """Nothing the tool wrote (stdout, stderr, state files, given files) holds a secret."""
+        blobs = list(self.outputs)
+        state_dir = os.path.join(self.dir, "state")
+        files = list(extra_files)
+        if os.path.isdir(state_dir):
+            files += [os.path.join(state_dir, f) for f in os.listdir(state_dir)]
+        for path in files:
+            with open(path, "rb") as f:
+                blobs.append(f.read().decode("latin-1"))
+        self.assertTrue(files or blobs)
+        for secret in (self.api_key, self.twilio_token):
+            for blob in blobs:
+                self.assertNotIn(secret, blob)
+
+
+def main():
+    if not (os.path.exists(SYNC) and os.path.exists(EMULATOR)):
+        print(f"binaries not built ({SYNC}, {EMULATOR})")
+        raise SystemExit(125)
+    unittest.main(verbosity=2)
