@@ -1,0 +1,45 @@
+#pragma once
+// Twilio's IncomingPhoneNumbers list as the tool uses it (the numbers an account owns), behind
+// an interface: planning and discover run against this, tests against a fake. No Poco here.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "http/errors.h"
+#include "http/transport.h"
+#include "util/secret.h"
+
+namespace xs {
+
+struct OwnedNumber {
+  std::string phone_number;   // E.164, as Twilio lists it
+  std::string friendly_name;
+  std::string sid;            // PN...
+};
+
+// Who asks: the account (by its mapping name, for messages) and the HTTP Basic credentials.
+struct TwilioAuth {
+  std::string account;        // name under twilio_accounts
+  std::string account_sid;    // AC...: the account whose numbers are listed
+  std::string username;       // the account SID, or an API key SID (SK...)
+  Secret password;            // auth token, or the API key's secret
+  std::string secret_env;     // the variable the secret came from, named in a 401 message
+};
+
+class TwilioApi {
+ public:
+  virtual ~TwilioApi() = default;
+  // Every number the account owns: GET .../IncomingPhoneNumbers.json, PageSize=1000,
+  // following next_page_uri to the end. Errors name the account, never the secret.
+  virtual Result<std::vector<OwnedNumber>> list_owned(const TwilioAuth& auth) = 0;
+};
+
+// The client over a transport whose base URL is Twilio's (https://api.twilio.com).
+std::unique_ptr<TwilioApi> make_twilio_client(std::shared_ptr<Transport> transport);
+
+// "Twilio account 'main' (AC...): 401 Authenticate (code 20003, <more_info>)": a non-2xx
+// answer, with Twilio's error body {code, message, more_info, status} when there is one.
+ApiError twilio_error(const TwilioAuth& auth, const std::string& target,
+                      const HttpResponse& response);
+
+}  // namespace xs

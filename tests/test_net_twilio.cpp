@@ -1,0 +1,212 @@
+// The Twilio client over a scripted transport: paging, exact numbers, auth, error bodies.
+#include <catch2/catch.hpp>
+
+#include "fakes.h"
+#include "http/retry.h"
+#include "twilio/client.h"
+
+using namespace xs;
+using xs::test::response;
+using xs::test::ScriptedTransport;
+
+namespace {
+
+const std::string kSid = "AC0123456789abcdef0123456789abcdef";
+const std::string kList = "/2010-04-01/Accounts/" + kSid + "/IncomingPhoneNumbers.json";
+
+TwilioAuth auth(const std::string& token = "s3cret-token-value") {
+  return {"main", kSid, kSid, Secret(token), "TWILIO_MAIN_AUTH_TOKEN"};
+}
+
+std::string header(const HttpRequest& r, const std::string& name) {
+  for (const auto& [k, v] : r.headers)
+    if (k == name) return v;
+  return {};
+}
+
+// base64("AC0123456789abcdef0123456789abcdef:s3cret-token-value")
+const std::string kBasicMain =
+    "Basic QUMwMTIzNDU2Nzg5YWJjZGVmMDEyMzQ1Njc4OWFiY2RlZjpzM2NyZXQtdG9rZW4tdmFsdWU=";
+// base64("SK0123456789abcdef0123456789abcdef:" + 32 x)
+const std::string kBasicKey =
+    "Basic U0swMTIzNDU2Nzg5YWJjZGVmMDEyMzQ1Njc4OWFiY2RlZjp4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eA==";
+
+// A page of numbers in Twilio's shape; next is null when empty.
+std::string page(const std::vector<std::string>& numbers, const std::string& next) {
+  std::string items;
+  for (const auto& n : numbers) {
+    if (!items.empty()) items += ",";
+    items += R"({"sid":"PN)" + n.substr(1) + R"(","account_sid":")" + kSid +
+             R"(","friendly_name":"Line )" + n + R"(","phone_number":")" + n +
+             R"(","capabilities":{"voice":true},"status":"in-use"})";
+  }
+  std::string next_json = next.empty() ? "null" : "\"" + next + "\"";
+  return R"({"end":0,"first_page_uri":")" + kList + R"(?PageSize=1000&Page=0",)" +
+         R"("incoming_phone_numbers":[)" + items + R"(],"next_page_uri":)" + next_json +
+         R"(,"page":0,"page_size":1000,"previous_page_uri":null,"start":0,"uri":")" + kList + "\"}";
+}
+
+}  // namespace
+
+TEST_CASE("list_owned asks for 1000 a page and follows next_page_uri to the end") {
+  auto t = std::make_shared<ScriptedTransport>();
+  const std::string p1 = kList + "?PageSize=1000&Page=1&PageToken=PT1000";
+  const std::string p2 = kList + "?PageSize=1000&Page=2&PageToken=PT2000";
+  t->answers = {response(200, page({"+15550000001", "+15550000002"}, p1)),
+                response(200, page({"+15550000003"}, p2)),
+                response(200, page({"+15550000004"}, ""))};
+  auto client = make_twilio_client(t);
+  auto r = client->list_owned(auth());
+  REQUIRE(r.ok());
+  REQUIRE(r.value().size() == 4);
+  CHECK(r.value()[0].phone_number == "+15550000001");
+  CHECK(r.value()[0].friendly_name == "Line +15550000001");
+  CHECK(r.value()[0].sid == "PN15550000001");
+  CHECK(r.value()[3].phone_number == "+15550000004");
+  REQUIRE(t->requests.size() == 3);
+  CHECK(t->requests[0].method == "GET");
+  CHECK(t->requests[0].target == kList + "?PageSize=1000");
+  CHECK(t->requests[1].target == p1);
+  CHECK(t->requests[2].target == p2);
+  for (const auto& req : t->requests)
+    CHECK(header(req, "Authorization") == kBasicMain);
+}
+
+TEST_CASE("a missing next_page_uri ends the list like a null one") {
+  auto t = std::make_shared<ScriptedTransport>();
+  t->answers = {response(200, R"({"incoming_phone_numbers":[{"phone_number":"+15550000001"}]})")};
+  auto r = make_twilio_client(t)->list_owned(auth());
+  REQUIRE(r.ok());
+  CHECK(r.value().size() == 1);
+  CHECK(t->requests.size() == 1);
+}
+
+TEST_CASE("an absolute next_page_uri is followed on the configured host only") {
+  auto t = std::make_shared<ScriptedTransport>();
+  t->answers = {response(200, page({"+15550000001"}, "https://evil.example" + kList + "?Page=1")),
+                response(200, page({}, ""))};
+  auto r = make_twilio_client(t)->list_owned(auth());
+  REQUIRE(r.ok());
+  REQUIRE(t->requests.size() == 2);
+  CHECK(t->requests[1].target == kList + "?Page=1");
+}
+
+TEST_CASE("a next_page_uri that repeats a page stops with an error instead of looping") {
+  auto t = std::make_shared<ScriptedTransport>();
+  const std::string same = kList + "?PageSize=1000&Page=0";
+  for (int i = 0; i < 5; ++i) t->answers.push_back(response(200, page({"+15550000001"}, same)));
+  auto r = make_twilio_client(t)->list_owned(auth());
+  REQUIRE_FALSE(r.ok());
+  CHECK(t->requests.size() == 2);
+  CHECK(r.error().message.find("next_page_uri repeats an earlier page") != std::string::npos);
+  CHECK(r.error().message.find("Twilio account 'main' (" + kSid + ")") == 0);
+}
+
+TEST_CASE("numbers are compared exactly: a partial match is not ownership") {
+  // Twilio's PhoneNumber filter matches partially; the client lists everything and keeps the
+  // numbers verbatim, so +155500000010 is not mistaken for +15550000001.
+  auto t = std::make_shared<ScriptedTransport>();
+  t->answers = {response(200, page({"+155500000010", "+15550000001 ", "15550000001"}, ""))};
+  auto r = make_twilio_client(t)->list_owned(auth());
+  REQUIRE(r.ok());
+  std::set<std::string> owned;
+  for (const auto& n : r.value()) owned.insert(n.phone_number);
+  CHECK_FALSE(owned.count("+15550000001"));
+  CHECK(owned.count("+155500000010"));
+  CHECK(t->requests[0].target.find("PhoneNumber=") == std::string::npos);
+}
+
+TEST_CASE("401 names the account by mapping name and SID and the variable, never the token") {
+  auto t = std::make_shared<ScriptedTransport>();
+  t->answers = {response(401,
+                         R"({"code":20003,"message":"Authenticate","more_info":"https://www.twilio.com/docs/errors/20003","status":401})",
+                         {{"www-authenticate", "Basic realm=\"Twilio API\""}})};
+  auto r = make_twilio_client(t)->list_owned(auth("wrong-token-abc"));
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().kind == ErrorKind::Auth);
+  CHECK(r.error().status == 401);
+  CHECK(r.error().message == "Twilio account 'main' (" + kSid +
+                                 "): 401 Authenticate (code 20003): check TWILIO_MAIN_AUTH_TOKEN");
+  CHECK(r.error().message.find("wrong-token-abc") == std::string::npos);
+}
+
+TEST_CASE("an API key authenticates as the key SID and a 401 names the key") {
+  auto t = std::make_shared<ScriptedTransport>();
+  t->answers = {response(401, R"({"code":20003,"message":"Authenticate","status":401})")};
+  const std::string key = "SK0123456789abcdef0123456789abcdef";
+  TwilioAuth a{"sub", kSid, key, Secret(std::string(32, 'x')), "TWILIO_SUB_SECRET"};
+  auto r = make_twilio_client(t)->list_owned(a);
+  REQUIRE_FALSE(r.ok());
+  // 34 + 1 + 32 characters: longer than Base64Encoder's default line, yet one header line
+  CHECK(header(t->requests[0], "Authorization") == kBasicKey);
+  CHECK(r.error().message.find("check TWILIO_SUB_SECRET and the API key " + key) !=
+        std::string::npos);
+  CHECK(r.error().message.find("Twilio account 'sub'") == 0);
+}
+
+TEST_CASE("Twilio's error body is shown with code and more_info; a token echoed back is scrubbed") {
+  auto t = std::make_shared<ScriptedTransport>();
+  t->answers = {response(400, R"J({"code":20001,"message":"PageSize must be at most 1000 (got s3cret-token-value)","more_info":"https://www.twilio.com/docs/errors/20001","status":400})J")};
+  auto r = make_twilio_client(t)->list_owned(auth());
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().kind == ErrorKind::Invalid);
+  CHECK(r.error().message ==
+        "Twilio account 'main' (" + kSid + "): GET " + kList +
+            "?PageSize=1000: 400 PageSize must be at most 1000 (got ***) (code 20001, "
+            "https://www.twilio.com/docs/errors/20001)");
+}
+
+TEST_CASE("a non-JSON error body is shown as text; 404 and 5xx keep their kinds") {
+  auto t = std::make_shared<ScriptedTransport>();
+  t->answers = {HttpResponse{502, "Bad Gateway", {}, "<html>upstream\ndown</html>"}};
+  auto r = make_twilio_client(t)->list_owned(auth());
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().kind == ErrorKind::Transient);
+  CHECK(r.error().message.find(": 502 <html>upstream down</html>") != std::string::npos);
+
+  t->answers = {HttpResponse{404, "Not Found", {}, ""}};
+  r = make_twilio_client(t)->list_owned(auth());
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().kind == ErrorKind::NotFound);
+  CHECK(r.error().message.find(": 404 Not Found") != std::string::npos);
+}
+
+TEST_CASE("an answer that is not a list page is an error naming the account") {
+  auto t = std::make_shared<ScriptedTransport>();
+  t->answers = {response(200, R"({"numbers":[]})")};
+  auto r = make_twilio_client(t)->list_owned(auth());
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().message.find("no incoming_phone_numbers array") != std::string::npos);
+  t->answers = {response(200, R"({"incoming_phone_numbers":[{"friendly_name":"x"}]})")};
+  r = make_twilio_client(t)->list_owned(auth());
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().message.find("item 0 has no phone_number") != std::string::npos);
+}
+
+TEST_CASE("a connection failure names the account and keeps its kind") {
+  auto t = std::make_shared<ScriptedTransport>();
+  ApiError down;
+  down.kind = ErrorKind::Transient;
+  down.message = "GET " + kList + "?PageSize=1000: connection refused by 127.0.0.1:9";
+  t->answers = {down};
+  auto r = make_twilio_client(t)->list_owned(auth());
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().kind == ErrorKind::Transient);
+  CHECK(r.error().message == "Twilio account 'main' (" + kSid + "): " + down.message);
+}
+
+TEST_CASE("429 (code 20429) is retried with backoff through the retrying transport") {
+  auto t = std::make_shared<ScriptedTransport>();
+  t->answers = {response(429, R"({"code":20429,"message":"Too Many Requests","status":429})"),
+                response(429, R"({"code":20429,"message":"Too Many Requests","status":429})",
+                         {{"retry-after", "2"}}),
+                response(200, page({"+15550000001"}, ""))};
+  xs::test::FakeClock clock;
+  auto retrying = std::make_shared<RetryingTransport>(t, RetryPolicy{}, clock, [] { return 0.5; });
+  auto r = make_twilio_client(retrying)->list_owned(auth());
+  REQUIRE(r.ok());
+  CHECK(r.value().size() == 1);
+  CHECK(t->requests.size() == 3);
+  REQUIRE(clock.sleeps.size() == 2);
+  CHECK(clock.sleeps[1] >= 2);
+}
