@@ -88,9 +88,24 @@ class FakeXuna final : public XunaApi {
     return error(ErrorKind::NotFound, 404, "no such number", false);
   }
 
+  std::vector<BatchRequest> batches;   // every batch request received
+  std::deque<Fault> batch_faults;      // applied to the next batch requests, in order
+  long long batch_shortfall = 0;       // calls_initiated is this much lower than asked
+
   Result<BatchResult> submit_batch(const BatchRequest& r, const std::string& key) override {
     Flight f(*this, {"batch", r.from_phone_number_id, key});
-    return BatchResult{"batch_1", static_cast<long long>(r.calls.size())};
+    std::lock_guard<std::mutex> lock(mutex_);
+    Fault fault = Fault::None;
+    if (!batch_faults.empty()) {
+      fault = batch_faults.front();
+      batch_faults.pop_front();
+    }
+    if (fault == Fault::Reject) return error(ErrorKind::Invalid, 422, "bad batch", false);
+    if (fault == Fault::DropBeforeCommit) return error(ErrorKind::Transient, 0, "dropped", true);
+    batches.push_back(r);
+    if (fault == Fault::CommitThenDrop) return error(ErrorKind::Transient, 0, "dropped", true);
+    return BatchResult{"batch_" + std::to_string(batches.size()),
+                       static_cast<long long>(r.calls.size()) - batch_shortfall};
   }
 
  private:
@@ -162,6 +177,20 @@ class FakeJournal final : public Journal {
   void managed(const std::string& number, const std::string& id) override {
     std::lock_guard<std::mutex> lock(mutex_);
     managed_numbers[number] = id;
+  }
+  // Batch chunk records, as the state keeps them: name -> chunk -> status.
+  std::map<std::string, std::map<int, std::string>> chunks;
+  std::vector<std::string> batch_keys;
+  void batch_intent(const std::string& name, int chunk, const std::string&,
+                    const std::string& key) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    chunks[name][chunk] = "pending";
+    batch_keys.push_back(key);
+  }
+  void batch_outcome(const std::string& name, int chunk, const std::string& status,
+                     const std::string&, long long) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    chunks[name][chunk] = status;
   }
 
  private:

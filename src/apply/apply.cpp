@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "util/digest.h"
+#include "util/log.h"
 #include "util/parallel.h"
 
 namespace xs {
@@ -42,11 +43,7 @@ class Run {
 
     run_imports(imports);
     in_parallel(assigns, [this](std::size_t i) { assign(i); });
-    for (std::size_t i : batches) {
-      results_[i].outcome = Outcome::Skipped;
-      results_[i].error = "batch calls are not supported by this version";
-      finished(Outcome::Skipped);
-    }
+    in_parallel(batches, [this](std::size_t i) { submit_batch(i); });
     for (const auto& r : report_.results) {
       switch (r.outcome) {
         case Outcome::Ok: ++report_.ok; break;
@@ -170,6 +167,64 @@ class Run {
       fail(i, entry, r.error().maybe_committed ? Outcome::Unknown : Outcome::Failed,
            r.error().message);
     }
+  }
+
+  // Sends a campaign's chunks in order; the first chunk that does not clearly succeed stops it.
+  void submit_batch(std::size_t i) {
+    const Action& a = plan_.actions[i];
+    std::string from_id = a.phone_number_id;
+    if (from_id.empty()) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      auto it = imported_.find(a.phone_number);
+      if (it != imported_.end()) from_id = it->second;
+    }
+    if (from_id.empty() || !a.campaign) {
+      results_[i].outcome = Outcome::Skipped;
+      results_[i].error = "not sent: its from number " + a.phone_number + " is not in XUNA";
+      finished(Outcome::Skipped);
+      return;
+    }
+    const std::int64_t entry = journal_.intent(a, "");
+    const auto& calls = a.campaign->calls;
+    std::vector<std::string> ids;
+    long long initiated = 0, expected = 0;
+    for (int k : a.chunks) {
+      BatchRequest req{a.agent_id, from_id, {}};
+      const std::size_t begin = static_cast<std::size_t>(k) * a.chunk_size;
+      const std::size_t end = std::min(calls.size(), begin + a.chunk_size);
+      for (std::size_t c = begin; c < end; ++c)
+        req.calls.push_back({calls[c].to, calls[c].override});
+      const std::string key = "xs-batch-" + sha256_hex(options_.target_salt + "\n" + a.batch_name +
+                                                       "\n" + std::to_string(k)).substr(0, 32);
+      journal_.batch_intent(a.batch_name, k, a.digest, key);
+      Result<BatchResult> r = api_.submit_batch(req, key);
+      if (!r.ok()) {
+        const bool unclear = r.error().maybe_committed;
+        journal_.batch_outcome(a.batch_name, k, unclear ? "unknown" : "failed", "", 0);
+        std::string why = "chunk " + std::to_string(k + 1) + ": " + r.error().message;
+        if (unclear)
+          why += "; outcome unknown, not resent automatically (apply --resubmit " + a.batch_name + ")";
+        fail(i, entry, unclear ? Outcome::Unknown : Outcome::Failed, why);
+        return;
+      }
+      journal_.batch_outcome(a.batch_name, k, "sent", r.value().batch_id,
+                             r.value().calls_initiated);
+      ids.push_back(r.value().batch_id);
+      initiated += r.value().calls_initiated;
+      expected += static_cast<long long>(end - begin);
+    }
+    std::string note = std::to_string(initiated) + " calls initiated";
+    if (initiated < expected) {
+      note = "only " + std::to_string(initiated) + " of " + std::to_string(expected) +
+             " calls initiated";
+      log_warn("batch " + a.batch_name + ": " + note);
+    }
+    journal_.outcome(entry, Outcome::Ok, "", "");
+    results_[i].outcome = Outcome::Ok;
+    results_[i].batch_ids = ids;
+    results_[i].calls_initiated = initiated;
+    results_[i].note = note;
+    finished(Outcome::Ok);
   }
 
   void succeed(std::size_t i, std::int64_t entry, const std::string& id, const std::string& note) {

@@ -26,6 +26,12 @@ class Journal {
                        const std::string& phone_number_id) = 0;
   // This number is in XUNA under this id and managed by the tool.
   virtual void managed(const std::string& phone_number, const std::string& phone_number_id) = 0;
+  // A batch chunk is about to be sent: durable before the request (status "pending").
+  virtual void batch_intent(const std::string& name, int chunk, const std::string& digest,
+                            const std::string& idempotency_key) = 0;
+  // What became of it: "sent" | "unknown" | "failed".
+  virtual void batch_outcome(const std::string& name, int chunk, const std::string& status,
+                             const std::string& batch_id, long long calls_initiated) = 0;
 };
 
 struct TwilioCredentials {
@@ -35,6 +41,9 @@ struct TwilioCredentials {
 
 struct ApplyOptions {
   std::size_t parallelism = 8;
+  // Names the target (API URL and key fingerprint) in batch idempotency keys, which stay the
+  // same across runs for the same campaign and chunk.
+  std::string target_salt;
   // Called after each action completes (from worker threads, serialised).
   std::function<void(std::size_t done, std::size_t total, std::size_t failed)> progress;
 };
@@ -45,6 +54,8 @@ struct ActionResult {
   std::string error;            // Failed/Skipped/Unknown: why
   std::string phone_number_id;  // import/assign: the number's id when known
   std::string note;             // e.g. "adopted the number already in XUNA"
+  std::vector<std::string> batch_ids;  // batch: one per chunk sent
+  long long calls_initiated = 0;       // batch
 };
 
 struct ApplyReport {

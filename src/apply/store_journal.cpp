@@ -33,4 +33,15 @@ void StoreJournal::managed(const std::string& phone_number, const std::string& p
   store_.mark_managed(target_, phone_number, phone_number_id, clock_.now_iso());
 }
 
+void StoreJournal::batch_intent(const std::string& name, int chunk, const std::string& digest,
+                                const std::string& idempotency_key) {
+  store_.record_batch_intent(target_, name, chunk, digest, idempotency_key, clock_.now_iso());
+}
+
+void StoreJournal::batch_outcome(const std::string& name, int chunk, const std::string& status,
+                                 const std::string& batch_id, long long calls_initiated) {
+  store_.record_batch_outcome(target_, name, chunk, status, batch_id, calls_initiated,
+                              clock_.now_iso());
+}
+
 }  // namespace xs

@@ -17,6 +17,10 @@ class StoreJournal final : public Journal {
   void outcome(std::int64_t entry, Outcome outcome, const std::string& error,
                const std::string& phone_number_id) override;
   void managed(const std::string& phone_number, const std::string& phone_number_id) override;
+  void batch_intent(const std::string& name, int chunk, const std::string& digest,
+                    const std::string& idempotency_key) override;
+  void batch_outcome(const std::string& name, int chunk, const std::string& status,
+                     const std::string& batch_id, long long calls_initiated) override;
 
  private:
   state::Store& store_;

@@ -85,6 +85,7 @@ int run_apply(const Options& options) {
     Progress progress = make_progress(options.quiet);
     ApplyOptions apply_options;
     apply_options.parallelism = static_cast<std::size_t>(options.parallelism);
+    apply_options.target_salt = p.remote.url + "\n" + p.remote.key_fingerprint;
     apply_options.progress = progress.update;
     ApplyReport report = apply_plan(p.plan, *p.remote.api, journal, p.credentials, apply_options);
     progress.finish();

@@ -106,7 +106,9 @@ const std::vector<Command>& commands() {
        "  --max-changes N        refuse (exit 5) when the plan has more than N actions\n"
        "  --max-reassign-percent P  refuse when more than P% (default 30) of the assigned\n"
        "                         numbers would move to another agent; --force lifts it\n"
-       "  --format text|json     the report format\n\n"
+       "  --format text|json     the report format\n"
+       "  --batch-chunk N        calls per batch-call request (default 1000)\n"
+       "  --resubmit NAME        send again a campaign whose outcome is unknown\n\n"
        "Example (cron):\n  xuna-sync apply -f /etc/xuna-sync/mappings --auto-approve --quiet\n",
        run_apply},
       {"export", "print the live XUNA numbers as a mapping file", "xuna-sync export",

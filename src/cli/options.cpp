@@ -63,7 +63,7 @@ const std::vector<Spec>& specs() {
       {"parallelism", true, [](Options& o, const std::string& v) { o.parallelism = to_int("parallelism", v, 1); }, {"apply"}},
       {"max-changes", true, [](Options& o, const std::string& v) { o.max_changes = to_int("max-changes", v, 0); }, {"plan", "apply"}},
       {"max-reassign-percent", true, [](Options& o, const std::string& v) { o.max_reassign_percent = to_double("max-reassign-percent", v, 0); }, {"plan", "apply"}},
-      {"batch-chunk", true, [](Options& o, const std::string& v) { o.batch_chunk = to_int("batch-chunk", v, 1); }, {"apply"}},
+      {"batch-chunk", true, [](Options& o, const std::string& v) { o.batch_chunk = to_int("batch-chunk", v, 1); }, {"plan", "apply"}},
       {"resubmit", true, [](Options& o, const std::string& v) { o.resubmit = v; }, {"apply"}},
       {"limit", true, [](Options& o, const std::string& v) { o.limit = to_int("limit", v, 1); }, {"history"}},
       {"twilio-account", true, [](Options& o, const std::string& v) { o.twilio_account = v; }, {"discover"}},

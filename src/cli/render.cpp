@@ -81,6 +81,7 @@ std::string render_report(const ApplyReport& report, const Style& s) {
         break;
       case ActionKind::Batch:
         out << s.green("  + submitted ") << a.batch_name;
+        for (const auto& id : r.batch_ids) out << "  " << id;
         break;
     }
     if (!r.note.empty()) out << "  (" << r.note << ")";

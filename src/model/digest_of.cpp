@@ -66,6 +66,18 @@ std::string mapping_digest(const Desired& desired) {
   return sha256_hex(out);
 }
 
+std::string batch_digest(const BatchCampaign& b) {
+  std::string out = "batch v1\n";
+  field(out, b.agent_id);
+  field(out, b.from);
+  for (const auto& c : b.calls) {
+    field(out, c.to);
+    if (c.override) value(out, *c.override);
+    out += ';';
+  }
+  return sha256_hex(out);
+}
+
 std::string live_digest(const LiveList& live) {
   std::vector<std::string> lines;
   lines.reserve(live.size());

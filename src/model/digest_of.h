@@ -10,6 +10,9 @@ namespace xs {
 // SHA-256 of a canonical form of the desired numbers, accounts and batches (not file layout).
 std::string mapping_digest(const Desired& desired);
 
+// SHA-256 of one campaign's content (agent, from, calls and overrides), not its name.
+std::string batch_digest(const BatchCampaign& batch);
+
 // SHA-256 of the live list, independent of the order the API returned it in.
 std::string live_digest(const LiveList& live);
 

@@ -12,6 +12,7 @@ struct BatchRecord {
   std::string status;           // "sent" | "unknown" | "pending"
   std::string batch_id;
   long long calls_initiated = 0;
+  std::map<int, std::string> chunks;  // chunk number -> "pending" | "sent" | "unknown" | "failed"
 };
 
 struct StateView {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "model/digest_of.h"
+
 namespace xs {
 namespace {
 
@@ -19,6 +21,71 @@ std::string ownership_problem(const Ownership& ownership, const DesiredNumber& n
   return {};
 }
 
+std::string chunk_list(const std::vector<int>& chunks) {
+  std::string s;
+  for (int c : chunks) s += (s.empty() ? "" : ", ") + std::to_string(c + 1);
+  return s;
+}
+
+// A campaign is sent at most once: chunks recorded as sent are done, chunks whose outcome is
+// unknown wait for --resubmit, and a campaign whose content changed after sending is reported.
+void plan_batches(const Desired& desired, const std::unordered_map<std::string, const LiveNumber*>& live,
+                  const StateView& state, const PlanOptions& options, Plan& plan) {
+  const int size = std::max(1, options.batch_chunk);
+  for (const BatchCampaign& b : desired.batches) {
+    const std::string digest = batch_digest(b);
+    const int total = static_cast<int>((b.calls.size() + size - 1) / size);
+    auto rec = state.batches.find(b.name);
+    const bool resubmit = options.resubmit.count(b.name) > 0;
+    std::vector<int> send, unknown;
+    bool any_sent = false;
+    for (int k = 0; k < total; ++k) {
+      std::string status;
+      if (rec != state.batches.end()) {
+        auto c = rec->second.chunks.find(k);
+        if (c != rec->second.chunks.end()) status = c->second;
+      }
+      if (status == "sent") {
+        any_sent = true;
+      } else if ((status == "unknown" || status == "pending") && !resubmit) {
+        unknown.push_back(k);
+      } else {
+        send.push_back(k);
+      }
+    }
+    if (rec != state.batches.end() && rec->second.digest != digest && (any_sent || !unknown.empty())) {
+      plan.warnings.push_back({"batch_changed", b.name,
+                               "content changed since it was sent; it is not sent again "
+                               "(give the new campaign a new name)"});
+      continue;
+    }
+    if (!unknown.empty()) {
+      plan.warnings.push_back(
+          {"batch_unknown", b.name,
+           "outcome unknown for chunk " + chunk_list(unknown) + " of " + std::to_string(total) +
+               " (no clear answer when it was sent); not resent automatically: "
+               "'xuna-sync apply --resubmit " + b.name + "' sends it again"});
+    }
+    if (send.empty()) continue;
+    Action a;
+    a.kind = ActionKind::Batch;
+    a.batch_name = b.name;
+    a.phone_number = b.from;
+    auto from = live.find(b.from);
+    if (from != live.end()) a.phone_number_id = from->second->phone_number_id;
+    a.agent_id = b.agent_id;
+    a.agent_ref = b.agent_ref;
+    a.chunks = send;
+    a.chunk_size = size;
+    a.digest = digest;
+    for (int k : send)
+      a.calls += static_cast<int>(std::min<std::size_t>(b.calls.size(), (k + 1) * static_cast<std::size_t>(size)) - k * static_cast<std::size_t>(size));
+    a.campaign = std::make_shared<const BatchCampaign>(b);
+    plan.actions.push_back(std::move(a));
+    ++plan.summary.batches;
+  }
+}
+
 }  // namespace
 
 const char* to_string(ActionKind kind) {
@@ -31,7 +98,7 @@ const char* to_string(ActionKind kind) {
 }
 
 Plan make_plan(const Desired& desired, const LiveList& live, const StateView& state,
-               const Ownership& ownership) {
+               const Ownership& ownership, const PlanOptions& options) {
   Plan plan;
   std::unordered_map<std::string, const LiveNumber*> by_number;
   by_number.reserve(live.size());
@@ -113,6 +180,7 @@ Plan make_plan(const Desired& desired, const LiveList& live, const StateView& st
   plan.summary.assigns = static_cast<int>(assigns.size());
   plan.actions = std::move(imports);
   plan.actions.insert(plan.actions.end(), assigns.begin(), assigns.end());
+  plan_batches(desired, by_number, state, options, plan);
   std::stable_sort(plan.warnings.begin(), plan.warnings.end(),
                    [](const Warning& a, const Warning& b) { return a.phone_number < b.phone_number; });
   return plan;

@@ -1,6 +1,7 @@
 #pragma once
 // make_plan(desired, live, state) -> Plan: a pure function (DESIGN §4). No I/O, no clock.
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -25,7 +26,11 @@ struct Action {
   std::string agent_ref;                 // as written in the mapping (alias or id)
   std::optional<std::string> before;     // assign: the live agent it expects to change (none)
   std::string batch_name;                // batch
-  int calls = 0;                         // batch: number of calls
+  int calls = 0;                         // batch: number of calls to send now
+  std::vector<int> chunks;               // batch: chunk numbers to send now
+  int chunk_size = 0;                    // batch: calls per chunk
+  std::string digest;                    // batch: content digest
+  std::shared_ptr<const BatchCampaign> campaign;  // batch: what to send
 };
 
 struct Warning {
@@ -62,8 +67,13 @@ struct Ownership {
   std::map<std::string, std::string> failed;           // account name -> reason
 };
 
+struct PlanOptions {
+  int batch_chunk = 1000;               // calls per batch request
+  std::set<std::string> resubmit;       // campaigns whose unknown chunks may be sent again
+};
+
 // The actions that bring live in line with desired, and what cannot be brought in line.
 Plan make_plan(const Desired& desired, const LiveList& live, const StateView& state,
-               const Ownership& ownership = {});
+               const Ownership& ownership = {}, const PlanOptions& options = {});
 
 }  // namespace xs

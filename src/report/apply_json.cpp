@@ -22,6 +22,12 @@ std::string report_to_json(const ApplyReport& report, const std::string& api_url
     if (r.action.kind == ActionKind::Batch) o->set("name", r.action.batch_name);
     o->set("outcome", std::string(to_string(r.outcome)));
     if (!r.phone_number_id.empty()) o->set("phone_number_id", r.phone_number_id);
+    if (r.action.kind == ActionKind::Batch && r.outcome == Outcome::Ok) {
+      Array::Ptr ids = new Array;
+      for (const auto& id : r.batch_ids) ids->add(id);
+      o->set("batch_ids", ids);
+      o->set("calls_initiated", r.calls_initiated);
+    }
     if (!r.error.empty()) o->set("error", r.error);
     if (!r.note.empty()) o->set("note", r.note);
     actions->add(o);

@@ -101,6 +101,7 @@ std::map<std::string, BatchRecord> batch_view(SQLite::Database& db, std::int64_t
       uncertain[c.name] = false;
     }
     b.calls_initiated += c.calls_initiated;
+    b.chunks[c.chunk] = c.status;
     all_sent[c.name] = all_sent[c.name] && c.status == "sent";
     uncertain[c.name] = uncertain[c.name] || c.status == "unknown" || c.status == "pending";
   }
