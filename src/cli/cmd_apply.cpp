@@ -1,7 +1,9 @@
 #include <unistd.h>
 
+#include <fstream>
 #include <iostream>
 #include <set>
+#include <sstream>
 
 #include "apply/store_journal.h"
 #include "cli/commands.h"
@@ -10,6 +12,7 @@
 #include "cli/planning.h"
 #include "cli/progress.h"
 #include "cli/render.h"
+#include "plan/saved.h"
 #include "report/apply_json.h"
 #include "state/store.h"
 #include "util/clock.h"
@@ -42,12 +45,48 @@ void remember_managed(state::Store& store, std::int64_t target, const Planned& p
   store.mark_managed_many(target, managed, system_clock().now_iso());
 }
 
+// Reads a plan saved by `plan --out`; CommandError(3) when it cannot be read or is not one.
+Plan read_saved_plan(const std::string& path, PlanHeader& header) {
+  std::ifstream f(path);
+  if (!f) throw CommandError(kInvalid, "cannot read plan file " + path);
+  std::ostringstream text;
+  text << f.rdbuf();
+  try {
+    return plan_from_json(text.str(), header);
+  } catch (const std::exception& e) {
+    throw CommandError(kInvalid, path + ": " + e.what());
+  }
+}
+
+// Why a saved plan may not be applied now (exit 5), or an empty string; narrows p.plan to the
+// saved plan's own actions.
+std::string check_saved(const std::string& path, const PlanHeader& header, const Plan& saved,
+                        Planned& p) {
+  if (header.api_url != p.remote.url || header.key_fingerprint != p.remote.key_fingerprint)
+    return "plan file " + path + " was made for another target (" + header.api_url +
+           "); nothing was done";
+  if (header.mapping_digest != p.header.mapping_digest)
+    return "the mapping changed since " + path + " was made; run plan again; nothing was done";
+  SavedPlanCheck check = check_saved_plan(saved, p.plan);
+  if (!check.moved.empty()) {
+    std::string why = "plan file " + path + " is stale, nothing was done; what moved:";
+    for (const auto& m : check.moved) why += "\n  " + m;
+    return why;
+  }
+  p.plan = std::move(check.to_apply);
+  return {};
+}
+
 }  // namespace
 
 int run_apply(const Options& options) {
-  if (!options.positional.empty())
-    throw UsageError("applying a saved plan file is not available in this version");
-  if (!options.auto_approve && !isatty(0))
+  if (options.positional.size() > 1) throw UsageError("apply takes at most one plan file");
+  const std::string plan_file = options.positional.empty() ? "" : options.positional[0];
+  PlanHeader saved_header;
+  Plan saved;
+  if (!plan_file.empty()) saved = read_saved_plan(plan_file, saved_header);
+  // A saved plan was reviewed already; anything else needs approval.
+  if (plan_file.empty() && !options.auto_approve && !isatty(0))
     throw CommandError(kInvalid, "refusing to apply without --auto-approve: there is no terminal "
                                  "to ask for approval on (cron, CI); nothing was done");
   const std::string path = state_path(options);
@@ -65,6 +104,12 @@ int run_apply(const Options& options) {
       run = store.begin_run(target, "apply", system_clock().now_iso());
       return store.view(target);
     });
+    if (!plan_file.empty()) {
+      if (std::string why = check_saved(plan_file, saved_header, saved, p); !why.empty()) {
+        finish("refused");
+        throw CommandError(kRefused, why);
+      }
+    }
     if (options.format != "json") print_plan(options, p);
     if (auto refused = check_guards(p.plan, p.live, guard_options(options))) {
       finish("refused");
@@ -76,7 +121,7 @@ int run_apply(const Options& options) {
       if (options.format == "json") std::cout << report_to_json({}, p.remote.url);
       return kOk;
     }
-    if (!options.auto_approve && !confirm()) {
+    if (plan_file.empty() && !options.auto_approve && !confirm()) {
       finish("cancelled");
       std::cerr << "Apply cancelled; nothing was done.\n";
       return kOk;
