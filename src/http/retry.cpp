@@ -36,7 +36,9 @@ double backoff_delay(const RetryPolicy& policy, int retry, std::optional<double>
                      double random01) {
   const double cap = std::min(policy.max_delay, policy.base_delay * std::ldexp(1.0, retry - 1));
   const double jittered = cap * std::clamp(random01, 0.0, 1.0);
-  return retry_after ? std::max(*retry_after, jittered) : jittered;
+  // The jitter goes on top of Retry-After: workers told the same Retry-After would otherwise
+  // retry in lockstep and meet the server's limit again together.
+  return retry_after ? *retry_after + jittered : jittered;
 }
 
 std::optional<double> parse_retry_after(const std::string& value) {

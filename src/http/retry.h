@@ -22,7 +22,7 @@ bool is_transient_status(int status);
 
 // Seconds to wait before retry number `retry` (1 = first retry): full jitter,
 // uniform in [0, min(max_delay, base_delay * 2^(retry-1))) scaled by random01 in [0,1),
-// and never less than retry_after when the server sent one.
+// added to retry_after when the server sent one (never sooner than it asked).
 double backoff_delay(const RetryPolicy& policy, int retry, std::optional<double> retry_after,
                      double random01);
 
