@@ -145,7 +145,7 @@ TEST_CASE("batch required keys, and each call's 'to'") {
         Lines{
             "m.yaml:3:5: missing required key 'name'",
             "m.yaml:3:5: missing required key 'from'",
-            "m.yaml:3:5: missing required key 'calls'",
+            "m.yaml:3:5: missing required key 'calls' (or 'calls_csv')",
             "m.yaml:8:9: missing required key 'to'",
         });
 }

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "mapping/load.h"
+#include "temp_dir.h"
 
 namespace fs = std::filesystem;
 
@@ -18,27 +19,7 @@ std::vector<std::string> diags_of(const xs::LoadResult& r) {
   return out;
 }
 
-// A fresh folder under the system temp dir, removed with everything in it.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "xs-mapping-XXXXXX").string();
-    REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-    path = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::permissions(path, fs::perms::owner_all, fs::perm_options::add, ec);
-    fs::remove_all(path, ec);
-  }
-  std::string write(const std::string& name, const std::string& text) const {
-    const fs::path p = path / name;
-    fs::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << text;
-    return p.string();
-  }
-  std::string operator/(const std::string& name) const { return (path / name).string(); }
-};
+using xs::test::TempDir;
 
 // Runs with the working directory set to dir, then restores it.
 struct InDir {
@@ -118,7 +99,7 @@ TEST_CASE("load_mapping reports a folder without mapping files") {
 
 TEST_CASE("load_mapping defaults to ./mappings") {
   TempDir dir;
-  InDir in(dir.path);
+  InDir in(dir.root);
   CHECK(diags_of(xs::load_mapping({})) ==
         std::vector<std::string>{"mappings: no such file or directory"});
   dir.write("mappings/all.yaml", std::string(kAccounts) + number_file("+15550000001", "One").substr(11));

@@ -1,10 +1,10 @@
-// A large mapping loads in linear time.
+// A large mapping loads whole, and a duplicate far down is still found (timing is measured
+// by scripts/bench.sh, not asserted here).
 #include <catch2/catch.hpp>
-#include <chrono>
 
 #include "mapping/load.h"
 
-TEST_CASE("10,000 numbers (and one duplicate) load quickly") {
+TEST_CASE("10,000 numbers load, and a duplicate at the end names the first") {
   std::string text =
       "version: 1\n"
       "twilio_accounts:\n"
@@ -22,14 +22,9 @@ TEST_CASE("10,000 numbers (and one duplicate) load quickly") {
     text += "    agent: support\n";
   }
   text += "  - phone_number: \"+15551000000\"\n    label: Again\n";
-  const auto start = std::chrono::steady_clock::now();
   const auto r = xs::load_mapping_sources({{"big.yaml", text}});
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   REQUIRE(r.diagnostics.size() == 1);
   CHECK(r.diagnostics[0].str() ==
         "big.yaml:30011:19: duplicate phone number +15551000000 (first declared at big.yaml:11:19)");
   CHECK(r.desired.numbers.size() == 10000);
-  WARN("loaded 10,001 numbers in " << seconds << " s");
-  CHECK(seconds < 3.0);  // a Debug bound; Release is far below 0.3 s
 }

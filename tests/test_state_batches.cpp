@@ -14,7 +14,7 @@ const std::string kT1 = "2026-01-01T00:00:01Z";
 
 TEST_CASE("a batch intent is pending then sent and the view folds its chunks") {
   TempDir tmp;
-  Store s(tmp.path("state.db"));
+  Store s((tmp / "state.db"));
   const auto t = s.target("https://api.xuna.ai", "fp");
   s.record_batch_intent(t, "renewals", 0, "d0", "k0", kT0);
   s.record_batch_intent(t, "renewals", 1, "d1", "k1", kT0);
@@ -50,7 +50,7 @@ TEST_CASE("a batch intent is pending then sent and the view folds its chunks") {
 
 TEST_CASE("a batch with any unknown chunk is unknown and one with only failures is failed") {
   TempDir tmp;
-  Store s(tmp.path("state.db"));
+  Store s((tmp / "state.db"));
   const auto t = s.target("https://api.xuna.ai", "fp");
   s.record_batch_intent(t, "a", 0, "d", "ka0", kT0);
   s.record_batch_intent(t, "a", 1, "d", "ka1", kT0);
@@ -66,7 +66,7 @@ TEST_CASE("a batch with any unknown chunk is unknown and one with only failures 
 
 TEST_CASE("recording a batch intent again (a resubmit) makes the chunk pending again") {
   TempDir tmp;
-  Store s(tmp.path("state.db"));
+  Store s((tmp / "state.db"));
   const auto t = s.target("https://api.xuna.ai", "fp");
   s.record_batch_intent(t, "a", 0, "d", "k", kT0);
   s.record_batch_outcome(t, "a", 0, "unknown", "", 0, kT1);
@@ -81,7 +81,7 @@ TEST_CASE("recording a batch intent again (a resubmit) makes the chunk pending a
 
 TEST_CASE("batches belong to their target and bad outcomes are errors") {
   TempDir tmp;
-  Store s(tmp.path("state.db"));
+  Store s((tmp / "state.db"));
   const auto a = s.target("https://a.example", "fp");
   const auto b = s.target("https://b.example", "fp");
   s.record_batch_intent(a, "x", 0, "d", "k", kT0);

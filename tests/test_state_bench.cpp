@@ -22,7 +22,7 @@ double millis(F&& f) {
 
 TEST_CASE("journal and managed-number timings", "[.bench]") {
   TempDir tmp;
-  Store s(tmp.path("state.db"));
+  Store s((tmp / "state.db"));
   const auto t = s.target("https://api.xuna.ai", "fp");
   const auto run = s.begin_run(t, "apply", "now");
 

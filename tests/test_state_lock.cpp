@@ -25,8 +25,8 @@ bool dead(int) {
 
 TEST_CASE("the first to ask gets the lock and another process is told who holds it") {
   TempDir tmp;
-  Store one(tmp.path("state.db"));
-  Store two(tmp.path("state.db"));
+  Store one((tmp / "state.db"));
+  Store two((tmp / "state.db"));
   CHECK_FALSE(one.lock_holder());
 
   const auto first = one.acquire_lock(100, "hostA", kT0, alive);
@@ -44,7 +44,7 @@ TEST_CASE("the first to ask gets the lock and another process is told who holds 
 
 TEST_CASE("the holder asking again keeps the lock and its start time") {
   TempDir tmp;
-  Store s(tmp.path("state.db"));
+  Store s((tmp / "state.db"));
   s.acquire_lock(100, "hostA", kT0, alive);
   const auto again = s.acquire_lock(100, "hostA", kT1, alive);
   CHECK(again.kind == Kind::Acquired);
@@ -55,8 +55,8 @@ TEST_CASE("the holder asking again keeps the lock and its start time") {
 
 TEST_CASE("a lock left by a dead process on this host is taken over") {
   TempDir tmp;
-  Store killed(tmp.path("state.db"));
-  Store next(tmp.path("state.db"));
+  Store killed((tmp / "state.db"));
+  Store next((tmp / "state.db"));
   killed.acquire_lock(100, "hostA", kT0, alive);
 
   const auto r = next.acquire_lock(200, "hostA", kT1, dead);
@@ -71,7 +71,7 @@ TEST_CASE("a lock left by a dead process on this host is taken over") {
 
 TEST_CASE("a lock held from another host is never taken over") {
   TempDir tmp;
-  Store s(tmp.path("state.db"));
+  Store s((tmp / "state.db"));
   s.acquire_lock(100, "hostB", kT0, alive);
   int asked = 0;
   const auto r = s.acquire_lock(200, "hostA", kT1, [&](int) { return ++asked, false; });
@@ -82,7 +82,7 @@ TEST_CASE("a lock held from another host is never taken over") {
 
 TEST_CASE("release only frees our own lock and force_unlock frees any") {
   TempDir tmp;
-  Store s(tmp.path("state.db"));
+  Store s((tmp / "state.db"));
   s.acquire_lock(100, "hostA", kT0, alive);
   s.release_lock(200);
   CHECK(s.lock_holder());
@@ -97,8 +97,8 @@ TEST_CASE("release only frees our own lock and force_unlock frees any") {
 
 TEST_CASE("two processes racing for the lock: exactly one gets it") {
   TempDir tmp;
-  Store one(tmp.path("state.db"));
-  Store two(tmp.path("state.db"));
+  Store one((tmp / "state.db"));
+  Store two((tmp / "state.db"));
   for (int round = 0; round < 25; ++round) {
     std::atomic<int> ready{0};
     LockResult r1, r2;

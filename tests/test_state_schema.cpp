@@ -34,7 +34,7 @@ void stamp_user_version(const std::string& path, int version) {
 
 TEST_CASE("a fresh state file gets the latest schema and its folder and WAL") {
   TempDir tmp;
-  const std::string path = tmp.path("a/b/state.db");
+  const std::string path = (tmp / "a/b/state.db");
   Store s(path);
   CHECK(latest_schema_version() >= 2);
   CHECK(s.schema_version() == latest_schema_version());
@@ -45,7 +45,7 @@ TEST_CASE("a fresh state file gets the latest schema and its folder and WAL") {
 
 TEST_CASE("reopening a state file keeps its data and version") {
   TempDir tmp;
-  const std::string path = tmp.path("state.db");
+  const std::string path = (tmp / "state.db");
   std::int64_t t = 0;
   {
     Store s(path);
@@ -60,7 +60,7 @@ TEST_CASE("reopening a state file keeps its data and version") {
 
 TEST_CASE("a file left at schema 1 is migrated forward") {
   TempDir tmp;
-  const std::string path = tmp.path("state.db");
+  const std::string path = (tmp / "state.db");
   migrate_file_to(path, 1);
   {
     Store s(path);
@@ -75,12 +75,12 @@ TEST_CASE("a file left at schema 1 is migrated forward") {
 
 TEST_CASE("migrating to a version this build does not know is refused") {
   TempDir tmp;
-  CHECK_THROWS_AS(migrate_file_to(tmp.path("state.db"), latest_schema_version() + 1), StateError);
+  CHECK_THROWS_AS(migrate_file_to((tmp / "state.db"), latest_schema_version() + 1), StateError);
 }
 
 TEST_CASE("a file written by a newer xuna-sync is refused naming both versions") {
   TempDir tmp;
-  const std::string path = tmp.path("state.db");
+  const std::string path = (tmp / "state.db");
   { Store s(path); }
   stamp_user_version(path, 99);
   CHECK_THROWS_WITH(Store(path), "state file " + path +
@@ -91,7 +91,7 @@ TEST_CASE("a file written by a newer xuna-sync is refused naming both versions")
 
 TEST_CASE("a file that is not a SQLite database is refused naming the path") {
   TempDir tmp;
-  const std::string path = tmp.path("notes.db");
+  const std::string path = (tmp / "notes.db");
   {
     std::ofstream f(path);
     for (int i = 0; i < 100; ++i) f << "this is not a database, just some notes\n";
@@ -101,15 +101,15 @@ TEST_CASE("a file that is not a SQLite database is refused naming the path") {
 
 TEST_CASE("a state folder that cannot be created is an error naming the path") {
   TempDir tmp;
-  { std::ofstream f(tmp.path("file")); }
-  const std::string path = tmp.path("file/state.db");
+  { std::ofstream f((tmp / "file")); }
+  const std::string path = (tmp / "file/state.db");
   CHECK_THROWS_WITH(Store(path), Catch::Contains(path));
 }
 
 TEST_CASE("two processes creating the same state file at once both get the latest schema") {
   for (int round = 0; round < 20; ++round) {
     TempDir tmp;
-    const std::string path = tmp.path("state.db");
+    const std::string path = (tmp / "state.db");
     std::atomic<int> ready{0};
     int versions[2] = {0, 0};
     std::string errors[2];

@@ -1,4 +1,5 @@
 // batch_calls: outbound campaigns, each dialled once.
+#include "mapping/calls_csv.h"
 #include "mapping/e164.h"
 #include "mapping/sections.h"
 #include "mapping/to_value.h"
@@ -6,7 +7,9 @@
 namespace xs::mapping {
 namespace {
 
-const std::vector<std::string> kBatchKeys = {"name", "agent", "from", "calls", "allow_duplicates"};
+const std::vector<std::string> kBatchKeys = {"name",      "agent",         "from",
+                                             "calls",     "calls_csv",     "first_message",
+                                             "allow_duplicates"};
 const std::vector<std::string> kCallKeys = {"to", "first_message", "conversation_config_override"};
 
 // first_message is shorthand for conversation_config_override.agent.first_message.
@@ -80,7 +83,9 @@ void read_batch(Ctx& ctx, const YAML::Node& item, ParsedFile& out) {
   MapReader r(ctx, item, kBatchKeys);
   ParsedBatch b;
   b.batch.loc = ctx.loc(item);
-  for (const char* key : {"name", "agent", "from", "calls"}) r.require(key, b.batch.loc);
+  for (const char* key : {"name", "agent", "from"}) r.require(key, b.batch.loc);
+  if (!r.find("calls") && !r.find("calls_csv"))
+    ctx.error(b.batch.loc, "missing required key 'calls' (or 'calls_csv')");
   if (auto f = r.text("name")) {
     b.batch.name = f->text;
     b.name_loc = f->loc;
@@ -102,6 +107,13 @@ void read_batch(Ctx& ctx, const YAML::Node& item, ParsedFile& out) {
     } else if (section_is(ctx, *calls, YAML::NodeType::Sequence, "list")) {
       for (const auto& call : calls->value) read_call(ctx, call, b);
     }
+  }
+  std::optional<Field> first_message = r.text("first_message");
+  if (auto csv = r.text("calls_csv")) {
+    read_calls_csv(ctx, *csv, first_message, b);
+  } else if (first_message) {
+    ctx.error(first_message->loc, "a batch-level 'first_message' is a template for the rows of "
+                                  "'calls_csv'; put it on each call instead");
   }
   out.batches.push_back(std::move(b));
 }
