@@ -201,7 +201,7 @@ void loadFixture(const std::string& path, World& world) {
         xn.label = optString(n, "label", w).value_or("");
         xn.agentId = optAgent(n, w);
         xn.twilioAccountSid = optString(n, "twilio_account_sid", w);
-        addXunaNumber(world, std::move(xn), w);
+        addXunaNumber(world, std::move(xn), "numbers[" + std::to_string(i) + "]");
       }
     }
     if (root->has("generate_numbers") && !root->get("generate_numbers").isEmpty()) {
@@ -218,7 +218,7 @@ void loadFixture(const std::string& path, World& world) {
         xn.label = replaceAll(labelTemplate, "{n}", xn.phone);
         xn.agentId = agent;
         xn.twilioAccountSid = account;
-        addXunaNumber(world, std::move(xn), w + "[" + std::to_string(i) + "]");
+        addXunaNumber(world, std::move(xn), "generate_numbers[" + std::to_string(i) + "]");
       }
     }
     if (auto shape = optString(root, "list_shape", "")) {

@@ -7,18 +7,26 @@
 
 namespace xs::emu {
 
-bool readBody(Poco::Net::HTTPServerRequest& request, std::string& out, std::size_t limit) {
-  if (request.hasContentLength() && request.getContentLength64() > static_cast<Poco::Int64>(limit)) return false;
+BodyRead readBody(Poco::Net::HTTPServerRequest& request, std::string& out, std::size_t limit) {
+  if (request.hasContentLength() && request.getContentLength64() > static_cast<Poco::Int64>(kMaxDrainBytes)) {
+    return BodyRead::TooLargeUndrained;
+  }
   std::istream& in = request.stream();
+  std::size_t total = 0;
   char buf[65536];
   while (in) {
     in.read(buf, sizeof buf);
     std::streamsize got = in.gcount();
     if (got <= 0) break;
-    if (out.size() + static_cast<std::size_t>(got) > limit) return false;
-    out.append(buf, static_cast<std::size_t>(got));
+    total += static_cast<std::size_t>(got);
+    if (total > kMaxDrainBytes) return BodyRead::TooLargeUndrained;
+    if (total <= limit) out.append(buf, static_cast<std::size_t>(got));
   }
-  return true;
+  if (total > limit) {
+    out.clear();
+    return BodyRead::TooLarge;
+  }
+  return BodyRead::Ok;
 }
 
 void writeResponse(Poco::Net::HTTPServerResponse& response, const Response& r) {

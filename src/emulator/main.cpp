@@ -7,6 +7,7 @@
 #include "emulator/server.h"
 #include "emulator/services.h"
 #include "emulator/world.h"
+#include "emulator/xuna_handlers.h"
 
 #include <Poco/Exception.h>
 #include <Poco/Net/SSLException.h>
@@ -80,6 +81,7 @@ int main(int argc, char** argv) {
   World world;
   try {
     loadFixture(options.fixture, world);
+    warmListCache(world);
   } catch (const std::exception& e) {
     return fail(kExitUsage, e.what());
   }

@@ -1,5 +1,7 @@
 #include "emulator/options.h"
 
+#include <Poco/NumberFormatter.h>
+
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -28,7 +30,10 @@ double parseDouble(const std::string& flag, const std::string& v, double lo, dou
   if (v.empty() || errno != 0 || *end != '\0' || !std::isfinite(d)) {
     throw UsageError(flag + " needs a number, got \"" + v + "\"");
   }
-  if (d < lo || d > hi) throw UsageError(flag + " must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+  if (d < lo || d > hi) {
+    throw UsageError(flag + " must be between " + Poco::NumberFormatter::format(lo) + " and " +
+                     Poco::NumberFormatter::format(hi));
+  }
   return d;
 }
 

@@ -15,7 +15,7 @@ namespace xs::emu {
 namespace {
 
 // Fills the request-line, header and body parts of an ApiRequest.
-bool readRequest(Poco::Net::HTTPServerRequest& request, ApiRequest& req, bool& bodyTooLarge) {
+bool readRequest(Poco::Net::HTTPServerRequest& request, ApiRequest& req, bool& bodyTooLarge, bool& keepAlive) {
   try {
     Poco::URI uri(request.getURI());
     req.path = uri.getPath();
@@ -31,12 +31,14 @@ bool readRequest(Poco::Net::HTTPServerRequest& request, ApiRequest& req, bool& b
   req.authorization = request.get("Authorization", "");
   req.idempotencyKey = request.get("Idempotency-Key", "");
   req.hasIdempotencyKey = !req.idempotencyKey.empty();
-  bodyTooLarge = !readBody(request, req.body, kMaxBodyBytes);
-  if (bodyTooLarge) {
-    req.body.clear();
-  } else if (auto parsed = parseJson(req.body)) {
-    req.bodyIsJson = true;
-    req.json = *parsed;
+  BodyRead read = readBody(request, req.body, kMaxBodyBytes);
+  bodyTooLarge = read != BodyRead::Ok;
+  if (read == BodyRead::TooLargeUndrained) keepAlive = false;  // the rest of the body is unread
+  if (!bodyTooLarge) {
+    if (auto parsed = parseJson(req.body)) {
+      req.bodyIsJson = true;
+      req.json = *parsed;
+    }
   }
   return true;
 }
@@ -47,12 +49,13 @@ void Router::handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTT
   try {
     ApiRequest req;
     bool bodyTooLarge = false;
-    if (!readRequest(request, req, bodyTooLarge)) {
+    bool keepAlive = true;
+    if (!readRequest(request, req, bodyTooLarge, keepAlive)) {
       response.setKeepAlive(false);
       writeResponse(response, xunaDetail(400, "Malformed request target"));
       return;
     }
-    if (bodyTooLarge) response.setKeepAlive(false);  // the rest of the body is still unread
+    if (!keepAlive) response.setKeepAlive(false);
     if (isAdminPath(req.path)) {
       writeResponse(response, bodyTooLarge ? xunaDetail(413, "Request body too large") : handleAdmin(services_, req));
       return;

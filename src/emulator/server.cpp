@@ -25,7 +25,7 @@ EmulatorServer::EmulatorServer(const Options& options, Services& services)
         Poco::Net::Context::TLS_SERVER_USE, options.tlsKey, options.tlsCert, "", Poco::Net::Context::VERIFY_NONE);
     socket = Poco::Net::SecureServerSocket(context);
   }
-  socket.bind(address, true);
+  socket.bind(address, /*reuseAddress=*/true, /*reusePort=*/false);  // a taken port must fail
   socket.listen(kBacklog);
   port_ = socket.address().port();
 

@@ -66,6 +66,7 @@ const XunaNumber* World::updateNumber(const std::string& id, const std::optional
   if (!n) return nullptr;
   if (label) n->label = *label;
   if (agentId) n->agentId = *agentId;
+  n->itemJsonCache.clear();
   return n;
 }
 

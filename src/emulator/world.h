@@ -25,6 +25,8 @@ struct XunaNumber {
   std::string label;
   std::optional<std::string> agentId;
   std::optional<std::string> twilioAccountSid;
+  // The list-item JSON of this number as last rendered ("" = stale); World clears it on change.
+  mutable std::string itemJsonCache;
 };
 
 struct TwilioNumber {

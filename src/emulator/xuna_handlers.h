@@ -12,6 +12,9 @@ namespace xs::emu {
 // A number as GET /v1/convai/phone-numbers lists it (honours the fixture's list_shape).
 Poco::JSON::Object::Ptr numberListItem(const World& world, const XunaNumber& n);
 
+// Renders every number's list item once, so the first list is as fast as the next ones.
+void warmListCache(World& world);
+
 // Answers one XUNA API request (404/405 for unknown paths and methods).
 Response handleXuna(World& world, const ApiRequest& req);
 
