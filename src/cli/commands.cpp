@@ -111,6 +111,18 @@ const std::vector<Command>& commands() {
        "  --resubmit NAME        send again a campaign whose outcome is unknown\n\n"
        "Example (cron):\n  xuna-sync apply -f /etc/xuna-sync/mappings --auto-approve --quiet\n",
        run_apply},
+      {"discover", "numbers a Twilio account owns that the mapping lacks, as YAML",
+       "xuna-sync discover --twilio-account NAME | --all [-f PATH]... [--out FILE [--force]]",
+       "Lists every number the Twilio account owns (one paged list) and prints those the mapping\n"
+       "does not name, sorted, as entries to paste under 'numbers:' (label from Twilio's\n"
+       "friendly name, a commented-out 'agent:' line). Numbers already in XUNA are marked; that\n"
+       "check needs XUNA_API_KEY and is skipped with a warning without it.\n\n"
+       "  --twilio-account NAME  the account, by its name under twilio_accounts\n"
+       "  --all                  every account in the mapping\n"
+       "  --out FILE             write a complete new mapping file instead (exit 3 if FILE\n"
+       "                         exists, unless --force)\n\n"
+       "Example:\n  xuna-sync discover --twilio-account main --out mappings/discovered.yaml\n",
+       run_discover},
       {"export", "print the live XUNA numbers as a mapping file", "xuna-sync export",
        "Prints every number in XUNA as a mapping file to adopt what exists. Fill in the Twilio\n"
        "account before using it.\n\nExample:\n  xuna-sync export > mappings/adopted.yaml\n",

@@ -20,6 +20,7 @@ const std::vector<Command>& commands();
 int run_validate(const Options& options);
 int run_plan(const Options& options);
 int run_apply(const Options& options);
+int run_discover(const Options& options);
 int run_export(const Options& options);
 int run_history(const Options& options);
 int run_state(const Options& options);

@@ -70,6 +70,26 @@ Remote connect_xuna(const Options& options) {
   return r;
 }
 
+std::unique_ptr<TwilioApi> connect_twilio(const Options& options) {
+  std::string url = !options.twilio_api_url.empty() ? options.twilio_api_url
+                    : !env("TWILIO_API_URL").empty() ? env("TWILIO_API_URL")
+                                                      : "https://api.twilio.com";
+  while (url.size() > 1 && url.back() == '/') url.pop_back();
+  auto raw = make_http_transport(transport_options(options, url));
+  if (!raw.ok()) throw CommandError(kInvalid, "Twilio API: " + raw.error().message);
+  return make_twilio_client(resilient(raw.value(), options));
+}
+
+TwilioAuth twilio_auth(const TwilioAccount& account, const TwilioCredentials& credentials) {
+  TwilioAuth a;
+  a.account = account.name;
+  a.account_sid = credentials.account_sid;
+  a.username = account.api_key_sid.empty() ? credentials.account_sid : account.api_key_sid;
+  a.password = credentials.auth_token;
+  a.secret_env = account.auth_token_env;
+  return a;
+}
+
 std::map<std::string, TwilioCredentials> twilio_credentials(const Desired& desired,
                                                             const std::set<std::string>& accounts) {
   std::map<std::string, TwilioCredentials> out;

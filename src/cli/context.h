@@ -9,6 +9,7 @@
 #include "cli/options.h"
 #include "http/transport.h"
 #include "model/desired.h"
+#include "twilio/client.h"
 #include "xuna/api.h"
 
 namespace xs::cli {
@@ -33,6 +34,14 @@ Remote connect_xuna(const Options& options);
 // CommandError(3) naming the variable (never a value) when one is unset.
 std::map<std::string, TwilioCredentials> twilio_credentials(const Desired& desired,
                                                             const std::set<std::string>& accounts);
+
+// The Twilio API at --twilio-api-url / TWILIO_API_URL / https://api.twilio.com, with retries
+// and the --max-rps limit. CommandError(3) when the URL or CA file is bad.
+std::unique_ptr<TwilioApi> connect_twilio(const Options& options);
+
+// The Basic credentials that list an account's numbers: its API key when the mapping names
+// one, else its SID; the secret from the credentials.
+TwilioAuth twilio_auth(const TwilioAccount& account, const TwilioCredentials& credentials);
 
 // --state, XUNA_SYNC_STATE, or .xuna-sync/state.db.
 std::string state_path(const Options& options);
