@@ -22,6 +22,7 @@ std::string warning_word(const std::string& kind) {
   if (kind == "no_unassign") return "agent";
   if (kind == "orphaned") return "orphan";
   if (kind == "duplicate_live") return "live";
+  if (kind == "batch_changed" || kind == "batch_unknown") return "batch";
   return kind;
 }
 

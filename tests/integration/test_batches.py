@@ -1,0 +1,170 @@
+"""Batch-call campaigns against the emulator: sent once, overrides intact, unknowns not resent."""
+import http.client
+import http.server
+import os
+import sys
+import threading
+
+sys.path.insert(0, os.path.dirname(__file__))
+from harness import SALES, Case, main  # noqa: E402
+
+NUMBERS = """  - phone_number: "+15551234568"
+    label: Sales Line
+    agent: sales
+"""
+
+CAMPAIGN = """batch_calls:
+  - name: renewals-2026-11
+    agent: sales
+    from: "+15551234568"
+    calls:
+      - to: "+15559876543"
+        first_message: "Hi, this is a follow-up call for John."
+      - to: "+15557654321"
+        conversation_config_override: {agent: {first_message: "Hi Maria.", language: fr}, tts: {speed: 1.2}}
+"""
+
+
+class DropBatchProxy:
+    """Forwards everything to the emulator, but after forwarding the first batch-call request
+    it closes the client's connection without an answer: the commit-then-drop case, for batch
+    requests only. (State is per API URL, so every run of a test goes through the proxy.)"""
+
+    def __init__(self, upstream_port):
+        self.dropped = 0
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def forward(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                conn = http.client.HTTPConnection("127.0.0.1", upstream_port, timeout=10)
+                headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
+                conn.request(self.command, self.path, body=body or None, headers=headers)
+                resp = conn.getresponse()
+                data = resp.read()
+                conn.close()
+                if (self.path.endswith("/batch-calls") and self.command == "POST"
+                        and proxy.dropped == 0):
+                    proxy.dropped += 1
+                    self.close_connection = True
+                    self.connection.shutdown(2)
+                    return
+                self.send_response(resp.status)
+                for k, v in resp.getheaders():
+                    if k.lower() not in ("content-length", "connection", "transfer-encoding"):
+                        self.send_header(k, v)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = do_PATCH = forward
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class Batches(Case):
+    def setUp(self):
+        super().setUp()
+        self.emu = self.start_emulator()
+        self.mapping(NUMBERS + CAMPAIGN)  # batch_calls: follows numbers: as a top-level key
+
+    def batches(self):
+        return self.emu._admin("GET", "/_emulator/batches")
+
+    def test_three_applies_send_one_batch_from_a_number_imported_in_the_same_run(self):
+        p = self.sync("plan", emulator=self.emu)
+        self.assertExit(p, 0)
+        self.assertIn(f"  + batch   renewals-2026-11  2 calls from +15551234568  via {SALES} (sales)",
+                      p.stdout)
+        self.assertIn("1 batch to submit", p.stdout)
+        for _ in range(3):
+            self.assertExit(self.sync("apply", "--auto-approve", emulator=self.emu), 0)
+        sent = self.batches()
+        self.assertEqual(len(sent), 1)
+        body = sent[0]["body"]
+        self.assertEqual(body["from_phone_number_id"],
+                         self.emu.numbers()["+15551234568"]["phone_number_id"])
+        self.assertEqual(body["agent_id"], SALES)
+        self.assertEqual(body["calls"], [
+            {"to_phone_number": "+15559876543", "conversation_config_override":
+                {"agent": {"first_message": "Hi, this is a follow-up call for John."}}},
+            {"to_phone_number": "+15557654321", "conversation_config_override":
+                {"agent": {"first_message": "Hi Maria.", "language": "fr"}, "tts": {"speed": 1.2}}},
+        ])
+        posts = [r for r in self.emu.requests() if r["path"].endswith("/batch-calls")]
+        self.assertEqual(len(posts), 1)
+        p = self.sync("plan", emulator=self.emu)
+        self.assertIn("0 batches to submit", p.stdout)
+        self.assertNoSecrets()
+
+    def test_a_campaign_changed_after_sending_is_reported_not_resent(self):
+        self.assertExit(self.sync("apply", "--auto-approve", emulator=self.emu), 0)
+        self.mapping(NUMBERS + CAMPAIGN + """      - to: "+15550000007"
+""")
+        p = self.sync("apply", "--auto-approve", emulator=self.emu)
+        self.assertExit(p, 0)
+        self.assertIn("  ! batch   renewals-2026-11  content changed since it was sent; it is not "
+                      "sent again", p.stdout)
+        self.assertEqual(len(self.batches()), 1)
+
+    def test_a_dropped_answer_makes_the_campaign_unknown_until_resubmit(self):
+        proxy = DropBatchProxy(self.emu.port)
+        self.addCleanup(proxy.stop)
+        via = ["--api-url", proxy.url, "--twilio-api-url", self.emu.url, "--timeout", "5"]
+        p = self.sync("apply", "--auto-approve", *via)
+        self.assertExit(p, 1)
+        self.assertIn("outcome unknown", p.stdout)
+        self.assertEqual(proxy.dropped, 1)
+        self.assertEqual(len(self.batches()), 1)  # it did arrive
+
+        p = self.sync("plan", *via)
+        self.assertIn("apply --resubmit renewals-2026-11", p.stdout)
+        self.assertIn("0 batches to submit", p.stdout)
+        self.assertExit(self.sync("apply", "--auto-approve", *via), 0)
+        self.assertEqual(len(self.batches()), 1)  # not resent automatically
+
+        # --resubmit sends it again with the same idempotency key: this emulator honours the
+        # key, so it answers with the first batch instead of dialling twice, and the
+        # campaign's outcome is known at last.
+        p = self.sync("apply", "--auto-approve", "--resubmit", "renewals-2026-11", *via)
+        self.assertExit(p, 0)
+        self.assertIn("+ submitted renewals-2026-11  " + self.batches()[0]["batch_id"], p.stdout)
+        posts = [r for r in self.emu.requests()
+                 if r["path"].endswith("/batch-calls") and r["method"] == "POST"]
+        self.assertEqual(len(posts), 2)
+        self.assertEqual(posts[0]["idempotency_key"], posts[1]["idempotency_key"])
+        self.assertEqual(len(self.batches()), 1)
+        p = self.sync("plan", *via)
+        self.assertNotIn("resubmit", p.stdout)
+        self.assertIn("0 batches to submit", p.stdout)
+
+    def test_a_large_campaign_is_sent_in_chunks_once(self):
+        calls = "".join(f'      - to: "+1666{2000000 + i}"\n' for i in range(2500))
+        self.mapping(NUMBERS + """batch_calls:
+  - name: big
+    agent: sales
+    from: "+15551234568"
+    calls:
+""" + calls)
+        p = self.sync("apply", "--auto-approve", "--batch-chunk", "1000", emulator=self.emu)
+        self.assertExit(p, 0)
+        sizes = [len(b["body"]["calls"]) for b in self.batches()]
+        self.assertEqual(sizes, [1000, 1000, 500])
+        self.assertExit(self.sync("apply", "--auto-approve", "--batch-chunk", "1000",
+                                  emulator=self.emu), 0)
+        self.assertEqual(len(self.batches()), 3)
+
+
+if __name__ == "__main__":
+    main()
