@@ -102,6 +102,7 @@ int run_apply(const Options& options) {
       target = store.target(remote.url, remote.key_fingerprint);
       lock = std::make_unique<ApplyLock>(store, path);
       run = store.begin_run(target, "apply", system_clock().now_iso());
+      settle_interrupted_runs(store, target, run);
       return store.view(target);
     });
     if (!plan_file.empty()) {

@@ -39,6 +39,29 @@ ApplyLock::ApplyLock(state::Store& store, const std::string& state_path)
     log_warn("took over the lock of a run that is gone (" + describe(r.holder) + ")");
 }
 
+void settle_interrupted_runs(state::Store& store, std::int64_t target, std::int64_t current_run) {
+  const std::string now = system_clock().now_iso();
+  std::size_t actions = 0;
+  for (const auto& a : store.unfinished_actions(target)) {
+    if (a.run_id == current_run) continue;
+    store.record_outcome(a.id, "unknown",
+                         "interrupted: run #" + std::to_string(a.run_id) +
+                             " ended before the answer; run #" + std::to_string(current_run) +
+                             " went by the live list",
+                         "", now);
+    ++actions;
+  }
+  for (const auto& r : store.runs(target, 0)) {
+    if (r.id == current_run || r.outcome != "running") continue;
+    store.finish_run(r.id, "interrupted", now);
+    log_warn("run #" + std::to_string(r.id) + " (" + r.command + ", started " + r.started_at +
+             ") was interrupted" +
+             (actions ? "; " + std::to_string(actions) + " of its actions had no answer" : "") +
+             ": this run re-checks them against the live list");
+    actions = 0;
+  }
+}
+
 ApplyLock::~ApplyLock() {
   try {
     store_.release_lock(pid_);

@@ -18,6 +18,11 @@ class ApplyLock {
   int pid_;
 };
 
+// What runs killed while holding the lock left behind (only call it holding the lock): their
+// pending journal entries become "unknown" (the live list, not the journal, settles them) and
+// the runs "interrupted", with a warning.
+void settle_interrupted_runs(state::Store& store, std::int64_t target, std::int64_t current_run);
+
 // This machine's host name.
 std::string host_name();
 
