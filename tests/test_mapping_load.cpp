@@ -170,5 +170,10 @@ TEST_CASE("mappings/example.yaml is valid and resolves as documented") {
   CHECK(d.numbers[5].label == "Fax Line (import only)");
   CHECK(d.numbers[5].agent_id.empty());
   for (const auto& n : d.numbers) CHECK(n.twilio_account == "main");
-  CHECK(d.batches.empty());
+  REQUIRE(d.batches.size() == 1);
+  CHECK(d.batches[0].name == "renewals-2026-11");
+  CHECK(d.batches[0].from == "+15551234568");
+  CHECK(d.batches[0].agent_id == "agent_2202k5zvyjhmfg983brhmhkd98n7");
+  REQUIRE(d.batches[0].calls.size() == 2);
+  CHECK(d.batches[0].calls[1].override->find("agent")->find("first_message")->text == "Hi Maria.");
 }
