@@ -54,13 +54,7 @@ std::string mapping_digest(const Desired& desired) {
   for (const auto& b : desired.batches) {
     field(out, "batch");
     field(out, b.name);
-    field(out, b.agent_id);
-    field(out, b.from);
-    for (const auto& c : b.calls) {
-      field(out, c.to);
-      if (c.override) value(out, *c.override);
-      out += ';';
-    }
+    field(out, batch_digest(b));
     out += '\n';
   }
   return sha256_hex(out);
