@@ -77,7 +77,9 @@ class PocoTransport final : public Transport {
       if (res.getKeepAlive()) release(std::move(session));
       return response;
     } catch (const Poco::Net::SSLException& e) {
-      return config_error(what + ": TLS failure: " + e.displayText());
+      return config_error(what + ": TLS failure: " + e.displayText() + " (the certificate of " +
+                          uri_.getHost() + " must name it and be signed by a trusted CA; " +
+                          "--ca-file adds a private CA)");
     } catch (const Poco::Net::ConnectionRefusedException&) {
       return transient(what + ": connection refused by " + endpoint(), false);
     } catch (const Poco::TimeoutException&) {
