@@ -5,6 +5,7 @@
 #include <set>
 
 #include "cli/exit_codes.h"
+#include "cli/ownership.h"
 #include "cli/render.h"
 #include "model/digest_of.h"
 #include "util/clock.h"
@@ -23,11 +24,16 @@ Planned make_planned(const Options& options,
   if (!live.ok()) throw CommandError(kFailed, live.error().message);
   p.live = std::move(live.value());
   log_debug("listed " + std::to_string(p.live.size()) + " numbers from " + p.remote.url);
-  p.plan = make_plan(p.desired, p.live, view_of(p.remote));
+  const StateView view = view_of(p.remote);
+  p.plan = make_plan(p.desired, p.live, view);
   std::set<std::string> importing;
   for (const auto& a : p.plan.actions)
     if (a.kind == ActionKind::Import) importing.insert(a.twilio_account);
   p.credentials = twilio_credentials(p.desired, importing);
+  if (!importing.empty()) {  // the ownership preflight: make_plan is pure, so plan again
+    std::unique_ptr<TwilioApi> twilio = connect_twilio(options);
+    p.plan = make_plan(p.desired, p.live, view, check_ownership(*twilio, p.desired, p.credentials));
+  }
   p.header.api_url = p.remote.url;
   p.header.key_fingerprint = p.remote.key_fingerprint;
   p.header.created_at = system_clock().now_iso();

@@ -22,8 +22,10 @@ struct Planned {
   std::map<std::string, TwilioCredentials> credentials;  // accounts with numbers to import
 };
 
-// Loads the mapping, lists XUNA once, reads the Twilio credentials the imports need, plans.
-// CommandError(3) for bad input, CommandError(1) when the API cannot be listed.
+// Loads the mapping, lists XUNA once, reads the Twilio credentials the imports need, checks
+// with Twilio (one paged list per account) that each account owns the numbers it would import,
+// plans. CommandError(3) for bad input, CommandError(1) when XUNA cannot be listed; a Twilio
+// account that cannot be checked turns its imports into plan errors.
 // view_of gives the state's view for the target, once the API URL and key are known.
 Planned make_planned(const Options& options,
                      const std::function<StateView(const Remote&)>& view_of);

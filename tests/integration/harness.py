@@ -169,6 +169,8 @@ numbers:
         cmd = [SYNC, *args]
         if emulator is not None and args and args[0] not in ("validate", "history", "state"):
             cmd += ["--api-url", emulator.url]
+            if args[0] != "export":  # the emulator also serves Twilio's list (ownership checks)
+                cmd += ["--twilio-api-url", emulator.url]
         start = time.time()
         p = subprocess.run(cmd, cwd=self.dir, env=env or self.env(), stdin=stdin,
                            capture_output=True, text=True, timeout=timeout)
