@@ -73,6 +73,9 @@ TEST_CASE("defaults may be set in one file only (a repeat that agrees is tolerat
                       {"b.yaml", "version: 1\ndefaults:\n  twilio_account: main\n"}}))
             .empty());
   CHECK(diags_of(xs::load_mapping_sources(
+                     {{"a.yaml", kAccounts}, {"b.yaml", "version: 1\ndefaults:\n"}}))
+            .empty());
+  CHECK(diags_of(xs::load_mapping_sources(
             {{"a.yaml", kAccounts},
              {"b.yaml", "version: 1\nnumbers: []\ndefaults:\n  twilio_account: other\n"}})) ==
         Lines{"b.yaml:3:1: conflicting 'defaults' (first declared at a.yaml:8:1): set "

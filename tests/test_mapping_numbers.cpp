@@ -119,12 +119,14 @@ TEST_CASE("the same number twice is an error naming both places, across files to
 TEST_CASE("agent values: ids pass, aliases must exist") {
   CHECK(check("version: 1\nnumbers:\n" + number("\"+15551234567\"", "    agent: suport\n") +
               number("\"+15551234568\"", "    agent: marketing\n") +
-              number("\"+15551234569\"", "    agent: Sales\n")) ==
+              number("\"+15551234569\"", "    agent: Sales\n") +
+              number("\"+15551234570\"", "    agent: agent_\n")) ==
         Lines{
             "m.yaml:5:12: unknown agent alias 'suport' (did you mean 'support'?)",
             "m.yaml:8:12: unknown agent alias 'marketing' (define it under 'agents:', or use an "
             "agent id starting with 'agent_')",
             "m.yaml:11:12: unknown agent alias 'Sales' (did you mean 'sales'?)",
+            "m.yaml:14:12: incomplete agent id 'agent_'",
         });
 }
 

@@ -110,3 +110,8 @@ TEST_CASE("nesting beyond yaml-cpp's depth limit is a diagnostic, not a crash") 
   REQUIRE(d.size() == 1);
   CHECK(d[0].rfind("m.yaml:2:", 0) == 0);
 }
+
+TEST_CASE("Windows line endings and a UTF-8 byte order mark are fine") {
+  CHECK(check("\xEF\xBB\xBFversion: 1\r\nnumbers: []\r\n").empty());
+  CHECK(check("version: 1\r\nnumbers: 5\r\n") == Lines{"m.yaml:2:10: expected a list for 'numbers'"});
+}

@@ -88,7 +88,11 @@ class Resolver {
 
   // The agent id an `agent` value stands for ("" when it names no alias: reported).
   std::string resolve_agent(const Ref& ref) {
-    if (ref.text.compare(0, 6, "agent_") == 0) return ref.text;
+    if (ref.text.compare(0, 6, "agent_") == 0) {
+      if (ref.text.size() > 6) return ref.text;
+      diags_.error(ref.loc, "incomplete agent id 'agent_'");
+      return "";
+    }
     auto it = out_.agents.find(ref.text);
     if (it != out_.agents.end()) return it->second;
     const std::string hint = did_you_mean(ref.text, names_of(out_.agents));

@@ -95,10 +95,12 @@ void read_agents(Ctx& ctx, const Entry& section, ParsedFile& out) {
 }
 
 void read_defaults(Ctx& ctx, const Entry& section, ParsedFile& out) {
-  out.defaults = section.key_loc;
   if (!section_is(ctx, section, YAML::NodeType::Map, "map")) return;
   MapReader r(ctx, section.value, kDefaultsKeys);
-  if (auto f = r.optional_text("twilio_account")) out.default_account = Ref{f->text, f->loc};
+  if (auto f = r.optional_text("twilio_account")) {
+    out.defaults = section.key_loc;  // an empty 'defaults:' sets nothing, so conflicts with nothing
+    out.default_account = Ref{f->text, f->loc};
+  }
 }
 
 }  // namespace xs::mapping
