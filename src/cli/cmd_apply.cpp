@@ -12,6 +12,7 @@
 #include "cli/planning.h"
 #include "cli/progress.h"
 #include "cli/render.h"
+#include "cli/run_metrics.h"
 #include "plan/saved.h"
 #include "report/apply_json.h"
 #include "state/store.h"
@@ -80,6 +81,7 @@ std::string check_saved(const std::string& path, const PlanHeader& header, const
 }  // namespace
 
 int run_apply(const Options& options) {
+  RunMetricsFile metrics(options);
   if (options.positional.size() > 1) throw UsageError("apply takes at most one plan file");
   const std::string plan_file = options.positional.empty() ? "" : options.positional[0];
   PlanHeader saved_header;
@@ -111,6 +113,7 @@ int run_apply(const Options& options) {
         throw CommandError(kRefused, why);
       }
     }
+    metrics.planned(p);
     if (options.format != "json") print_plan(options, p);
     if (auto refused = check_guards(p.plan, p.live, guard_options(options))) {
       finish("refused");
@@ -134,6 +137,7 @@ int run_apply(const Options& options) {
     apply_options.target_salt = p.remote.url + "\n" + p.remote.key_fingerprint;
     apply_options.progress = progress.update;
     ApplyReport report = apply_plan(p.plan, *p.remote.api, journal, p.credentials, apply_options);
+    metrics.applied(report);
     progress.finish();
     remember_managed(store, target, p, report);
     if (options.format == "json") {
@@ -143,7 +147,8 @@ int run_apply(const Options& options) {
     }
     finish(report.success() ? "ok" : "failed");
     return report.success() ? kOk : kFailed;
-  } catch (const CommandError&) {
+  } catch (const CommandError& e) {
+    metrics.ended_with(e.code);
     throw;
   } catch (...) {
     finish("failed");

@@ -92,7 +92,8 @@ const std::vector<Command>& commands() {
        "  --format text|json     output format (default text)\n"
        "  --out PLAN.json        also save the plan for 'xuna-sync apply PLAN.json'\n"
        "  --detailed-exitcode    exit 2 when the plan has changes, 0 when it has none\n"
-       "  --max-changes N, --max-reassign-percent P, --force: the safety checks of apply\n\n"
+       "  --max-changes N, --max-reassign-percent P, --force: the safety checks of apply\n"
+       "  --metrics-file PATH    write Prometheus gauges about this run there (atomically)\n\n"
        "Example:\n  XUNA_API_KEY=... xuna-sync plan -f mappings/ --detailed-exitcode\n",
        run_plan},
       {"apply", "make XUNA match the mapping",
@@ -108,7 +109,10 @@ const std::vector<Command>& commands() {
        "                         numbers would move to another agent; --force lifts it\n"
        "  --format text|json     the report format\n"
        "  --batch-chunk N        calls per batch-call request (default 1000)\n"
-       "  --resubmit NAME        send again a campaign whose outcome is unknown\n\n"
+       "  --resubmit NAME        send again a campaign whose outcome is unknown\n"
+       "  --metrics-file PATH    after the run, write Prometheus gauges there (atomically, also\n"
+       "                         when it fails or is refused) for node_exporter's textfile\n"
+       "                         collector\n\n"
        "Example (cron):\n  xuna-sync apply -f /etc/xuna-sync/mappings --auto-approve --quiet\n",
        run_apply},
       {"discover", "numbers a Twilio account owns that the mapping lacks, as YAML",

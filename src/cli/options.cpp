@@ -60,6 +60,7 @@ const std::vector<Spec>& specs() {
       {"log-format", true, [](Options& o, const std::string& v) { o.log_format = one_of("log-format", v, {"text", "json"}); }, {}},
       {"format", true, [](Options& o, const std::string& v) { o.format = one_of("format", v, {"text", "json"}); }, {"plan", "apply", "history"}},
       {"out", true, [](Options& o, const std::string& v) { o.out = v; }, {"plan", "discover"}},
+      {"metrics-file", true, [](Options& o, const std::string& v) { o.metrics_file = v; }, {"plan", "apply"}},
       {"parallelism", true, [](Options& o, const std::string& v) { o.parallelism = to_int("parallelism", v, 1); }, {"apply"}},
       {"max-changes", true, [](Options& o, const std::string& v) { o.max_changes = to_int("max-changes", v, 0); }, {"plan", "apply"}},
       {"max-reassign-percent", true, [](Options& o, const std::string& v) { o.max_reassign_percent = to_double("max-reassign-percent", v, 0); }, {"plan", "apply"}},

@@ -24,7 +24,7 @@ struct Options {
   std::vector<std::string> positional; // after the command
   std::vector<std::string> files;      // -f/--file, repeatable
   std::string api_url, twilio_api_url, state_path, ca_file, out, format = "text";
-  std::string log_format = "text", twilio_account, resubmit;
+  std::string log_format = "text", twilio_account, resubmit, metrics_file;
   double timeout = 30;
   double max_rps = 0;
   double max_reassign_percent = 30;

@@ -1,0 +1,60 @@
+#include "report/metrics.h"
+
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+namespace xs {
+namespace {
+
+// A sample value as Prometheus reads it: integers without a fraction, others with millis.
+std::string value(double v) {
+  char buf[64];
+  if (std::floor(v) == v && std::fabs(v) < 1e15) {
+    std::snprintf(buf, sizeof buf, "%.0f", v);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.3f", v);
+  }
+  return buf;
+}
+
+void header(std::ostream& out, const char* name, const char* help) {
+  out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << " gauge\n";
+}
+
+void actions(std::ostream& out, const char* kind, const ActionCounts& c) {
+  const std::pair<const char*, int> results[] = {
+      {"ok", c.ok}, {"failed", c.failed}, {"skipped", c.skipped}, {"unknown", c.unknown}};
+  for (const auto& [result, n] : results)
+    out << "xuna_sync_actions{kind=\"" << kind << "\",result=\"" << result << "\"} " << n << '\n';
+}
+
+}  // namespace
+
+std::string metrics_text(const RunMetrics& m) {
+  std::ostringstream out;
+  header(out, "xuna_sync_last_run_timestamp_seconds", "When the last xuna-sync run ended (Unix time).");
+  out << "xuna_sync_last_run_timestamp_seconds " << value(m.timestamp_seconds) << '\n';
+  header(out, "xuna_sync_last_run_success",
+         "1 if the last run succeeded, 0 if it failed or was refused.");
+  out << "xuna_sync_last_run_success " << (m.success ? 1 : 0) << '\n';
+  header(out, "xuna_sync_last_run_duration_seconds", "How long the last run took.");
+  out << "xuna_sync_last_run_duration_seconds " << value(m.duration_seconds) << '\n';
+  header(out, "xuna_sync_actions", "Actions of the last run by kind and result.");
+  actions(out, "import", m.import);
+  actions(out, "assign", m.assign);
+  actions(out, "batch", m.batch);
+  if (m.plan) {
+    header(out, "xuna_sync_numbers",
+           "Numbers in the last plan: managed (named in the mapping), unmanaged (in XUNA, not "
+           "in the mapping), unchanged (mapped and already in line).");
+    out << "xuna_sync_numbers{state=\"managed\"} " << m.plan->managed << '\n'
+        << "xuna_sync_numbers{state=\"unmanaged\"} " << m.plan->unmanaged << '\n'
+        << "xuna_sync_numbers{state=\"unchanged\"} " << m.plan->unchanged << '\n';
+    header(out, "xuna_sync_plan_changes", "Actions in the last plan.");
+    out << "xuna_sync_plan_changes " << m.plan->changes << '\n';
+  }
+  return out.str();
+}
+
+}  // namespace xs

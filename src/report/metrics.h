@@ -1,0 +1,36 @@
+#pragma once
+// The outcome of a run as Prometheus text-format gauges, for node_exporter's textfile
+// collector (`--metrics-file`). Pure: plain values in, text out.
+#include <optional>
+#include <string>
+
+namespace xs {
+
+// How many actions of one kind ended each way.
+struct ActionCounts {
+  int ok = 0, failed = 0, skipped = 0, unknown = 0;
+};
+
+// What a plan saw; absent when the run ended before it had a plan.
+struct PlanMetrics {
+  int changes = 0;    // actions in the plan
+  int managed = 0;    // numbers the mapping names
+  int unmanaged = 0;  // live numbers the mapping does not name
+  int unchanged = 0;  // mapped numbers already in line
+};
+
+struct RunMetrics {
+  double timestamp_seconds = 0;  // when the run ended, Unix time
+  bool success = false;
+  double duration_seconds = 0;
+  ActionCounts import, assign, batch;
+  std::optional<PlanMetrics> plan;
+};
+
+// The gauges, each with # HELP and # TYPE: xuna_sync_last_run_timestamp_seconds,
+// xuna_sync_last_run_success, xuna_sync_last_run_duration_seconds, xuna_sync_actions{kind,
+// result} (always all twelve), and, when there was a plan, xuna_sync_numbers{state} and
+// xuna_sync_plan_changes.
+std::string metrics_text(const RunMetrics& metrics);
+
+}  // namespace xs
