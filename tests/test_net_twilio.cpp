@@ -29,7 +29,8 @@ const std::string kBasicMain =
     "Basic QUMwMTIzNDU2Nzg5YWJjZGVmMDEyMzQ1Njc4OWFiY2RlZjpzM2NyZXQtdG9rZW4tdmFsdWU=";
 // base64("SK0123456789abcdef0123456789abcdef:" + 32 x)
 const std::string kBasicKey =
-    "Basic U0swMTIzNDU2Nzg5YWJjZGVmMDEyMzQ1Njc4OWFiY2RlZjp4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eA==";
+    "Basic "
+    "U0swMTIzNDU2Nzg5YWJjZGVmMDEyMzQ1Njc4OWFiY2RlZjp4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eA==";
 
 // A page of numbers in Twilio's shape; next is null when empty.
 std::string page(const std::vector<std::string>& numbers, const std::string& next) {
@@ -68,8 +69,7 @@ TEST_CASE("list_owned asks for 1000 a page and follows next_page_uri to the end"
   CHECK(t->requests[0].target == kList + "?PageSize=1000");
   CHECK(t->requests[1].target == p1);
   CHECK(t->requests[2].target == p2);
-  for (const auto& req : t->requests)
-    CHECK(header(req, "Authorization") == kBasicMain);
+  for (const auto& req : t->requests) CHECK(header(req, "Authorization") == kBasicMain);
 }
 
 TEST_CASE("a missing next_page_uri ends the list like a null one") {
@@ -89,6 +89,20 @@ TEST_CASE("an absolute next_page_uri is followed on the configured host only") {
   REQUIRE(r.ok());
   REQUIRE(t->requests.size() == 2);
   CHECK(t->requests[1].target == kList + "?Page=1");
+}
+
+TEST_CASE("a next_page_uri that leads elsewhere is not followed") {
+  for (std::string next :
+       std::vector<std::string>{"/2010-04-01/Accounts/" + kSid + "/Calls.json?Page=1",
+                                "/2010-04-01/Accounts/ACother/IncomingPhoneNumbers.json?Page=1",
+                                "not a uri at all", "mailto:x@example.com"}) {
+    auto t = std::make_shared<ScriptedTransport>();
+    t->answers = {response(200, page({"+15550000001"}, next))};
+    auto r = make_twilio_client(t)->list_owned(auth());
+    REQUIRE_FALSE(r.ok());
+    CHECK(t->requests.size() == 1);
+    CHECK(r.error().message.find("is not a page of the same list") != std::string::npos);
+  }
 }
 
 TEST_CASE("a next_page_uri that repeats a page stops with an error instead of looping") {
@@ -118,9 +132,10 @@ TEST_CASE("numbers are compared exactly: a partial match is not ownership") {
 
 TEST_CASE("401 names the account by mapping name and SID and the variable, never the token") {
   auto t = std::make_shared<ScriptedTransport>();
-  t->answers = {response(401,
-                         R"({"code":20003,"message":"Authenticate","more_info":"https://www.twilio.com/docs/errors/20003","status":401})",
-                         {{"www-authenticate", "Basic realm=\"Twilio API\""}})};
+  t->answers = {response(
+      401,
+      R"({"code":20003,"message":"Authenticate","more_info":"https://www.twilio.com/docs/errors/20003","status":401})",
+      {{"www-authenticate", "Basic realm=\"Twilio API\""}})};
   auto r = make_twilio_client(t)->list_owned(auth("wrong-token-abc"));
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().kind == ErrorKind::Auth);
@@ -146,7 +161,9 @@ TEST_CASE("an API key authenticates as the key SID and a 401 names the key") {
 
 TEST_CASE("Twilio's error body is shown with code and more_info; a token echoed back is scrubbed") {
   auto t = std::make_shared<ScriptedTransport>();
-  t->answers = {response(400, R"J({"code":20001,"message":"PageSize must be at most 1000 (got s3cret-token-value)","more_info":"https://www.twilio.com/docs/errors/20001","status":400})J")};
+  t->answers = {response(
+      400,
+      R"J({"code":20001,"message":"PageSize must be at most 1000 (got s3cret-token-value)","more_info":"https://www.twilio.com/docs/errors/20001","status":400})J")};
   auto r = make_twilio_client(t)->list_owned(auth());
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().kind == ErrorKind::Invalid);

@@ -81,8 +81,9 @@ int run_discover(const Options& options) {
   if (options.all == !options.twilio_account.empty())
     throw UsageError("discover needs either --twilio-account NAME or --all");
   if (!options.out.empty() && !options.force && exists(options.out))
-    throw CommandError(kInvalid, options.out + " already exists; use --force to overwrite it "
-                                               "(nothing was done)");
+    throw CommandError(kInvalid, options.out +
+                                     " already exists; use --force to overwrite it "
+                                     "(nothing was done)");
   const Desired desired = load_desired(options);
   const std::set<std::string> accounts = chosen_accounts(options, desired);
   const auto credentials = twilio_credentials(desired, accounts);
@@ -133,8 +134,8 @@ int run_discover(const Options& options) {
     if (failed)
       throw CommandError(kFailed, "not writing " + options.out + ": " + std::to_string(failed) +
                                       " Twilio account(s) could not be listed");
-    comments.insert(comments.begin(), "Written by xuna-sync discover at " +
-                                          system_clock().now_iso() + ".");
+    comments.insert(comments.begin(),
+                    "Written by xuna-sync discover at " + system_clock().now_iso() + ".");
     comments.push_back("Uncomment 'agent:' to have a number answered, then run 'xuna-sync plan'.");
     write_file(options.out, discovered_mapping(numbers, used, comments));
     log_info("wrote " + std::to_string(numbers.size()) + " numbers to " + options.out);

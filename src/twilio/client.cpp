@@ -18,8 +18,8 @@ using Poco::Dynamic::Var;
 using Poco::JSON::Array;
 using Poco::JSON::Object;
 
-constexpr int kPageSize = 1000;     // Twilio's maximum
-constexpr int kMaxPages = 100000;   // 100 million numbers: past this, the server is looping
+constexpr int kPageSize = 1000;    // Twilio's maximum
+constexpr int kMaxPages = 100000;  // 100 million numbers: past this, the server is looping
 
 Var parse_json(const std::string& text) {
   Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
@@ -83,8 +83,8 @@ class HttpTwilioClient final : public TwilioApi {
   Result<std::vector<OwnedNumber>> list_owned(const TwilioAuth& auth) override {
     std::string sid;
     Poco::URI::encode(auth.account_sid, "/?#&=+%", sid);
-    std::string target = "/2010-04-01/Accounts/" + sid +
-                         "/IncomingPhoneNumbers.json?PageSize=" + std::to_string(kPageSize);
+    const std::string list_path = "/2010-04-01/Accounts/" + sid + "/IncomingPhoneNumbers.json";
+    std::string target = list_path + "?PageSize=" + std::to_string(kPageSize);
     const std::string authorization = basic_authorization(auth);
     std::vector<OwnedNumber> owned;
     std::set<std::string> seen;
@@ -108,8 +108,9 @@ class HttpTwilioClient final : public TwilioApi {
         return invalid_answer(auth, target, problem);
       if (next.empty()) return owned;
       target = next_target(next);
-      if (target.empty())
-        return invalid_answer(auth, req.target, "next_page_uri '" + next + "' is not a URI");
+      if (target.compare(0, list_path.size() + 1, list_path + "?") != 0)
+        return invalid_answer(auth, req.target,
+                              "next_page_uri '" + next + "' is not a page of the same list");
     }
   }
 

@@ -12,18 +12,18 @@
 namespace xs {
 
 struct OwnedNumber {
-  std::string phone_number;   // E.164, as Twilio lists it
+  std::string phone_number;  // E.164, as Twilio lists it
   std::string friendly_name;
-  std::string sid;            // PN...
+  std::string sid;  // PN...
 };
 
 // Who asks: the account (by its mapping name, for messages) and the HTTP Basic credentials.
 struct TwilioAuth {
-  std::string account;        // name under twilio_accounts
-  std::string account_sid;    // AC...: the account whose numbers are listed
-  std::string username;       // the account SID, or an API key SID (SK...)
-  Secret password;            // auth token, or the API key's secret
-  std::string secret_env;     // the variable the secret came from, named in a 401 message
+  std::string account;      // name under twilio_accounts
+  std::string account_sid;  // AC...: the account whose numbers are listed
+  std::string username;     // the account SID, or an API key SID (SK...)
+  Secret password;          // auth token, or the API key's secret
+  std::string secret_env;   // the variable the secret came from, named in a 401 message
 };
 
 class TwilioApi {
