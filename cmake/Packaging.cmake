@@ -1,0 +1,58 @@
+# The man page, `cmake --install` rules and the Debian package (`cpack -G DEB` in the build
+# folder makes xuna-sync_<version>_<arch>.deb).
+include(GNUInstallDirs)
+
+# xuna-sync.1 from the built binary's own --help texts (scripts/make-man.sh), and the
+# gzipped copy that is installed.
+add_custom_command(
+  OUTPUT ${CMAKE_BINARY_DIR}/xuna-sync.1 ${CMAKE_BINARY_DIR}/xuna-sync.1.gz
+  COMMAND bash ${CMAKE_SOURCE_DIR}/scripts/make-man.sh $<TARGET_FILE:xuna-sync>
+          ${CMAKE_BINARY_DIR}/xuna-sync.1
+  COMMAND gzip -9nkf ${CMAKE_BINARY_DIR}/xuna-sync.1
+  DEPENDS xuna-sync ${CMAKE_SOURCE_DIR}/scripts/make-man.sh
+  COMMENT "Generating the man page xuna-sync.1 from --help"
+  VERBATIM)
+add_custom_target(man ALL DEPENDS ${CMAKE_BINARY_DIR}/xuna-sync.1 ${CMAKE_BINARY_DIR}/xuna-sync.1.gz)
+
+install(TARGETS xuna-sync xuna-emulator RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(FILES ${CMAKE_BINARY_DIR}/xuna-sync.1.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+install(FILES README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
+install(FILES mappings/example.yaml contrib/xuna-sync.service contrib/xuna-sync.timer
+              contrib/crontab.example
+        DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)
+install(FILES contrib/ci/github-actions.yml DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples/ci)
+
+set(CPACK_GENERATOR DEB)
+set(CPACK_PACKAGE_NAME xuna-sync)
+set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
+    "keeps XUNA AI phone numbers and their agents in line with mapping files")
+set(CPACK_PACKAGE_DESCRIPTION
+    "xuna-sync reconciles the phone numbers of a XUNA AI account, and the agents that answer
+them, with YAML mapping files kept in git: plan shows what would change, apply makes it so.
+Made for GitOps and cron: a SQLite journal, one apply at a time, safety guards, Prometheus
+metrics. Also ships xuna-emulator, a local XUNA/Twilio API for tests.")
+set(XS_DEB_MAINTAINER "xuna-sync maintainers <xuna-sync@localhost>" CACHE STRING
+    "Maintainer field of the Debian package")
+set(CPACK_PACKAGE_CONTACT ${XS_DEB_MAINTAINER})
+set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+set(CPACK_STRIP_FILES ON)
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_SECTION admin)
+set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
+# Runtime libraries: read from the binaries when dpkg-shlibdeps is here (dpkg-dev), else the
+# Debian 12 packages they link.
+find_program(XS_DPKG_SHLIBDEPS dpkg-shlibdeps)
+if(XS_DPKG_SHLIBDEPS)
+  set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+else()
+  set(CPACK_DEBIAN_PACKAGE_DEPENDS
+      "libpocofoundation80, libpoconet80, libpoconetssl80, libpocojson80, libpocoutil80, libyaml-cpp0.7, libsqlite3-0, libstdc++6, libc6")
+endif()
+include(CPack)
+
+if(BUILD_TESTING)
+  add_test(NAME packaging.deb
+           COMMAND bash ${CMAKE_SOURCE_DIR}/tests/packaging/test_deb.sh ${CMAKE_BINARY_DIR})
+  set_tests_properties(packaging.deb PROPERTIES LABELS packaging SKIP_RETURN_CODE 125 TIMEOUT 300)
+endif()

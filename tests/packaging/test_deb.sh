@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The Debian package: `cpack -G DEB` makes xuna-sync_<version>_<arch>.deb from a built tree;
+# it holds both binaries, the man page and the examples, depends on the runtime libraries,
+# and the xuna-sync in it runs. cpack writes into a temp folder (-B), so the build folder and
+# the tests running beside this one are left alone.
+#   tests/packaging/test_deb.sh BUILD_DIR        (exit 125: skipped, no cpack or dpkg-deb)
+set -euo pipefail
+build=$(cd "${1:?usage: test_deb.sh BUILD_DIR}" && pwd)
+
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+for tool in cpack dpkg-deb dpkg; do
+  command -v "$tool" >/dev/null || { echo "skipped: $tool is not installed"; exit 125; }
+done
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cpack --config "$build/CPackConfig.cmake" -G DEB -B "$tmp" >"$tmp/cpack.log" 2>&1 ||
+  { cat "$tmp/cpack.log" >&2; fail "cpack -G DEB failed"; }
+
+version=$(sed -n 's/^set(CPACK_PACKAGE_VERSION "\(.*\)")$/\1/p' "$build/CPackConfig.cmake")
+deb="$tmp/xuna-sync_${version}_$(dpkg --print-architecture).deb"
+[ -f "$deb" ] || fail "no $(basename "$deb"); cpack made: $(ls "$tmp")"
+echo "built $(basename "$deb") ($(du -k "$deb" | cut -f1) KiB)"
+
+listing=$(dpkg-deb -c "$deb")
+echo "$listing" | awk '{print $NF}'
+for f in usr/bin/xuna-sync usr/bin/xuna-emulator usr/share/man/man1/xuna-sync.1.gz \
+         usr/share/doc/xuna-sync/examples/example.yaml \
+         usr/share/doc/xuna-sync/examples/xuna-sync.service \
+         usr/share/doc/xuna-sync/examples/xuna-sync.timer \
+         usr/share/doc/xuna-sync/examples/crontab.example \
+         usr/share/doc/xuna-sync/examples/ci/github-actions.yml; do
+  grep -q " \./$f\$" <<<"$listing" || fail "$f is not in the package"
+done
+grep -q '^-rwxr-xr-x .* \./usr/bin/xuna-sync$' <<<"$listing" || fail "usr/bin/xuna-sync is not executable"
+
+depends=$(dpkg-deb -f "$deb" Depends)
+echo "Depends: $depends"
+for lib in libpoconet80 libpoconetssl80 libpocofoundation80 libyaml-cpp0.7 libsqlite3-0; do
+  grep -q "$lib" <<<"$depends" || fail "Depends lacks $lib"
+done
+[ "$(dpkg-deb -f "$deb" Package)" = xuna-sync ] || fail "package name"
+[ "$(dpkg-deb -f "$deb" Version)" = "$version" ] || fail "package version"
+
+dpkg-deb -x "$deb" "$tmp/root"
+out=$("$tmp/root/usr/bin/xuna-sync" --version)
+[ "$out" = "xuna-sync $version" ] || fail "packaged xuna-sync --version said '$out'"
+"$tmp/root/usr/bin/xuna-emulator" --help >/dev/null 2>&1 || fail "packaged xuna-emulator --help failed"
+if command -v man >/dev/null; then
+  page=$(MANWIDTH=80 man -l "$tmp/root/usr/share/man/man1/xuna-sync.1.gz" 2>&1)
+  grep -q "^NAME" <<<"$page" || fail "the man page does not render: $page"
+  grep -q "xuna-sync apply" <<<"$page" || fail "the man page lacks the apply command"
+fi
+echo "ok"
