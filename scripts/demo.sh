@@ -50,6 +50,7 @@ emulator_pid=$!
 for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.05; done
 [ -s "$work/port" ] || { echo "the emulator did not start:"; cat "$work/emulator.log"; exit 1; }
 export XUNA_API_URL="http://127.0.0.1:$(cat "$work/port")"
+export TWILIO_API_URL="$XUNA_API_URL"  # the emulator also answers Twilio's ownership check
 
 run() {
   echo
