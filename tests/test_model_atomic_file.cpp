@@ -1,7 +1,7 @@
 // write_file_atomically: the new content under the same name, a new inode, nothing left over.
-#include <catch2/catch.hpp>
 #include <sys/stat.h>
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -33,7 +33,8 @@ TEST_CASE("a file is created, then replaced by rename, readable by others, no te
   const std::string path = dir / "run.prom";
   write_file_atomically(path, "first\n");
   CHECK(read(path) == "first\n");
-  struct stat before {}, after {};
+  struct stat before {
+  }, after{};
   REQUIRE(::stat(path.c_str(), &before) == 0);
   CHECK((before.st_mode & 0777) == 0644);
   write_file_atomically(path, "second\n");

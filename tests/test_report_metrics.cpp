@@ -1,6 +1,5 @@
 // --metrics-file text: Prometheus text format, every gauge with HELP and TYPE, stable series.
 #include <catch2/catch.hpp>
-
 #include <set>
 #include <sstream>
 

@@ -37,6 +37,15 @@ void print_overview(std::ostream& out) {
       << kCommonHelp << '\n' << kExitHelp;
 }
 
+// --log-format json, seen before the options are parsed (a usage error is logged as JSON too).
+bool asks_for_json_logs(const std::vector<std::string>& args) {
+  for (std::size_t i = 0; i < args.size(); ++i)
+    if (args[i] == "--log-format=json" ||
+        (args[i] == "--log-format" && i + 1 < args.size() && args[i + 1] == "json"))
+      return true;
+  return false;
+}
+
 const Command* find_command(const std::string& name) {
   for (const auto& c : commands())
     if (name == c.name) return &c;
@@ -150,7 +159,8 @@ int main(int argc, char** argv) {
   try {
     return dispatch(args);
   } catch (const UsageError& e) {
-    std::cerr << "xuna-sync: error: " << e.what() << " (see 'xuna-sync --help')\n";
+    if (asks_for_json_logs(args)) configure_logging({LogLevel::Info, true});
+    log_error(std::string(e.what()) + " (see 'xuna-sync --help')");
     return kInvalid;
   } catch (const CommandError& e) {
     log_error(e.what());

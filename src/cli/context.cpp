@@ -10,6 +10,7 @@
 #include "mapping/load.h"
 #include "util/clock.h"
 #include "util/digest.h"
+#include "util/log.h"
 #include "xuna/http_client.h"
 
 namespace xs::cli {
@@ -23,7 +24,11 @@ Desired load_desired(const Options& options) {
   LoadResult result = load_mapping(options.files);
   int errors = 0;
   for (const auto& d : result.diagnostics) {
-    std::cerr << d.str() << '\n';
+    if (options.log_format == "json") {
+      log(d.warning ? LogLevel::Warn : LogLevel::Error, d.str());
+    } else {
+      std::cerr << d.str() << '\n';
+    }
     errors += !d.warning;
   }
   if (!result.ok())

@@ -31,10 +31,18 @@ void RunMetricsFile::applied(const ApplyReport& report) {
                       : r.action.kind == ActionKind::Assign ? metrics_.assign
                                                             : metrics_.batch;
     switch (r.outcome) {
-      case Outcome::Ok: ++c.ok; break;
-      case Outcome::Failed: ++c.failed; break;
-      case Outcome::Skipped: ++c.skipped; break;
-      case Outcome::Unknown: ++c.unknown; break;
+      case Outcome::Ok:
+        ++c.ok;
+        break;
+      case Outcome::Failed:
+        ++c.failed;
+        break;
+      case Outcome::Skipped:
+        ++c.skipped;
+        break;
+      case Outcome::Unknown:
+        ++c.unknown;
+        break;
     }
   }
   failed_ = !report.success();

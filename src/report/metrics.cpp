@@ -33,7 +33,8 @@ void actions(std::ostream& out, const char* kind, const ActionCounts& c) {
 
 std::string metrics_text(const RunMetrics& m) {
   std::ostringstream out;
-  header(out, "xuna_sync_last_run_timestamp_seconds", "When the last xuna-sync run ended (Unix time).");
+  header(out, "xuna_sync_last_run_timestamp_seconds",
+         "When the last xuna-sync run ended (Unix time).");
   out << "xuna_sync_last_run_timestamp_seconds " << value(m.timestamp_seconds) << '\n';
   header(out, "xuna_sync_last_run_success",
          "1 if the last run succeeded, 0 if it failed or was refused.");
