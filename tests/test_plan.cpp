@@ -180,7 +180,7 @@ TEST_CASE("planning 10,000 numbers in sync is linear") {
 
 #include "plan/guards.h"
 
-TEST_CASE("--max-changes refuses a plan with more actions") {
+TEST_CASE("a plan with more actions than --max-changes is refused") {
   Desired d = desired_of({want("+15550000001", "A", kSupport), want("+15550000002", "B")});
   Plan p = make_plan(d, {}, {});
   GuardOptions g;
