@@ -49,7 +49,7 @@ TEST_CASE("the top level must be a map") {
 
 TEST_CASE("one YAML document per file") {
   CHECK(check("version: 1\n---\nversion: 1\n") ==
-        Lines{"m.yaml:3:1: more than one YAML document in a file (split them into files)"});
+        Lines{"m.yaml:2:1: more than one YAML document in a file (split them into files)"});
 }
 
 TEST_CASE("version must be present and be 1") {
@@ -114,4 +114,19 @@ TEST_CASE("nesting beyond yaml-cpp's depth limit is a diagnostic, not a crash") 
 TEST_CASE("Windows line endings and a UTF-8 byte order mark are fine") {
   CHECK(check("\xEF\xBB\xBFversion: 1\r\nnumbers: []\r\n").empty());
   CHECK(check("version: 1\r\nnumbers: 5\r\n") == Lines{"m.yaml:2:10: expected a list for 'numbers'"});
+}
+
+TEST_CASE("a stray ',' is an error, not the endless loop of yaml-cpp 0.7's LoadAll") {
+  CHECK(check(",\nversion: 1\n") == Lines{"m.yaml:1:1: unexpected ','"});
+  CHECK(check("# header\n, edit it\nversion: 1\n") == Lines{"m.yaml:2:1: unexpected ','"});
+  CHECK(check("{\"version\": 1},\n") == Lines{"m.yaml:1:15: unexpected ','"});
+  CHECK(check("version: 1\n---\n,\n") ==
+        Lines{"m.yaml:2:1: more than one YAML document in a file (split them into files)",
+              "m.yaml:3:1: unexpected ','"});
+  CHECK(check("&x ,\n") == Lines{"m.yaml:1:4: unexpected ','"});
+}
+
+TEST_CASE("content after a JSON document is another document") {
+  CHECK(check("{\"version\": 1}\n{\"version\": 1}\n") ==
+        Lines{"m.yaml:2:1: more than one YAML document in a file (split them into files)"});
 }

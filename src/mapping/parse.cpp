@@ -1,5 +1,6 @@
 #include "mapping/parse.h"
 
+#include "mapping/documents.h"
 #include "mapping/sections.h"
 
 namespace xs::mapping {
@@ -48,15 +49,25 @@ ParsedFile parse_source(const MappingSource& source, Diags& diags) {
   out.name = source.name;
   Ctx ctx{source.name, diags, {}};
   try {
-    const std::vector<YAML::Node> docs = YAML::LoadAll(source.text);
-    if (docs.empty() || docs[0].IsNull()) {
-      ctx.error({source.name, 0, 0}, "empty file (expected a mapping starting with 'version: 1')");
+    const Documents docs = load_documents(source.text);
+    if (docs.stuck) {
+      const size_t pos = static_cast<size_t>(docs.stuck->pos);
+      ctx.error(ctx.loc(*docs.stuck),
+                pos < source.text.size() ? "unexpected '" + source.text.substr(pos, 1) + "'"
+                                         : "unexpected end of file");
+    }
+    if (docs.second) {
+      ctx.error(ctx.loc(*docs.second),
+                "more than one YAML document in a file (split them into files)");
+    }
+    if (docs.root.IsNull()) {
+      if (!docs.stuck && !docs.second) {
+        ctx.error({source.name, 0, 0},
+                  "empty file (expected a mapping starting with 'version: 1')");
+      }
       return out;
     }
-    if (docs.size() > 1) {
-      ctx.error(ctx.loc(docs[1]), "more than one YAML document in a file (split them into files)");
-    }
-    read_root(ctx, docs[0], out);
+    read_root(ctx, docs.root, out);
   } catch (const YAML::DeepRecursion& e) {
     ctx.error(ctx.loc(e.mark), "nested too deeply");
   } catch (const YAML::Exception& e) {
