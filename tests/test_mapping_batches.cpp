@@ -36,21 +36,25 @@ Lines check(const std::string& text) {
 std::string batch(const std::string& calls, const std::string& name = "renewals") {
   return "version: 1\n"
          "batch_calls:\n"
-         "  - name: " + name + "\n"
+         "  - name: " +
+         name +
+         "\n"
          "    agent: support\n"
          "    from: \"+15551234567\"\n"
-         "    calls:\n" + calls;
+         "    calls:\n" +
+         calls;
 }
 
 }  // namespace
 
 TEST_CASE("a batch resolves its agent and folds first_message into the override") {
-  const auto r = load(batch("      - to: \"+15559876543\"\n"
-                            "        first_message: \"Hi, this is a follow-up call for John.\"\n"
-                            "      - to: \"+15557654321\"\n"
-                            "        conversation_config_override: {agent: {first_message: \"Hi "
-                            "Maria.\"}}\n"
-                            "      - to: \"+15551112222\"\n"));
+  const auto r =
+      load(batch("      - to: \"+15559876543\"\n"
+                 "        first_message: \"Hi, this is a follow-up call for John.\"\n"
+                 "      - to: \"+15557654321\"\n"
+                 "        conversation_config_override: {agent: {first_message: \"Hi "
+                 "Maria.\"}}\n"
+                 "      - to: \"+15551112222\"\n"));
   REQUIRE(r.ok());
   REQUIRE(r.desired.batches.size() == 1);
   const auto& b = r.desired.batches[0];
@@ -75,13 +79,14 @@ TEST_CASE("a batch resolves its agent and folds first_message into the override"
 }
 
 TEST_CASE("override values keep their YAML 1.2 types, order and number text") {
-  const auto r = load(batch("      - to: \"+15559876543\"\n"
-                            "        first_message: Hello\n"
-                            "        conversation_config_override:\n"
-                            "          tts: {speed: 1.50, stability: .5, voice: \"0042\"}\n"
-                            "          agent: {language: en, prompt: {temperature: +0.7}}\n"
-                            "          flags: [true, False, ~, null, 0x1F, 0o17, 007, 1e3, yes]\n"
-                            "          note: \"true\"\n"));
+  const auto r =
+      load(batch("      - to: \"+15559876543\"\n"
+                 "        first_message: Hello\n"
+                 "        conversation_config_override:\n"
+                 "          tts: {speed: 1.50, stability: .5, voice: \"0042\"}\n"
+                 "          agent: {language: en, prompt: {temperature: +0.7}}\n"
+                 "          flags: [true, False, ~, null, 0x1F, 0o17, 007, 1e3, yes]\n"
+                 "          note: \"true\"\n"));
   REQUIRE(r.ok());
   const Value& o = *r.desired.batches.at(0).calls.at(0).override;
   REQUIRE(o.members.size() == 4);
@@ -98,29 +103,34 @@ TEST_CASE("override values keep their YAML 1.2 types, order and number text") {
   CHECK(agent.members[1].first == "prompt");
   CHECK(*agent.find("prompt")->find("temperature") == Value::number("0.7"));
   CHECK(*agent.find("first_message") == Value::string("Hello"));
-  const std::vector<Value> flags = {
-      Value::boolean_value(true), Value::boolean_value(false), Value::null(), Value::null(),
-      Value::number("31"),        Value::number("15"),          Value::number("7"),
-      Value::number("1e3"),       Value::string("yes")};
+  const std::vector<Value> flags = {Value::boolean_value(true),
+                                    Value::boolean_value(false),
+                                    Value::null(),
+                                    Value::null(),
+                                    Value::number("31"),
+                                    Value::number("15"),
+                                    Value::number("7"),
+                                    Value::number("1e3"),
+                                    Value::string("yes")};
   CHECK(o.find("flags")->items == flags);
   CHECK(*o.find("note") == Value::string("true"));
 }
 
 TEST_CASE("override problems: no JSON form, conflicts, wrong types, duplicate keys") {
-  CHECK(check(batch("      - to: \"+15559876543\"\n"                                    // 7
-                    "        conversation_config_override: {speed: .inf}\n"              // 8
-                    "      - to: \"+15559876544\"\n"                                    // 9
-                    "        first_message: Hi John\n"                                   // 10
+  CHECK(check(batch("      - to: \"+15559876543\"\n"                         // 7
+                    "        conversation_config_override: {speed: .inf}\n"  // 8
+                    "      - to: \"+15559876544\"\n"                         // 9
+                    "        first_message: Hi John\n"                       // 10
                     "        conversation_config_override: {agent: {first_message: Hi}}\n"
-                    "      - to: \"+15559876545\"\n"                                    // 12
-                    "        first_message: Hi\n"                                        // 13
+                    "      - to: \"+15559876545\"\n"  // 12
+                    "        first_message: Hi\n"     // 13
                     "        conversation_config_override: {agent: Hi}\n"
-                    "      - to: \"+15559876546\"\n"                                    // 15
-                    "        conversation_config_override: [agent]\n"                    // 16
-                    "      - to: \"+15559876547\"\n"                                    // 17
-                    "        conversation_config_override: {a: 1, a: 2}\n"               // 18
-                    "      - to: \"+15559876548\"\n"                                    // 19
-                    "        first_message: Hi\n"                                        // 20
+                    "      - to: \"+15559876546\"\n"                        // 15
+                    "        conversation_config_override: [agent]\n"       // 16
+                    "      - to: \"+15559876547\"\n"                        // 17
+                    "        conversation_config_override: {a: 1, a: 2}\n"  // 18
+                    "      - to: \"+15559876548\"\n"                        // 19
+                    "        first_message: Hi\n"                           // 20
                     "        conversation_config_override: {agent: {first_message: Hi}}\n")) ==
         Lines{
             "m.yaml:8:47: number '.inf' has no JSON form (quote it to send a string)",
@@ -136,8 +146,8 @@ TEST_CASE("override problems: no JSON form, conflicts, wrong types, duplicate ke
 TEST_CASE("batch required keys, and each call's 'to'") {
   CHECK(check("version: 1\n"
               "batch_calls:\n"
-              "  - agent: support\n"     // 3
-              "  - name: b\n"            // 4
+              "  - agent: support\n"  // 3
+              "  - name: b\n"         // 4
               "    agent: support\n"
               "    from: \"+15551234567\"\n"
               "    calls:\n"
@@ -151,8 +161,7 @@ TEST_CASE("batch required keys, and each call's 'to'") {
 }
 
 TEST_CASE("a batch needs calls") {
-  CHECK(check(batch("")) ==
-        Lines{"m.yaml:6:5: empty 'calls': a batch needs at least one call"});
+  CHECK(check(batch("")) == Lines{"m.yaml:6:5: empty 'calls': a batch needs at least one call"});
   CHECK(check(batch("      []\n")) ==
         Lines{"m.yaml:7:7: empty 'calls': a batch needs at least one call"});
   CHECK(check(batch("      to: \"+15559876543\"\n")) ==
@@ -164,11 +173,11 @@ TEST_CASE("'from' must be a mapped number, 'to' strict E.164") {
               "batch_calls:\n"
               "  - name: a\n"
               "    agent: support\n"
-              "    from: \"+15550000000\"\n"             // 5
-              "    calls: [{to: \"555-987-6543\"}]\n"    // 6
+              "    from: \"+15550000000\"\n"           // 5
+              "    calls: [{to: \"555-987-6543\"}]\n"  // 6
               "  - name: b\n"
-              "    agent: sales\n"                        // 8
-              "    from: 15551234567\n"                   // 9
+              "    agent: sales\n"       // 8
+              "    from: 15551234567\n"  // 9
               "    calls: [{to: \"+15559876543\"}]\n") ==
         Lines{
             "m.yaml:5:11: 'from' number +15550000000 is not a mapped number (add it under "
@@ -183,9 +192,10 @@ TEST_CASE("'from' must be a mapped number, 'to' strict E.164") {
 }
 
 TEST_CASE("calling a number twice in a batch is a warning unless allowed") {
-  const std::string calls = "      - to: \"+15559876543\"\n"   // 7
-                            "      - to: \"+15557654321\"\n"
-                            "      - to: \"+15559876543\"\n";  // 9
+  const std::string calls =
+      "      - to: \"+15559876543\"\n"  // 7
+      "      - to: \"+15557654321\"\n"
+      "      - to: \"+15559876543\"\n";  // 9
   const auto warned = load(batch(calls));
   CHECK(warned.ok());
   REQUIRE(warned.diagnostics.size() == 1);
@@ -193,13 +203,15 @@ TEST_CASE("calling a number twice in a batch is a warning unless allowed") {
   CHECK(warned.diagnostics[0].str() ==
         "m.yaml:9:13: warning: duplicate call to +15559876543 in batch 'renewals' (first "
         "declared at m.yaml:7:13); set 'allow_duplicates: true' if intended");
-  const std::string allowed = "version: 1\n"
-                              "batch_calls:\n"
-                              "  - name: renewals\n"
-                              "    agent: support\n"
-                              "    from: \"+15551234567\"\n"
-                              "    allow_duplicates: true\n"
-                              "    calls:\n" + calls;
+  const std::string allowed =
+      "version: 1\n"
+      "batch_calls:\n"
+      "  - name: renewals\n"
+      "    agent: support\n"
+      "    from: \"+15551234567\"\n"
+      "    allow_duplicates: true\n"
+      "    calls:\n" +
+      calls;
   const auto r = load(allowed);
   CHECK(r.diagnostics.empty());
   REQUIRE(r.desired.batches.size() == 1);
@@ -221,8 +233,8 @@ TEST_CASE("allow_duplicates must be a boolean") {
 TEST_CASE("the same batch name twice is an error naming both, across files too; sorted by name") {
   const auto r = xs::load_mapping_sources({
       {"base.yaml", kBase},
-      {"a.yaml", batch("      - to: \"+15559876543\"\n", "zeta") + batch(
-                     "      - to: \"+15559876543\"\n", "alpha").substr(24)},
+      {"a.yaml", batch("      - to: \"+15559876543\"\n", "zeta") +
+                     batch("      - to: \"+15559876543\"\n", "alpha").substr(24)},
       {"b.yaml", batch("      - to: \"+15559876543\"\n", "zeta")},
   });
   Lines d;

@@ -46,8 +46,7 @@ TEST_CASE("e164_error hints at the fix for the usual near misses") {
   CHECK(e164_error("+1") == "invalid phone number '+1': E.164 needs 2 to 15 digits after '+'");
   CHECK(e164_error("+1234567890123456") ==
         "invalid phone number '+1234567890123456': E.164 allows at most 15 digits after '+'");
-  CHECK(e164_error("call me") ==
-        "invalid phone number 'call me': use E.164, like '+15551234567'");
+  CHECK(e164_error("call me") == "invalid phone number 'call me': use E.164, like '+15551234567'");
   CHECK(e164_error("12345") == "invalid phone number '12345': use E.164, like '+15551234567'");
 }
 

@@ -75,17 +75,18 @@ TEST_CASE("load_mapping reads a folder's mapping files, sorted, and merges them"
 
 TEST_CASE("load_mapping names each file of a folder in its diagnostics, in file order") {
   TempDir dir;
-  dir.write("m/b.yaml", number_file("+15550000001", "Dup") + "  - phone_number: 555\n"
-                                                             "    label: x\n");
+  dir.write("m/b.yaml", number_file("+15550000001", "Dup") +
+                            "  - phone_number: 555\n"
+                            "    label: x\n");
   dir.write("m/a.yaml", std::string(kAccounts) + number_file("+15550000001", "One").substr(11));
   const auto r = xs::load_mapping({dir / "m"});
   const std::string a = dir / "m/a.yaml", b = dir / "m/b.yaml";
-  CHECK(diags_of(r) == std::vector<std::string>{
-                           b + ":3:19: duplicate phone number +15550000001 (first declared at " +
-                               a + ":9:19)",
-                           b + ":5:19: invalid phone number '555': use E.164, like "
-                               "'+15551234567'",
-                       });
+  CHECK(diags_of(r) ==
+        std::vector<std::string>{
+            b + ":3:19: duplicate phone number +15550000001 (first declared at " + a + ":9:19)",
+            b + ":5:19: invalid phone number '555': use E.164, like "
+                "'+15551234567'",
+        });
 }
 
 TEST_CASE("load_mapping reports a folder without mapping files") {
@@ -102,7 +103,8 @@ TEST_CASE("load_mapping defaults to ./mappings") {
   InDir in(dir.root);
   CHECK(diags_of(xs::load_mapping({})) ==
         std::vector<std::string>{"mappings: no such file or directory"});
-  dir.write("mappings/all.yaml", std::string(kAccounts) + number_file("+15550000001", "One").substr(11));
+  dir.write("mappings/all.yaml",
+            std::string(kAccounts) + number_file("+15550000001", "One").substr(11));
   const auto r = xs::load_mapping({});
   CHECK(r.ok());
   CHECK(r.desired.numbers.size() == 1);

@@ -16,12 +16,12 @@ Lines diags_of(const xs::LoadResult& r) {
 const std::string kAccounts =
     "version: 1\n"
     "twilio_accounts:\n"
-    "  main:\n"                                              // 3
+    "  main:\n"  // 3
     "    account_sid: AC0123456789abcdef0123456789abcdef\n"
     "    auth_token_env: TWILIO_MAIN_AUTH_TOKEN\n"
     "agents:\n"
-    "  support: agent_7101k5zvyjhmfg983brhmhkd98n6\n"    // 7
-    "defaults:\n"                                            // 8
+    "  support: agent_7101k5zvyjhmfg983brhmhkd98n6\n"  // 7
+    "defaults:\n"                                      // 8
     "  twilio_account: main\n";
 
 }  // namespace
@@ -29,8 +29,9 @@ const std::string kAccounts =
 TEST_CASE("accounts, agents and numbers from several files merge into one mapping") {
   const auto r = xs::load_mapping_sources({
       {"00-accounts.yaml", kAccounts},
-      {"10-support.yaml", "version: 1\nnumbers:\n  - {phone_number: \"+15551234569\", label: B, "
-                          "agent: support}\n"},
+      {"10-support.yaml",
+       "version: 1\nnumbers:\n  - {phone_number: \"+15551234569\", label: B, "
+       "agent: support}\n"},
       {"20-sales.json", R"({"version": 1, "agents": {"sales": "agent_2202k5zvyjhmfg983brhmhkd98n7"},
  "numbers": [{"phone_number": "+15551234568", "label": "A", "agent": "sales"}]})"},
   });
@@ -49,13 +50,14 @@ TEST_CASE("the same account or alias declared twice must agree") {
   CHECK(diags_of(xs::load_mapping_sources({{"a.yaml", kAccounts}, {"b.yaml", same}})).empty());
   const auto r = xs::load_mapping_sources({
       {"a.yaml", kAccounts},
-      {"b.yaml", "version: 1\n"
-                 "twilio_accounts:\n"
-                 "  main:\n"
-                 "    account_sid: AC0123456789abcdef0123456789abcdef\n"
-                 "    auth_token_env: OTHER_TOKEN\n"
-                 "agents:\n"
-                 "  support: agent_9999k5zvyjhmfg983brhmhkd98n6\n"},
+      {"b.yaml",
+       "version: 1\n"
+       "twilio_accounts:\n"
+       "  main:\n"
+       "    account_sid: AC0123456789abcdef0123456789abcdef\n"
+       "    auth_token_env: OTHER_TOKEN\n"
+       "agents:\n"
+       "  support: agent_9999k5zvyjhmfg983brhmhkd98n6\n"},
   });
   CHECK(diags_of(r) ==
         Lines{
@@ -93,8 +95,9 @@ TEST_CASE("every file needs its own version") {
 
 TEST_CASE("diagnostics are sorted by file order, then line, then column") {
   const auto r = xs::load_mapping_sources({
-      {"z.yaml", "version: 1\nnumbers:\n  - {phone_number: \"+15551234567\", label: A, agent: "
-                 "x}\n  - {label: B}\n"},
+      {"z.yaml",
+       "version: 1\nnumbers:\n  - {phone_number: \"+15551234567\", label: A, agent: "
+       "x}\n  - {label: B}\n"},
       {"a.yaml", "version: 2\n"},
   });
   CHECK(diags_of(r) ==
@@ -114,8 +117,8 @@ TEST_CASE("a broken file doesn't hide the problems of the others") {
       {"a.yaml", "version: 1\nnumbers: [\n"},
       {"b.yaml", kAccounts + "numbers:\n  - {phone_number: \"+15551234567\", label: \"\"}\n"},
   });
-  CHECK(diags_of(r) == Lines{"a.yaml:3:1: end of sequence flow not found",
-                             "b.yaml:11:43: empty label"});
+  CHECK(diags_of(r) ==
+        Lines{"a.yaml:3:1: end of sequence flow not found", "b.yaml:11:43: empty label"});
 }
 
 TEST_CASE("Diagnostic::str and LoadResult::ok") {

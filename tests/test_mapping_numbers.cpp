@@ -39,18 +39,19 @@ std::string number(const std::string& phone, const std::string& extra = "") {
 }  // namespace
 
 TEST_CASE("numbers resolve their agent and Twilio account, sorted by number") {
-  const auto r = load("version: 1\n"
-                      "numbers:\n"
-                      "  - phone_number: \"+15551234568\"\n"
-                      "    label: Sales Line\n"
-                      "    agent: sales\n"
-                      "    twilio_account: backup\n"
-                      "  - phone_number: +15551234567\n"
-                      "    label: Customer Support Line\n"
-                      "    agent: agent_9999k5zvyjhmfg983brhmhkd98n9\n"
-                      "  - phone_number: \"+15550001111\"\n"
-                      "    label: Fax\n"
-                      "    agent:\n");
+  const auto r = load(
+      "version: 1\n"
+      "numbers:\n"
+      "  - phone_number: \"+15551234568\"\n"
+      "    label: Sales Line\n"
+      "    agent: sales\n"
+      "    twilio_account: backup\n"
+      "  - phone_number: +15551234567\n"
+      "    label: Customer Support Line\n"
+      "    agent: agent_9999k5zvyjhmfg983brhmhkd98n9\n"
+      "  - phone_number: \"+15550001111\"\n"
+      "    label: Fax\n"
+      "    agent:\n");
   REQUIRE(r.ok());
   const auto& n = r.desired.numbers;
   REQUIRE(n.size() == 3);
@@ -74,14 +75,13 @@ TEST_CASE("numbers resolve their agent and Twilio account, sorted by number") {
 }
 
 TEST_CASE("phone numbers must be strict E.164, with hints") {
-  CHECK(check("version: 1\nnumbers:\n" +
-              number("15551234567") +           // 3
-              number("\"(555) 123-4567\"") +    // 5
-              number("\"+1 555 123 4567\"") +   // 7
-              number("555-123-4567") +          // 9
-              number("\"+05551234567\"") +      // 11
-              number("\"+1555123456789012\"") + // 13
-              number("\"tel:+15551234567\"")) ==  // 15
+  CHECK(check("version: 1\nnumbers:\n" + number("15551234567") +  // 3
+              number("\"(555) 123-4567\"") +                      // 5
+              number("\"+1 555 123 4567\"") +                     // 7
+              number("555-123-4567") +                            // 9
+              number("\"+05551234567\"") +                        // 11
+              number("\"+1555123456789012\"") +                   // 13
+              number("\"tel:+15551234567\"")) ==                  // 15
         Lines{
             "m.yaml:3:19: invalid phone number '15551234567': use E.164 with a leading '+': "
             "'+15551234567'",
@@ -101,14 +101,13 @@ TEST_CASE("phone numbers must be strict E.164, with hints") {
 }
 
 TEST_CASE("the same number twice is an error naming both places, across files too") {
-  CHECK(check("version: 1\nnumbers:\n" + number("\"+15551234567\"") +
-              number("\"+15551234567\"")) ==
+  CHECK(check("version: 1\nnumbers:\n" + number("\"+15551234567\"") + number("\"+15551234567\"")) ==
         Lines{"m.yaml:5:19: duplicate phone number +15551234567 (first declared at "
               "m.yaml:3:19)"});
   const auto r = xs::load_mapping_sources({
       {"a.yaml", kBase + "numbers:\n" + number("\"+15551234567\"")},
-      {"b.yaml", "version: 1\nnumbers:\n" + number("\"+15551234568\"") +
-                     number("\"+15551234567\"")},
+      {"b.yaml",
+       "version: 1\nnumbers:\n" + number("\"+15551234568\"") + number("\"+15551234567\"")},
   });
   REQUIRE(r.diagnostics.size() == 1);
   CHECK(r.diagnostics[0].str() ==
@@ -149,15 +148,14 @@ TEST_CASE("alias values must be agent ids, alias names must not look like one") 
 }
 
 TEST_CASE("Twilio accounts must exist; a number without one needs a default") {
-  CHECK(check("version: 1\nnumbers:\n" +
-              number("\"+15551234567\"", "    twilio_account: mian\n") +
+  CHECK(check("version: 1\nnumbers:\n" + number("\"+15551234567\"", "    twilio_account: mian\n") +
               number("\"+15551234568\"", "    twilio_account: other\n")) ==
         Lines{
             "m.yaml:5:21: unknown twilio account 'mian' (did you mean 'main'?)",
             "m.yaml:8:21: unknown twilio account 'other' (define it under 'twilio_accounts:')",
         });
-  const auto r = xs::load_mapping_sources({{"m.yaml", "version: 1\nnumbers:\n" +
-                                                          number("\"+15551234567\"")}});
+  const auto r =
+      xs::load_mapping_sources({{"m.yaml", "version: 1\nnumbers:\n" + number("\"+15551234567\"")}});
   REQUIRE(r.diagnostics.size() == 1);
   CHECK(r.diagnostics[0].str() ==
         "m.yaml:3:5: no twilio account for +15551234567: set 'twilio_account' or "
@@ -169,24 +167,25 @@ TEST_CASE("the default Twilio account must exist") {
       {{"m.yaml", "version: 1\ndefaults:\n  twilio_account: mainn\nnumbers:\n" +
                       number("\"+15551234567\"")}});
   REQUIRE(r.diagnostics.size() == 1);
-  CHECK(r.diagnostics[0].str() == "m.yaml:3:19: unknown twilio account 'mainn' (define it under "
-                                  "'twilio_accounts:')");
+  CHECK(r.diagnostics[0].str() ==
+        "m.yaml:3:19: unknown twilio account 'mainn' (define it under "
+        "'twilio_accounts:')");
 }
 
 TEST_CASE("Twilio account credentials: SID formats, exactly one SID source") {
   CHECK(check("version: 1\n"
               "twilio_accounts:\n"
-              "  a:\n"                                       // 3
-              "    account_sid: AC0123\n"                    // 4
+              "  a:\n"                     // 3
+              "    account_sid: AC0123\n"  // 4
               "    auth_token_env: T\n"
-              "    api_key_sid: SK12\n"                      // 6
-              "  b:\n"                                       // 7
+              "    api_key_sid: SK12\n"  // 6
+              "  b:\n"                   // 7
               "    account_sid: AC0123456789abcdef0123456789abcdef\n"
-              "    account_sid_env: B_SID\n"                 // 9
+              "    account_sid_env: B_SID\n"  // 9
               "    auth_token_env: T\n"
-              "  c:\n"                                       // 11
-              "    account_sid_env: 1SID\n"                  // 12
-              "    auth_token_env: \"my token\"\n") ==       // 13
+              "  c:\n"                                  // 11
+              "    account_sid_env: 1SID\n"             // 12
+              "    auth_token_env: \"my token\"\n") ==  // 13
         Lines{
             "m.yaml:4:18: invalid account SID: expected 'AC' followed by 32 hex digits",
             "m.yaml:6:18: invalid API key SID: expected 'SK' followed by 32 hex digits",
@@ -199,12 +198,13 @@ TEST_CASE("Twilio account credentials: SID formats, exactly one SID source") {
 }
 
 TEST_CASE("an API key SID is kept when valid") {
-  const auto r = load("version: 1\n"
-                      "twilio_accounts:\n"
-                      "  keyed:\n"
-                      "    account_sid: ACabcdefabcdefabcdefabcdefabcdefab\n"
-                      "    api_key_sid: SK0123456789abcdef0123456789abcdef\n"
-                      "    auth_token_env: TWILIO_KEYED_API_SECRET\n");
+  const auto r = load(
+      "version: 1\n"
+      "twilio_accounts:\n"
+      "  keyed:\n"
+      "    account_sid: ACabcdefabcdefabcdefabcdefabcdefab\n"
+      "    api_key_sid: SK0123456789abcdef0123456789abcdef\n"
+      "    auth_token_env: TWILIO_KEYED_API_SECRET\n");
   REQUIRE(r.ok());
   CHECK(r.desired.twilio_accounts.at("keyed").api_key_sid == "SK0123456789abcdef0123456789abcdef");
 }

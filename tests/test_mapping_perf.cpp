@@ -24,7 +24,8 @@ TEST_CASE("10,000 numbers load, and a duplicate at the end names the first") {
   text += "  - phone_number: \"+15551000000\"\n    label: Again\n";
   const auto r = xs::load_mapping_sources({{"big.yaml", text}});
   REQUIRE(r.diagnostics.size() == 1);
-  CHECK(r.diagnostics[0].str() ==
-        "big.yaml:30011:19: duplicate phone number +15551000000 (first declared at big.yaml:11:19)");
+  CHECK(
+      r.diagnostics[0].str() ==
+      "big.yaml:30011:19: duplicate phone number +15551000000 (first declared at big.yaml:11:19)");
   CHECK(r.desired.numbers.size() == 10000);
 }

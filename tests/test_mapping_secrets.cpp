@@ -26,11 +26,13 @@ const std::string kLooksLikeToken =
 }  // namespace
 
 TEST_CASE("a literal auth_token in an account is refused, pointing at auth_token_env") {
-  const Lines d = check("version: 1\n"
-                        "twilio_accounts:\n"
-                        "  main:\n"
-                        "    account_sid: AC0123456789abcdef0123456789abcdef\n"
-                        "    auth_token: " + kToken + "\n");
+  const Lines d = check(
+      "version: 1\n"
+      "twilio_accounts:\n"
+      "  main:\n"
+      "    account_sid: AC0123456789abcdef0123456789abcdef\n"
+      "    auth_token: " +
+      kToken + "\n");
   CHECK(d == Lines{
                  "m.yaml:3:3: missing required key 'auth_token_env'",
                  "m.yaml:5:5: " + kUse,
@@ -66,20 +68,28 @@ TEST_CASE("secret-named keys are refused anywhere, whatever the value") {
 TEST_CASE("values that look like tokens or API keys are refused, unrepeated") {
   const std::string sk = "SK0123456789abcdef0123456789abcdef";
   const std::string xi = "sk_3c1d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b";
-  const std::string text = "version: 1\n"
-                           "twilio_accounts:\n"
-                           "  main:\n"
-                           "    account_sid: AC0123456789abcdef0123456789abcdef\n"
-                           "    auth_token_env: " + kToken + "\n"   // 5
-                           "numbers:\n"
-                           "  - phone_number: \"+15551234567\"\n"
-                           "    label: " + sk + "\n"                // 8
-                           "    twilio_account: main\n"
-                           "  - phone_number: \"+15551234568\"\n"
-                           "    label: \"" + xi + "\"\n"            // 11
-                           "    twilio_account: main\n"
-                           "notes:\n"
-                           "  " + kToken + ": x\n";                 // 14
+  const std::string text =
+      "version: 1\n"
+      "twilio_accounts:\n"
+      "  main:\n"
+      "    account_sid: AC0123456789abcdef0123456789abcdef\n"
+      "    auth_token_env: " +
+      kToken +
+      "\n"  // 5
+      "numbers:\n"
+      "  - phone_number: \"+15551234567\"\n"
+      "    label: " +
+      sk +
+      "\n"  // 8
+      "    twilio_account: main\n"
+      "  - phone_number: \"+15551234568\"\n"
+      "    label: \"" +
+      xi +
+      "\"\n"  // 11
+      "    twilio_account: main\n"
+      "notes:\n"
+      "  " +
+      kToken + ": x\n";  // 14
   const Lines d = check(text);
   CHECK(d == Lines{
                  "m.yaml:5:21: " + kLooksLikeToken,
@@ -104,14 +114,16 @@ TEST_CASE("an aliased secret is reported once") {
 }
 
 TEST_CASE("a secret in first_message is refused too") {
-  const Lines d = check("version: 1\n"
-                        "batch_calls:\n"
-                        "  - name: b\n"
-                        "    agent: agent_1\n"
-                        "    from: \"+15551234567\"\n"
-                        "    calls:\n"
-                        "      - to: \"+15559876543\"\n"
-                        "        first_message: " + kToken + "\n");
+  const Lines d = check(
+      "version: 1\n"
+      "batch_calls:\n"
+      "  - name: b\n"
+      "    agent: agent_1\n"
+      "    from: \"+15551234567\"\n"
+      "    calls:\n"
+      "      - to: \"+15559876543\"\n"
+      "        first_message: " +
+      kToken + "\n");
   CHECK(d == Lines{
                  "m.yaml:5:11: 'from' number +15551234567 is not a mapped number (add it under "
                  "'numbers')",

@@ -27,13 +27,12 @@ const std::string kAccount =
 }  // namespace
 
 TEST_CASE("unknown keys in a number, with and without a near miss") {
-  CHECK(check(kAccount +
-              "numbers:\n"                          // 8
-              "  - phone_number: \"+15551234567\"\n"  // 9
-              "    label: Support\n"                 // 10
-              "    agnet: agent_7101k5zvyjhmfg983brhmhkd98n6\n"  // 11
-              "    foo: bar\n"                       // 12
-              "    Label: again\n") ==               // 13
+  CHECK(check(kAccount + "numbers:\n"                                       // 8
+                         "  - phone_number: \"+15551234567\"\n"             // 9
+                         "    label: Support\n"                             // 10
+                         "    agnet: agent_7101k5zvyjhmfg983brhmhkd98n6\n"  // 11
+                         "    foo: bar\n"                                   // 12
+                         "    Label: again\n") ==                           // 13
         Lines{
             "m.yaml:11:5: unknown key 'agnet' (did you mean 'agent'?)",
             "m.yaml:12:5: unknown key 'foo'",
@@ -50,17 +49,17 @@ TEST_CASE("unknown keys in accounts, defaults, batches and calls") {
               "    api_key: SK0123456789abcdef0123456789abcdef\n"  // 6: a secret key, refused
               "    acount_sid_env: X\n"                            // 7
               "defaults:\n"
-              "  twilio_acount: main\n"                            // 9
+              "  twilio_acount: main\n"  // 9
               "numbers:\n"
               "  - {phone_number: \"+15551234567\", label: L, twilio_account: main}\n"
               "batch_calls:\n"
-              "  - name: b\n"                                      // 13
+              "  - name: b\n"  // 13
               "    agent: agent_7101k5zvyjhmfg983brhmhkd98n6\n"
               "    from: \"+15551234567\"\n"
-              "    allow_duplicate: true\n"                        // 16
+              "    allow_duplicate: true\n"  // 16
               "    calls:\n"
-              "      - to: \"+15559876543\"\n"                     // 18
-              "        first_msg: Hi\n") ==                        // 19
+              "      - to: \"+15559876543\"\n"  // 18
+              "        first_msg: Hi\n") ==     // 19
         Lines{
             "m.yaml:6:5: literal secrets are not allowed in mapping files: use 'api_key_sid' for "
             "the key's SID and 'auth_token_env' with the name of an environment variable "
@@ -79,34 +78,32 @@ TEST_CASE("sections of the wrong type") {
               "defaults: main\n"
               "numbers: 5\n"
               "batch_calls:\n"
-              "  name: b\n") ==
-        Lines{
-            "m.yaml:2:18: expected a map for 'twilio_accounts'",
-            "m.yaml:3:9: expected a map for 'agents'",
-            "m.yaml:4:11: expected a map for 'defaults'",
-            "m.yaml:5:10: expected a list for 'numbers'",
-            "m.yaml:7:3: expected a list for 'batch_calls'",
-        });
+              "  name: b\n") == Lines{
+                                    "m.yaml:2:18: expected a map for 'twilio_accounts'",
+                                    "m.yaml:3:9: expected a map for 'agents'",
+                                    "m.yaml:4:11: expected a map for 'defaults'",
+                                    "m.yaml:5:10: expected a list for 'numbers'",
+                                    "m.yaml:7:3: expected a list for 'batch_calls'",
+                                });
 }
 
 TEST_CASE("empty sections are fine") {
-  CHECK(check("version: 1\ntwilio_accounts:\nagents:\ndefaults:\nnumbers:\nbatch_calls:\n")
-            .empty());
+  CHECK(
+      check("version: 1\ntwilio_accounts:\nagents:\ndefaults:\nnumbers:\nbatch_calls:\n").empty());
   CHECK(check("version: 1\nnumbers: []\nbatch_calls: []\n").empty());
 }
 
 TEST_CASE("entries of the wrong type") {
-  CHECK(check(kAccount +
-              "agents:\n"                               // 8
-              "  support: [agent_1]\n"                  // 9
-              "  sales:\n"                              // 10
-              "numbers:\n"                              // 11
-              "  - \"+15551234567\"\n"                  // 12
-              "  - phone_number: [\"+15551234567\"]\n"  // 13
-              "    label: {text: Support}\n"            // 14
-              "    agent: [support]\n"                  // 15
-              "batch_calls:\n"                          // 16
-              "  - b\n") ==                             // 17
+  CHECK(check(kAccount + "agents:\n"                               // 8
+                         "  support: [agent_1]\n"                  // 9
+                         "  sales:\n"                              // 10
+                         "numbers:\n"                              // 11
+                         "  - \"+15551234567\"\n"                  // 12
+                         "  - phone_number: [\"+15551234567\"]\n"  // 13
+                         "    label: {text: Support}\n"            // 14
+                         "    agent: [support]\n"                  // 15
+                         "batch_calls:\n"                          // 16
+                         "  - b\n") ==                             // 17
         Lines{
             "m.yaml:9:12: expected a string for agent alias 'support'",
             "m.yaml:10:3: missing agent id for alias 'sales'",
@@ -121,11 +118,10 @@ TEST_CASE("entries of the wrong type") {
 }
 
 TEST_CASE("missing required keys are reported at the entry") {
-  CHECK(check(kAccount +
-              "numbers:\n"                  // 8
-              "  - label: Support\n"         // 9
-              "  - phone_number: \"+15551234568\"\n"  // 10
-              "  - {}\n") ==                // 11
+  CHECK(check(kAccount + "numbers:\n"                            // 8
+                         "  - label: Support\n"                  // 9
+                         "  - phone_number: \"+15551234568\"\n"  // 10
+                         "  - {}\n") ==                          // 11
         Lines{
             "m.yaml:9:5: missing required key 'phone_number'",
             "m.yaml:10:5: missing required key 'label'",
@@ -141,14 +137,13 @@ TEST_CASE("missing required keys are reported at the entry") {
 }
 
 TEST_CASE("required keys without a value") {
-  CHECK(check(kAccount +
-              "numbers:\n"              // 8
-              "  - phone_number:\n"     // 9
-              "    label: ''\n"         // 10
-              "  - phone_number: \"\"\n"  // 11
-              "    label:\n"            // 12
-              "  - phone_number: \"+15551234567\"\n"  // 13
-              "    label: \"  \"\n") ==  // 14
+  CHECK(check(kAccount + "numbers:\n"                            // 8
+                         "  - phone_number:\n"                   // 9
+                         "    label: ''\n"                       // 10
+                         "  - phone_number: \"\"\n"              // 11
+                         "    label:\n"                          // 12
+                         "  - phone_number: \"+15551234567\"\n"  // 13
+                         "    label: \"  \"\n") ==               // 14
         Lines{
             "m.yaml:9:5: missing value for 'phone_number'",
             "m.yaml:10:12: empty label",

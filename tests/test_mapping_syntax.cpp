@@ -54,8 +54,7 @@ TEST_CASE("one YAML document per file") {
 
 TEST_CASE("version must be present and be 1") {
   CHECK(check("version: 2\n") == Lines{"m.yaml:1:10: unsupported version 2 (expected 1)"});
-  CHECK(check("version: \"1.1\"\n") ==
-        Lines{"m.yaml:1:10: unsupported version 1.1 (expected 1)"});
+  CHECK(check("version: \"1.1\"\n") == Lines{"m.yaml:1:10: unsupported version 1.1 (expected 1)"});
   CHECK(check("version: [1]\n") == Lines{"m.yaml:1:10: expected 'version: 1'"});
   CHECK(check("version:\nnumbers: []\n") == Lines{"m.yaml:1:1: expected 'version: 1'"});
   CHECK(check("numbers: []\n") ==
@@ -113,7 +112,8 @@ TEST_CASE("nesting beyond yaml-cpp's depth limit is a diagnostic, not a crash") 
 
 TEST_CASE("Windows line endings and a UTF-8 byte order mark are fine") {
   CHECK(check("\xEF\xBB\xBFversion: 1\r\nnumbers: []\r\n").empty());
-  CHECK(check("version: 1\r\nnumbers: 5\r\n") == Lines{"m.yaml:2:10: expected a list for 'numbers'"});
+  CHECK(check("version: 1\r\nnumbers: 5\r\n") ==
+        Lines{"m.yaml:2:10: expected a list for 'numbers'"});
 }
 
 TEST_CASE("a stray ',' is an error, not the endless loop of yaml-cpp 0.7's LoadAll") {
@@ -129,4 +129,11 @@ TEST_CASE("a stray ',' is an error, not the endless loop of yaml-cpp 0.7's LoadA
 TEST_CASE("content after a JSON document is another document") {
   CHECK(check("{\"version\": 1}\n{\"version\": 1}\n") ==
         Lines{"m.yaml:2:1: more than one YAML document in a file (split them into files)"});
+}
+
+TEST_CASE("an opening '---' (after comments and a directive) is not a second document") {
+  CHECK(check("# c\n%YAML 1.2\n---\nversion: 1\n").empty());
+  CHECK(check("---\nversion: 1\n...\n").empty());
+  CHECK(check("---\nversion: 1\n---\nversion: 1\n") ==
+        Lines{"m.yaml:3:1: more than one YAML document in a file (split them into files)"});
 }

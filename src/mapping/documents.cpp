@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/eventhandler.h>
 
+#include <algorithm>
 #include <sstream>
 
 namespace xs::mapping {
@@ -33,11 +34,18 @@ class DocumentStarts : public YAML::EventHandler {
   void OnMapEnd() override {}
 };
 
-// A "---" or "..." line: the only way a block-map document is followed by another.
-bool has_document_marker(const std::string& text) {
-  for (size_t pos = 0; pos < text.size(); pos = text.find('\n', pos) + 1) {
-    if (text.compare(pos, 3, "---") == 0 || text.compare(pos, 3, "...") == 0) return true;
-    if (text.find('\n', pos) == std::string::npos) break;
+// A "---" or "..." line after the first document began: the only way a block-map document is
+// followed by another. The "---" that opens the file (after comments and directives) is not.
+bool has_later_document_marker(const std::string& text) {
+  bool content_seen = false;
+  for (size_t pos = 0; pos < text.size();) {
+    const size_t end = std::min(text.find('\n', pos), text.size());
+    const bool marker = text.compare(pos, 3, "---") == 0 || text.compare(pos, 3, "...") == 0;
+    if (marker && content_seen) return true;
+    const size_t first = text.find_first_not_of(" \t\r", pos);
+    const bool blank = first >= end || text[first] == '#' || (text[pos] == '%' && !content_seen);
+    content_seen = content_seen || marker || !blank;
+    pos = end + 1;
   }
   return false;
 }
@@ -49,9 +57,8 @@ Documents load_documents(const std::string& text) {
   docs.root = YAML::Load(text);  // one document: cannot loop
   // A block map ends only at a document marker, or with a syntax error; anything else may be
   // followed by more documents or by a stuck token, so walk the rest with a guard.
-  const bool block_map =
-      docs.root.IsMap() && docs.root.Style() != YAML::EmitterStyle::Flow;
-  if (block_map && !has_document_marker(text)) return docs;
+  const bool block_map = docs.root.IsMap() && docs.root.Style() != YAML::EmitterStyle::Flow;
+  if (block_map && !has_later_document_marker(text)) return docs;
   std::istringstream in(text);
   YAML::Parser parser(in);
   DocumentStarts starts;

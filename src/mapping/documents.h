@@ -9,9 +9,9 @@
 namespace xs::mapping {
 
 struct Documents {
-  YAML::Node root;                     // the first document (Null when there is none)
-  std::optional<YAML::Mark> second;    // where a second document starts, if any
-  std::optional<YAML::Mark> stuck;     // a token yaml-cpp cannot get past, if any
+  YAML::Node root;                   // the first document (Null when there is none)
+  std::optional<YAML::Mark> second;  // where a second document starts, if any
+  std::optional<YAML::Mark> stuck;   // a token yaml-cpp cannot get past, if any
 };
 
 // Parses text's first document and looks for more, never looping; throws YAML::Exception on

@@ -5,7 +5,9 @@
 namespace xs::mapping {
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // Characters people use to format numbers for humans.
 bool is_formatting(char c) {

@@ -18,9 +18,8 @@ namespace {
 bool is_mapping_file_name(const std::string& name) {
   if (name.empty() || name[0] == '.') return false;  // hidden files, editor locks
   std::string ext = fs::path(name).extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) {
-    return static_cast<char>(std::tolower(c));
-  });
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return ext == ".yaml" || ext == ".yml" || ext == ".json";
 }
 

@@ -52,9 +52,9 @@ ParsedFile parse_source(const MappingSource& source, Diags& diags) {
     const Documents docs = load_documents(source.text);
     if (docs.stuck) {
       const size_t pos = static_cast<size_t>(docs.stuck->pos);
-      ctx.error(ctx.loc(*docs.stuck),
-                pos < source.text.size() ? "unexpected '" + source.text.substr(pos, 1) + "'"
-                                         : "unexpected end of file");
+      ctx.error(ctx.loc(*docs.stuck), pos < source.text.size()
+                                          ? "unexpected '" + source.text.substr(pos, 1) + "'"
+                                          : "unexpected end of file");
     }
     if (docs.second) {
       ctx.error(ctx.loc(*docs.second),

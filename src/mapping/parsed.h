@@ -21,21 +21,21 @@ struct ParsedAgent {
 };
 
 struct ParsedNumber {
-  DesiredNumber number;                // loc = the entry; agent_id and twilio_account unresolved
+  DesiredNumber number;  // loc = the entry; agent_id and twilio_account unresolved
   Location phone_loc;
-  bool valid_phone = false;            // strict E.164
-  std::optional<Ref> agent;            // as written
-  std::optional<Ref> twilio_account;   // as written
+  bool valid_phone = false;           // strict E.164
+  std::optional<Ref> agent;           // as written
+  std::optional<Ref> twilio_account;  // as written
 };
 
 struct ParsedCall {
-  BatchCallTarget target;              // override already converted, first_message folded in
+  BatchCallTarget target;  // override already converted, first_message folded in
   Location to_loc;
   bool valid_to = false;
 };
 
 struct ParsedBatch {
-  BatchCampaign batch;                 // loc = the entry; calls and agent_id filled when merged
+  BatchCampaign batch;  // loc = the entry; calls and agent_id filled when merged
   Location name_loc;
   std::optional<Ref> agent;
   std::optional<Ref> from;
@@ -45,9 +45,9 @@ struct ParsedBatch {
 
 struct ParsedFile {
   std::string name;
-  std::vector<TwilioAccount> accounts;   // loc = the account's key
+  std::vector<TwilioAccount> accounts;  // loc = the account's key
   std::vector<ParsedAgent> agents;
-  std::optional<Location> defaults;      // the 'defaults' key, when present
+  std::optional<Location> defaults;  // the 'defaults' key, when present
   std::optional<Ref> default_account;
   std::vector<ParsedNumber> numbers;
   std::vector<ParsedBatch> batches;

@@ -8,7 +8,9 @@
 namespace xs::mapping {
 namespace {
 
-std::string first_at(const Location& loc) { return " (first declared at " + loc.str() + ")"; }
+std::string first_at(const Location& loc) {
+  return " (first declared at " + loc.str() + ")";
+}
 
 template <typename Map>
 std::vector<std::string> names_of(const Map& m) {

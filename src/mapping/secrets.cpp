@@ -7,8 +7,12 @@ namespace {
 
 const char kRefusal[] = "literal secrets are not allowed in mapping files: ";
 
-bool is_hex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
-bool is_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
+bool is_hex(char c) {
+  return std::isxdigit(static_cast<unsigned char>(c)) != 0;
+}
+bool is_alnum(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0;
+}
 
 std::string normalize_key(const std::string& key) {
   std::string out;
@@ -59,8 +63,7 @@ std::string secret_key_message(const std::string& key) {
   const std::string k = normalize_key(key);
   if (k == "auth_token" || k == "twilio_auth_token" || k == "token" || k == "secret" ||
       k == "password") {
-    return std::string(kRefusal) +
-           "use 'auth_token_env' with the name of an environment variable";
+    return std::string(kRefusal) + "use 'auth_token_env' with the name of an environment variable";
   }
   if (k == "api_secret" || k == "api_key_secret") {
     return std::string(kRefusal) +

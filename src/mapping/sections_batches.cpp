@@ -7,9 +7,8 @@
 namespace xs::mapping {
 namespace {
 
-const std::vector<std::string> kBatchKeys = {"name",      "agent",         "from",
-                                             "calls",     "calls_csv",     "first_message",
-                                             "allow_duplicates"};
+const std::vector<std::string> kBatchKeys = {
+    "name", "agent", "from", "calls", "calls_csv", "first_message", "allow_duplicates"};
 const std::vector<std::string> kCallKeys = {"to", "first_message", "conversation_config_override"};
 
 // first_message is shorthand for conversation_config_override.agent.first_message.
@@ -26,8 +25,9 @@ void fold_first_message(Ctx& ctx, std::optional<Value>& override, const Field& f
   }
   if (const Value* existing = agent->find("first_message")) {
     if (*existing != Value::string(f.text)) {
-      ctx.error(f.loc, "'first_message' conflicts with conversation_config_override.agent."
-                       "first_message");
+      ctx.error(f.loc,
+                "'first_message' conflicts with conversation_config_override.agent."
+                "first_message");
     }
     return;
   }
@@ -112,8 +112,9 @@ void read_batch(Ctx& ctx, const YAML::Node& item, ParsedFile& out) {
   if (auto csv = r.text("calls_csv")) {
     read_calls_csv(ctx, *csv, first_message, b);
   } else if (first_message) {
-    ctx.error(first_message->loc, "a batch-level 'first_message' is a template for the rows of "
-                                  "'calls_csv'; put it on each call instead");
+    ctx.error(first_message->loc,
+              "a batch-level 'first_message' is a template for the rows of "
+              "'calls_csv'; put it on each call instead");
   }
   out.batches.push_back(std::move(b));
 }

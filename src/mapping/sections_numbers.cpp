@@ -7,7 +7,9 @@ namespace {
 
 const std::vector<std::string> kNumberKeys = {"phone_number", "label", "agent", "twilio_account"};
 
-bool is_blank(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
+bool is_blank(const std::string& s) {
+  return s.find_first_not_of(" \t\r\n") == std::string::npos;
+}
 
 void read_number(Ctx& ctx, const YAML::Node& item, ParsedFile& out) {
   if (!item.IsMap()) {

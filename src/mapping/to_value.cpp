@@ -20,7 +20,9 @@ bool radix_to_decimal(const std::string& digits, int base, std::string& out) {
   return true;
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)? rebuilt as a JSON number.
 bool decimal_to_json(const std::string& t, std::string& out) {

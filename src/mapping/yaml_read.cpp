@@ -125,7 +125,9 @@ struct Scanner {
   long nodes = 0;
 
   // Marks n as refused; false when it already was (an alias seen twice).
-  bool refuse(const YAML::Node& n) { return ctx.secrets.insert({n.Mark().line, n.Mark().column}).second; }
+  bool refuse(const YAML::Node& n) {
+    return ctx.secrets.insert({n.Mark().line, n.Mark().column}).second;
+  }
 
   void check_value(const YAML::Node& n, const std::string& key) {
     const std::string message = secret_value_message(n.Scalar(), key);
