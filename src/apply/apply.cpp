@@ -24,7 +24,11 @@ class Run {
       Action a;
       a.kind = ActionKind::Import;
       a.phone_number = e.phone_number;
-      report_.results.push_back({a, Outcome::Failed, e.message, "", ""});
+      ActionResult r;
+      r.action = a;
+      r.outcome = Outcome::Failed;
+      r.error = e.message;
+      report_.results.push_back(std::move(r));
       finished(Outcome::Failed);
     }
     std::vector<std::size_t> imports, assigns, batches;
