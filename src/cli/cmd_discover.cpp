@@ -59,6 +59,14 @@ std::optional<std::map<std::string, std::string>> numbers_in_xuna(const Options&
   return ids;
 }
 
+// The label for a number: Twilio's friendly name, trimmed; the number when that is blank.
+std::string label_of(const OwnedNumber& n) {
+  const auto first = n.friendly_name.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return n.phone_number;
+  const auto last = n.friendly_name.find_last_not_of(" \t\r\n");
+  return n.friendly_name.substr(first, last - first + 1);
+}
+
 // Writes text to path through a temporary file, so a reader never sees half of it.
 void write_file(const std::string& path, const std::string& text) {
   const std::string tmp = path + ".tmp";
@@ -108,7 +116,7 @@ int run_discover(const Options& options) {
     int missing = 0, imported = 0;
     for (const auto& n : owned.value()) {
       if (mapped.count(n.phone_number) || found.count(n.phone_number)) continue;
-      DiscoveredNumber d{n.phone_number, n.friendly_name, name, ""};
+      DiscoveredNumber d{n.phone_number, label_of(n), name, ""};
       if (in_xuna) {
         auto it = in_xuna->find(n.phone_number);
         if (it != in_xuna->end()) d.xuna_id = it->second;

@@ -141,8 +141,27 @@ class Discover(Case):
         self.assertIn("no Twilio account 'mian' in the mapping (it defines: main)", p.stderr)
         self.assertEqual(twilio_requests(self.emu), [])
 
+    def test_awkward_friendly_names_make_labels_validate_accepts(self):
+        names = {"+15550000001": 'Front "desk": #1\nsecond line', "+15550000002": "Zürich ☎ 'x'",
+                 "+15550000003": "", "+15550000004": "   ", "+15550000005": "  padded  "}
+        fx = self.fixture(owned=[])
+        fx["twilio_accounts"][0]["numbers"] = [
+            {"phone_number": n, "friendly_name": f} for n, f in names.items()]
+        emu = self.start_emulator(fx)
+        out = os.path.join(self.dir, "mappings", "discovered.yaml")
+        self.assertExit(self.sync("discover", "--twilio-account", "main", "--out", out,
+                                  emulator=emu), 0)
+        text = read(out)
+        self.assertIn('label: "Front \\"desk\\": #1\\nsecond line"', text)
+        self.assertIn('label: "+15550000003"', text)  # blank: the number itself
+        self.assertIn('label: "+15550000004"', text)
+        self.assertIn('label: "padded"', text)
+        v = self.sync("validate", "-f", out)
+        self.assertExit(v, 0)
+        self.assertIn("5 numbers", v.stdout)
+
     def test_rate_limited_pages_are_retried(self):
-        self.emu.set_faults(rate_limit_rps=2)
+        self.emu.set_faults(rate_limit_rps=1)
         p = self.sync("discover", "--twilio-account", "main", emulator=self.emu)
         self.assertExit(p, 0)
         self.assertEqual(len(entries(p.stdout)), 2500)
