@@ -24,15 +24,26 @@ Planned make_planned(const Options& options,
   if (!live.ok()) throw CommandError(kFailed, live.error().message);
   p.live = std::move(live.value());
   log_debug("listed " + std::to_string(p.live.size()) + " numbers from " + p.remote.url);
+  PlanOptions plan_options;
+  plan_options.batch_chunk = options.batch_chunk;
+  if (!options.resubmit.empty()) {
+    bool known = false;
+    for (const auto& b : p.desired.batches) known = known || b.name == options.resubmit;
+    if (!known)
+      throw CommandError(kInvalid, "--resubmit " + options.resubmit +
+                                       ": no batch campaign of that name in the mapping");
+    plan_options.resubmit.insert(options.resubmit);
+  }
   const StateView view = view_of(p.remote);
-  p.plan = make_plan(p.desired, p.live, view);
+  p.plan = make_plan(p.desired, p.live, view, {}, plan_options);
   std::set<std::string> importing;
   for (const auto& a : p.plan.actions)
     if (a.kind == ActionKind::Import) importing.insert(a.twilio_account);
   p.credentials = twilio_credentials(p.desired, importing);
   if (!importing.empty()) {  // the ownership preflight: make_plan is pure, so plan again
     std::unique_ptr<TwilioApi> twilio = connect_twilio(options);
-    p.plan = make_plan(p.desired, p.live, view, check_ownership(*twilio, p.desired, p.credentials));
+    p.plan = make_plan(p.desired, p.live, view,
+                       check_ownership(*twilio, p.desired, p.credentials), plan_options);
   }
   p.header.api_url = p.remote.url;
   p.header.key_fingerprint = p.remote.key_fingerprint;
