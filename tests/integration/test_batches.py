@@ -165,6 +165,39 @@ class Batches(Case):
                                   emulator=self.emu), 0)
         self.assertEqual(len(self.batches()), 3)
 
+    def test_a_kill_between_chunks_resumes_without_resending_what_was_sent(self):
+        import signal
+        import subprocess
+        import time
+        calls = "".join(f'      - to: "+1666{3000000 + i}"\n' for i in range(2500))
+        self.mapping(NUMBERS + """batch_calls:
+  - name: big
+    agent: sales
+    from: "+15551234568"
+    calls:
+""" + calls)
+        args = ["--auto-approve", "--batch-chunk", "1000"]
+        self.emu.set_faults(latency_ms=400)  # so the kill lands among the batch requests
+        cmd = [os.environ.get("XS_SYNC_BIN", "build/xuna-sync"), "apply", *args,
+               "--api-url", self.emu.url, "--twilio-api-url", self.emu.url]
+        proc = subprocess.Popen(cmd, cwd=self.dir, env=self.env(), stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + 60
+        while len(self.batches()) < 1 and time.time() < deadline:
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        self.emu.set_faults(latency_ms=0)
+        self.assertEqual(len(self.batches()), 1)
+        p = self.sync("apply", *args, emulator=self.emu)
+        self.assertIn(p.returncode, (0, 1), p.stdout + p.stderr)
+        p = self.sync("apply", *args, "--resubmit", "big", emulator=self.emu)
+        self.assertExit(p, 0)
+        firsts = [b["body"]["calls"][0]["to_phone_number"] for b in self.batches()]
+        self.assertEqual(sorted(firsts), ["+16663000000", "+16663001000", "+16663002000"])
+        self.assertExit(self.sync("apply", *args, emulator=self.emu), 0)
+        self.assertEqual(len(self.batches()), 3)
+
 
 if __name__ == "__main__":
     main()
