@@ -29,8 +29,32 @@ void StoreJournal::outcome(std::int64_t entry, Outcome outcome, const std::strin
   store_.record_outcome(entry, to_string(outcome), error, phone_number_id, clock_.now_iso());
 }
 
+StoreJournal::~StoreJournal() {
+  try {
+    flush_managed();
+  } catch (const std::exception&) {
+    // the run's outcome rows hold the ids; the next apply marks these numbers again
+  }
+}
+
 void StoreJournal::managed(const std::string& phone_number, const std::string& phone_number_id) {
-  store_.mark_managed(target_, phone_number, phone_number_id, clock_.now_iso());
+  std::vector<state::ManagedNumber> full;
+  {
+    std::lock_guard<std::mutex> lock(managed_mutex_);
+    managed_.push_back({phone_number, phone_number_id, "", ""});
+    if (managed_.size() < kManagedBatch) return;
+    full.swap(managed_);
+  }
+  store_.mark_managed_many(target_, full, clock_.now_iso());
+}
+
+void StoreJournal::flush_managed() {
+  std::vector<state::ManagedNumber> rest;
+  {
+    std::lock_guard<std::mutex> lock(managed_mutex_);
+    rest.swap(managed_);
+  }
+  if (!rest.empty()) store_.mark_managed_many(target_, rest, clock_.now_iso());
 }
 
 void StoreJournal::batch_intent(const std::string& name, int chunk, const std::string& digest,
