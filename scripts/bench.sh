@@ -1,0 +1,229 @@
+#!/usr/bin/env bash
+# Measures xuna-sync against xuna-emulator and prints a table (not a test):
+#   plan over 10,000 in-sync numbers: wall time and peak RSS;
+#   apply of 1,000 imports + 1,000 assigns at 20 ms latency, --parallelism 1, 8, 16, 32,
+#     against the ideal actions x latency / parallelism;
+#   the same under an emulator rate limit of 50 req/s (and --max-rps 50), against actions / 50;
+#   the same 2,000 actions done by a plain sequential curl loop.
+# Targets (issue 5): plan < 0.5 s and < 64 MiB; apply <= 1.2x ideal; rate-limited <= 1.15x.
+#
+#   BENCH_LATENCY_MS=20  BENCH_NUMBERS=1000  BENCH_PLAN_NUMBERS=10000  BENCH_RPS=50
+#   BENCH_SEQ_NUMBERS=1000   numbers for the --parallelism 1 and curl rows (each 2 actions)
+#   BUILD_DIR=build-bench
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+latency=${BENCH_LATENCY_MS:-20}
+count=${BENCH_NUMBERS:-1000}
+plan_count=${BENCH_PLAN_NUMBERS:-10000}
+rps=${BENCH_RPS:-50}
+seq_count=${BENCH_SEQ_NUMBERS:-$count}
+export BUILD_DIR=${BUILD_DIR:-build-bench}
+
+if [ ! -x /usr/bin/time ]; then
+  sudo=; [ "$(id -u)" -ne 0 ] && sudo=sudo
+  $sudo apt-get update -qq && $sudo apt-get install -y -qq --no-install-recommends time >/dev/null
+fi
+BUILD_TYPE=Release CMAKE_ARGS="-DBUILD_TESTING=OFF" scripts/build.sh >/dev/null
+build=$(cd "$BUILD_DIR" && pwd)
+sync_bin=$build/xuna-sync
+emulator_bin=$build/xuna-emulator
+
+work=$(mktemp -d /tmp/xuna-sync-bench.XXXXXX)
+emulator_pid=
+stop_emulator() {
+  if [ -n "$emulator_pid" ]; then
+    kill "$emulator_pid" 2>/dev/null || true
+    wait "$emulator_pid" 2>/dev/null || true
+    emulator_pid=
+  fi
+}
+cleanup() { stop_emulator; rm -rf "$work"; }
+trap cleanup EXIT
+
+# Secrets made up for this run; they stay in the environment and in files, never in argv.
+export XUNA_API_KEY="bench_$(openssl rand -hex 16)"
+export TWILIO_MAIN_AUTH_TOKEN="$(openssl rand -hex 16)"
+sid=AC0123456789abcdef0123456789abcdef
+agents=(agent_7101k5zvyjhmfg983brhmhkd98n6 agent_2202k5zvyjhmfg983brhmhkd98n7
+        agent_3303k5zvyjhmfg983brhmhkd98n8)
+
+# start_emulator NAME ARGS...: a fresh emulator (and state) per measurement; sets $url.
+start_emulator() {
+  local name=$1; shift
+  stop_emulator
+  rm -f "$work/port"
+  "$emulator_bin" --fixture "$work/$name.json" --port 0 --port-file "$work/port" "$@" \
+    >/dev/null 2>"$work/emulator.log" &
+  emulator_pid=$!
+  for _ in $(seq 200); do [ -s "$work/port" ] && break; sleep 0.05; done
+  [ -s "$work/port" ] || { echo "the emulator did not start:"; cat "$work/emulator.log"; exit 1; }
+  url="http://127.0.0.1:$(cat "$work/port")"
+  export XUNA_SYNC_STATE="$work/state-$name-$RANDOM.db"
+}
+
+mapping_header() {
+  cat <<YAML
+version: 1
+twilio_accounts:
+  main:
+    account_sid: $sid
+    auth_token_env: TWILIO_MAIN_AUTH_TOKEN
+defaults:
+  twilio_account: main
+numbers:
+YAML
+}
+
+# numbers PREFIX START COUNT: E.164 numbers as the emulator generates them (12 characters).
+numbers() { awk -v p="$1" -v s="$2" -v n="$3" 'BEGIN { w = 12 - length(p);
+  for (i = 0; i < n; i++) printf "%s%0" w "d\n", p, s + i }'; }
+
+# --- fixtures and mappings ---------------------------------------------------------------
+cat > "$work/plan.json" <<JSON
+{"api_keys": ["$XUNA_API_KEY"], "agents": ["${agents[0]}"],
+ "generate_numbers": {"prefix": "+1666", "start": 0, "count": $plan_count, "label": "Bulk {n}",
+                      "agent_id": "${agents[0]}"}}
+JSON
+{ mapping_header; numbers +1666 0 "$plan_count" |
+  awk -v a="${agents[0]}" '{ printf "  - phone_number: \"%s\"\n    label: Bulk %s\n    agent: %s\n", $1, $1, a }'
+} > "$work/plan.yaml"
+
+apply_fixture() {  # apply_fixture NAME COUNT
+  cat > "$work/$1.json" <<JSON
+{"api_keys": ["$XUNA_API_KEY"], "agents": ["${agents[0]}", "${agents[1]}", "${agents[2]}"],
+ "twilio_accounts": [{"account_sid": "$sid", "auth_token": "$TWILIO_MAIN_AUTH_TOKEN",
+   "generate": {"prefix": "+1555", "start": 2000000, "count": $2, "friendly_name": "Line {n}"}}]}
+JSON
+  { mapping_header; numbers +1555 2000000 "$2" |
+    awk -v a="${agents[*]}" 'BEGIN { split(a, ag, " ") }
+      { printf "  - phone_number: \"%s\"\n    label: Line %s\n    agent: %s\n", $1, $1, ag[NR % 3 + 1] }'
+  } > "$work/$1.yaml"
+}
+apply_fixture apply "$count"
+apply_fixture seq "$seq_count"
+
+# --- helpers -------------------------------------------------------------------------------
+rows=()
+row() { rows+=("$(printf '%-44s %7s %9s %9s %6s  %s' "$@")"); printf '%s\n' "${rows[-1]}" >&2; }
+ratio() { awk -v w="$1" -v i="$2" 'BEGIN { printf "%.2f", w / i }'; }
+check() { awk -v r="$1" -v t="$2" 'BEGIN { print (r <= t ? "ok" : "MISSED") }'; }
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
+
+# timed_apply LABEL ACTIONS IDEAL TARGET ARGS...: one apply; prints a row.
+timed_apply() {
+  local label=$1 actions=$2 ideal=$3 target=$4; shift 4
+  local t0 wall out failed
+  t0=$(now)
+  set +e
+  "$sync_bin" apply -f "$mapping" --auto-approve --quiet --no-color --api-url "$url" \
+    --twilio-api-url "$url" "$@" >"$work/apply.out" 2>"$work/apply.err"
+  local code=$?
+  set -e
+  wall=$(elapsed "$t0")
+  out=$(grep -o 'Apply: [0-9]* ok, [0-9]* failed, [0-9]* skipped' "$work/apply.out" || true)
+  failed=$(echo "$out" | awk '{ print $4 + $6 }')
+  local r; r=$(ratio "$wall" "$ideal")
+  local limited
+  limited=$(curl -s "$url/_emulator/requests" | { grep -o '"rate_limited"' || true; } | wc -l)
+  local net; net=$(awk -v w="$wall" -v f="$fixed" -v i="$ideal" 'BEGIN { printf "%.2f", (w - f) / i }')
+  row "$label" "$actions" "$wall" "$ideal" "$r" \
+    "$(check "$r" "$target") (<= ${target}x); $net without the fixed cost; exit $code, ${failed:-?} failed, $limited x 429"
+  [ "$code" -eq 0 ] || { echo "apply failed:" >&2; tail -5 "$work/apply.out" "$work/apply.err" >&2; }
+}
+
+echo "xuna-sync bench: nproc $(nproc), $(uname -m), Release build in $BUILD_DIR" >&2
+echo "emulator latency $latency ms; each apply starts from a fresh emulator and state" >&2
+echo >&2
+header=$(printf '%-44s %7s %9s %9s %6s  %s' "case" "actions" "wall (s)" "ideal (s)" "ratio" "notes")
+echo "$header" >&2
+
+# --- plan over 10,000 in-sync numbers ----------------------------------------------------------
+start_emulator plan
+mapping=$work/plan.yaml
+best=; rss=
+for _ in 1 2 3; do
+  /usr/bin/time -v -o "$work/time.txt" "$sync_bin" plan -f "$mapping" --quiet --no-color \
+    --api-url "$url" >"$work/plan.out" 2>"$work/plan.err" || {
+    echo "plan failed:" >&2; cat "$work/plan.err" >&2; exit 1; }
+  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0;
+    for (i = 1; i <= n; i++) s = s * 60 + t[i]; printf "%.3f", s }' "$work/time.txt")
+  kb=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$work/time.txt")
+  if [ -z "$best" ] || awk -v a="$wall" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$wall; fi
+  if [ -z "$rss" ] || [ "$kb" -gt "$rss" ]; then rss=$kb; fi
+done
+grep -q "$plan_count unchanged" "$work/plan.out" || { echo "plan is not in sync:" >&2; tail -3 "$work/plan.out" >&2; }
+mib=$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')
+row "plan, $plan_count numbers in sync (best of 3)" 0 "$best" "-" "-" \
+  "peak RSS $mib MiB; $(check "$best" 0.5) (< 0.5 s), $(check "$mib" 64) (< 64 MiB)"
+
+# --- apply's fixed cost: what it does before its first write ------------------------------------
+# Loading the mapping, listing XUNA, asking Twilio what the account owns, planning: a plan of
+# the same mapping. The ideal below leaves it out; the notes show the ratio without it too.
+start_emulator apply --latency-ms "$latency"
+fixed=
+for _ in 1 2 3; do
+  t0=$(now)
+  "$sync_bin" plan -f "$work/apply.yaml" --quiet --no-color --api-url "$url" \
+    --twilio-api-url "$url" >/dev/null 2>"$work/plan.err" || true
+  t=$(elapsed "$t0")
+  if [ -z "$fixed" ] || awk -v a="$t" -v b="$fixed" 'BEGIN { exit !(a < b) }'; then fixed=$t; fi
+done
+row "plan of the apply mapping ($count numbers)" 0 "$fixed" "-" "-" \
+  "apply's fixed cost before its first write (best of 3)"
+
+# --- apply at each parallelism -----------------------------------------------------------------
+mapping=$work/seq.yaml
+start_emulator seq --latency-ms "$latency"
+actions=$((2 * seq_count))
+timed_apply "apply --parallelism 1" "$actions" \
+  "$(awk -v a=$actions -v l="$latency" 'BEGIN { printf "%.2f", a * l / 1000 }')" 1.2 --parallelism 1
+
+mapping=$work/apply.yaml
+actions=$((2 * count))
+for p in 8 16 32; do
+  start_emulator apply --latency-ms "$latency"
+  timed_apply "apply --parallelism $p" "$actions" \
+    "$(awk -v a=$actions -v l="$latency" -v p=$p 'BEGIN { printf "%.2f", a * l / 1000 / p }')" \
+    1.2 --parallelism "$p"
+done
+
+# --- under a rate limit --------------------------------------------------------------------------
+start_emulator apply --latency-ms "$latency" --rate-limit "$rps"
+timed_apply "apply, server limit $rps/s, --max-rps $rps" "$actions" \
+  "$(awk -v a=$actions -v r="$rps" 'BEGIN { printf "%.2f", a / r }')" 1.15 \
+  --max-rps "$rps" --parallelism 8
+
+# --- a plain sequential curl loop ------------------------------------------------------------------
+start_emulator seq --latency-ms "$latency"
+printf 'xi-api-key: %s\n' "$XUNA_API_KEY" > "$work/key.header"
+numbers +1555 2000000 "$seq_count" > "$work/seq.numbers"
+t0=$(now)
+failed=0
+i=0
+while read -r n; do
+  body=$(printf '{"label":"Line %s","phone_number":"%s","twilio_account_sid":"%s","twilio_auth_token":"%s"}' \
+    "$n" "$n" "$sid" "$TWILIO_MAIN_AUTH_TOKEN")
+  id=$(printf '%s' "$body" | curl -sf -X POST "$url/v1/convai/phone-numbers" -H @"$work/key.header" \
+    -H 'Content-Type: application/json' --data-binary @- | sed -n 's/.*"phone_number_id":"\([^"]*\)".*/\1/p') || true
+  if [ -z "$id" ]; then failed=$((failed + 2)); i=$((i + 1)); continue; fi
+  printf '{"agent_id":"%s"}' "${agents[$(( (i + 1) % 3 ))]}" | curl -sf -o /dev/null -X PATCH \
+    "$url/v1/convai/phone-numbers/$id" -H @"$work/key.header" -H 'Content-Type: application/json' \
+    --data-binary @- || failed=$((failed + 1))
+  i=$((i + 1))
+done < "$work/seq.numbers"
+wall=$(elapsed "$t0")
+actions=$((2 * seq_count))
+ideal=$(awk -v a=$actions -v l="$latency" 'BEGIN { printf "%.2f", a * l / 1000 }')
+row "sequential curl loop (import, assign)" "$actions" "$wall" "$ideal" "$(ratio "$wall" "$ideal")" \
+  "$failed failed; no retry, no journal, no re-run safety"
+stop_emulator
+
+echo
+echo "xuna-sync bench: nproc $(nproc), emulator latency $latency ms, Release build"
+echo "$header"
+printf '%s\n' "${rows[@]}"
+if [ "$seq_count" -ne "$count" ]; then
+  echo "(--parallelism 1 and curl rows: $seq_count numbers, $((2 * seq_count)) actions, to keep the bench short)"
+fi
