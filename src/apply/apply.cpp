@@ -148,18 +148,25 @@ class Run {
     });
   }
 
+  // The id of the action's number: known from the live list, or given by this run's import.
+  std::string id_of(const Action& a) {
+    if (!a.phone_number_id.empty()) return a.phone_number_id;
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = imported_.find(a.phone_number);
+    return it == imported_.end() ? std::string() : it->second;
+  }
+
+  void skip(std::size_t i, const std::string& why) {
+    results_[i].outcome = Outcome::Skipped;
+    results_[i].error = why;
+    finished(Outcome::Skipped);
+  }
+
   void assign(std::size_t i) {
     const Action& a = plan_.actions[i];
-    std::string id = a.phone_number_id;
+    const std::string id = id_of(a);
     if (id.empty()) {
-      std::lock_guard<std::mutex> lock(mutex_);
-      auto it = imported_.find(a.phone_number);
-      if (it != imported_.end()) id = it->second;
-    }
-    if (id.empty()) {
-      results_[i].outcome = Outcome::Skipped;
-      results_[i].error = "not assigned: the import of " + a.phone_number + " did not succeed";
-      finished(Outcome::Skipped);
+      skip(i, "not assigned: the import of " + a.phone_number + " did not succeed");
       return;
     }
     const std::string key = new_idempotency_key();
@@ -176,16 +183,9 @@ class Run {
   // Sends a campaign's chunks in order; the first chunk that does not clearly succeed stops it.
   void submit_batch(std::size_t i) {
     const Action& a = plan_.actions[i];
-    std::string from_id = a.phone_number_id;
-    if (from_id.empty()) {
-      std::lock_guard<std::mutex> lock(mutex_);
-      auto it = imported_.find(a.phone_number);
-      if (it != imported_.end()) from_id = it->second;
-    }
+    const std::string from_id = id_of(a);
     if (from_id.empty() || !a.campaign) {
-      results_[i].outcome = Outcome::Skipped;
-      results_[i].error = "not sent: its from number " + a.phone_number + " is not in XUNA";
-      finished(Outcome::Skipped);
+      skip(i, "not sent: its from number " + a.phone_number + " is not in XUNA");
       return;
     }
     const std::int64_t entry = journal_.intent(a, "");
