@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "mapping/load.h"
+#include "mapping_fixtures.h"
 
 namespace {
 
@@ -9,16 +10,7 @@ using Lines = std::vector<std::string>;
 using xs::Value;
 
 const std::string kBase =
-    "version: 1\n"
-    "twilio_accounts:\n"
-    "  main:\n"
-    "    account_sid: AC0123456789abcdef0123456789abcdef\n"
-    "    auth_token_env: TWILIO_MAIN_AUTH_TOKEN\n"
-    "agents:\n"
-    "  support: agent_7101k5zvyjhmfg983brhmhkd98n6\n"
-    "defaults:\n"
-    "  twilio_account: main\n"
-    "numbers:\n"
+    xs::test::kMappingHeader +
     "  - phone_number: \"+15551234567\"\n"
     "    label: Customer Support Line\n";
 

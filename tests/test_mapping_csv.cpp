@@ -4,23 +4,15 @@
 
 #include "mapping/csv.h"
 #include "mapping/load.h"
+#include "mapping_fixtures.h"
 #include "temp_dir.h"
 
 using xs::test::TempDir;
 
 namespace {
 
-const char kHead[] =
-    "version: 1\n"
-    "twilio_accounts:\n"
-    "  main:\n"
-    "    account_sid: AC0123456789abcdef0123456789abcdef\n"
-    "    auth_token_env: TWILIO_MAIN_AUTH_TOKEN\n"
-    "agents:\n"
-    "  support: agent_7101k5zvyjhmfg983brhmhkd98n6\n"
-    "defaults:\n"
-    "  twilio_account: main\n"
-    "numbers:\n"
+const std::string kHead =
+    xs::test::kMappingHeader +
     "  - phone_number: \"+15551234567\"\n"
     "    label: Outbound\n"
     "batch_calls:\n"
@@ -39,7 +31,7 @@ std::vector<std::string> diags(const xs::LoadResult& r) {
 
 TEST_CASE("CSV rows become calls with first_message rendered from their columns") {
   TempDir dir;
-  const std::string m = dir.write("m/main.yaml", std::string(kHead) +
+  const std::string m = dir.write("m/main.yaml", kHead +
                                     "    first_message: \"Hi {name}, about account {account}\"\n");
   dir.write("m/lists/renewals.csv",
             "to,name,account\r\n+15559876543,John,A-1\r\n\"+15557654321\",\"Smith, Maria\",B-2\r\n");
@@ -58,7 +50,7 @@ TEST_CASE("CSV rows become calls with first_message rendered from their columns"
 
 TEST_CASE("CSV problems are reported at the CSV file's line and column") {
   TempDir dir;
-  const std::string m = dir.write("m/main.yaml", std::string(kHead) +
+  const std::string m = dir.write("m/main.yaml", kHead +
                                     "    first_message: \"Hi {nmae}\"\n");
   const std::string csv = dir.write("m/lists/renewals.csv",
                                     "to,name\n+15559876543,John\n555-123-4567,Ann\n+15550000001\n");

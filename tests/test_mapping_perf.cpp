@@ -3,19 +3,10 @@
 #include <catch2/catch.hpp>
 
 #include "mapping/load.h"
+#include "mapping_fixtures.h"
 
 TEST_CASE("10,000 numbers load, and a duplicate at the end names the first") {
-  std::string text =
-      "version: 1\n"
-      "twilio_accounts:\n"
-      "  main:\n"
-      "    account_sid: AC0123456789abcdef0123456789abcdef\n"
-      "    auth_token_env: TWILIO_MAIN_AUTH_TOKEN\n"
-      "agents:\n"
-      "  support: agent_7101k5zvyjhmfg983brhmhkd98n6\n"
-      "defaults:\n"
-      "  twilio_account: main\n"
-      "numbers:\n";
+  std::string text = xs::test::kMappingHeader;
   for (int i = 0; i < 10000; ++i) {
     text += "  - phone_number: \"+1555" + std::to_string(1000000 + i) + "\"\n";
     text += "    label: Line " + std::to_string(i) + "\n";
