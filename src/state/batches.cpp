@@ -34,13 +34,13 @@ constexpr const char* kChunkColumns =
 void Store::record_batch_intent(std::int64_t target, const std::string& name, int chunk,
                                 const std::string& digest, const std::string& idempotency_key,
                                 const std::string& now) {
-  impl_->locked("record_batch_intent", [&](SQLite::Database& db) {
-    SQLite::Statement q(db,
-                        "INSERT INTO batches(target_id, name, chunk, digest, idempotency_key, "
-                        "created_at, updated_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?6) "
-                        "ON CONFLICT(target_id, name, chunk) DO UPDATE SET status = 'pending', "
-                        "digest = excluded.digest, idempotency_key = excluded.idempotency_key, "
-                        "batch_id = '', calls_initiated = 0, updated_at = excluded.updated_at");
+  impl_->locked("record_batch_intent", [&](SQLite::Database&) {
+    SQLite::Statement& q = impl_->statement(
+        "INSERT INTO batches(target_id, name, chunk, digest, idempotency_key, created_at, "
+        "updated_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?6) "
+        "ON CONFLICT(target_id, name, chunk) DO UPDATE SET status = 'pending', "
+        "digest = excluded.digest, idempotency_key = excluded.idempotency_key, "
+        "batch_id = '', calls_initiated = 0, updated_at = excluded.updated_at");
     q.bind(1, static_cast<std::int64_t>(target));
     q.bind(2, name);
     q.bind(3, static_cast<std::int64_t>(chunk));
@@ -57,10 +57,10 @@ void Store::record_batch_outcome(std::int64_t target, const std::string& name, i
   if (status != "sent" && status != "unknown" && status != "failed") {
     throw StateError("record_batch_outcome: '" + status + "' is not a batch outcome");
   }
-  impl_->locked("record_batch_outcome", [&](SQLite::Database& db) {
-    SQLite::Statement q(db,
-                        "UPDATE batches SET status = ?, batch_id = ?, calls_initiated = ?, "
-                        "updated_at = ? WHERE target_id = ? AND name = ? AND chunk = ?");
+  impl_->locked("record_batch_outcome", [&](SQLite::Database&) {
+    SQLite::Statement& q = impl_->statement(
+        "UPDATE batches SET status = ?, batch_id = ?, calls_initiated = ?, updated_at = ? "
+        "WHERE target_id = ? AND name = ? AND chunk = ?");
     q.bind(1, status);
     q.bind(2, batch_id);
     q.bind(3, static_cast<std::int64_t>(calls_initiated));

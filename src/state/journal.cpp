@@ -36,6 +36,7 @@ std::vector<ActionRecord> read_actions(SQLite::Statement& q) {
 void upsert_managed(SQLite::Statement& q, std::int64_t target, const std::string& number,
                     const std::string& id, const std::string& now) {
   q.reset();
+  q.clearBindings();
   q.bind(1, target);
   q.bind(2, number);
   q.bind(3, id);
@@ -56,10 +57,10 @@ std::int64_t Store::record_intent(std::int64_t run, const ActionIntent& intent,
                                   const std::string& now) {
   return impl_->locked("record_intent", [&](SQLite::Database& db) {
     // Autocommit: the row is committed (in the WAL) when exec() returns.
-    SQLite::Statement q(db,
-                        "INSERT INTO actions(run_id, target_id, kind, phone_number, detail, "
-                        "idempotency_key, started_at) "
-                        "SELECT id, target_id, ?, ?, ?, ?, ? FROM runs WHERE id = ?");
+    SQLite::Statement& q =
+        impl_->statement("INSERT INTO actions(run_id, target_id, kind, phone_number, detail, "
+                         "idempotency_key, started_at) "
+                         "SELECT id, target_id, ?, ?, ?, ?, ? FROM runs WHERE id = ?");
     q.bind(1, intent.kind);
     q.bind(2, intent.phone_number);
     q.bind(3, intent.detail);
@@ -79,10 +80,10 @@ void Store::record_outcome(std::int64_t action, const std::string& outcome,
   if (outcome.empty() || outcome == "pending") {
     throw StateError("record_outcome: '" + outcome + "' is not an outcome");
   }
-  impl_->locked("record_outcome", [&](SQLite::Database& db) {
-    SQLite::Statement q(db,
-                        "UPDATE actions SET outcome = ?, error = ?, phone_number_id = ?, "
-                        "finished_at = ? WHERE id = ?");
+  impl_->locked("record_outcome", [&](SQLite::Database&) {
+    SQLite::Statement& q = impl_->statement(
+        "UPDATE actions SET outcome = ?, error = ?, phone_number_id = ?, finished_at = ? "
+        "WHERE id = ?");
     q.bind(1, outcome);
     q.bind(2, error);
     q.bind(3, phone_number_id);
@@ -123,7 +124,7 @@ void Store::mark_managed_many(std::int64_t target, const std::vector<ManagedNumb
                               const std::string& now) {
   impl_->locked("mark_managed_many", [&](SQLite::Database& db) {
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement q(db, kUpsertManaged);
+    SQLite::Statement& q = impl_->statement(kUpsertManaged);
     for (const auto& n : numbers) upsert_managed(q, target, n.phone_number, n.phone_number_id, now);
     tx.commit();
   });
