@@ -200,6 +200,53 @@ TEST_CASE("an answer that is not a list page is an error naming the account") {
   CHECK(r.error().message.find("item 0 has no phone_number") != std::string::npos);
 }
 
+TEST_CASE("a page is read for its three fields only, whatever else its numbers carry") {
+  auto t = std::make_shared<ScriptedTransport>();
+  // Nested objects and arrays, a decoy phone_number inside one, numbers and nulls around.
+  t->answers = {response(200, R"({"page":0,"incoming_phone_numbers":[)"
+                              R"({"extra":{"phone_number":"+19999999999","list":[1,2.5,null]},)"
+                              R"("phone_number":"+15550001111","friendly_name":"Front","sid":"PN1",)"
+                              R"("beta":false,"trunk_sid":null},)"
+                              R"({"sid":"PN2","phone_number":"+15550002222","friendly_name":null}],)"
+                              R"("next_page_uri":null,"uri":"/x"})")};
+  auto r = make_twilio_client(t)->list_owned(auth());
+  REQUIRE(r.ok());
+  REQUIRE(r.value().size() == 2);
+  CHECK(r.value()[0].phone_number == "+15550001111");
+  CHECK(r.value()[0].friendly_name == "Front");
+  CHECK(r.value()[0].sid == "PN1");
+  CHECK(r.value()[1].phone_number == "+15550002222");
+  CHECK(r.value()[1].friendly_name.empty());
+  CHECK(r.value()[1].sid == "PN2");
+}
+
+TEST_CASE("a page of the wrong shape says what is wrong with it") {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {R"([{"incoming_phone_numbers":[]}])", "expected a JSON object"},
+      {R"("incoming_phone_numbers")", "expected a JSON object"},
+      {R"({"incoming_phone_numbers":{"phone_number":"+15550001111"}})",
+       "no incoming_phone_numbers array"},
+      {R"({"incoming_phone_numbers":"+15550001111"})", "no incoming_phone_numbers array"},
+      {R"({"incoming_phone_numbers":[{"phone_number":"+15550001111"},"+15550002222"]})",
+       "item 1 is not an object"},
+      {R"({"incoming_phone_numbers":[{"phone_number":"+15550001111"},[]]})",
+       "item 1 is not an object"},
+      {R"({"incoming_phone_numbers":[null]})", "item 0 is not an object"},
+      {R"({"incoming_phone_numbers":[{"phone_number":"+15550001111"},{"sid":"PN2"}]})",
+       "item 1 has no phone_number"},
+      {R"({"incoming_phone_numbers":[{"phone_number":"+15550001111"})", "unexpected answer"},
+  };
+  for (const auto& [body, problem] : cases) {
+    CAPTURE(body);
+    auto t = std::make_shared<ScriptedTransport>();
+    t->answers = {response(200, body)};
+    auto r = make_twilio_client(t)->list_owned(auth());
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().kind == ErrorKind::Invalid);
+    CHECK(r.error().message.find(problem) != std::string::npos);
+  }
+}
+
 TEST_CASE("a connection failure names the account and keeps its kind") {
   auto t = std::make_shared<ScriptedTransport>();
   ApiError down;
