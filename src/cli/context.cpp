@@ -75,13 +75,19 @@ Remote connect_xuna(const Options& options) {
   return r;
 }
 
-std::unique_ptr<TwilioApi> connect_twilio(const Options& options) {
+std::unique_ptr<TwilioApi> connect_twilio(const Options& options, bool retry) {
   std::string url = !options.twilio_api_url.empty() ? options.twilio_api_url
                     : !env("TWILIO_API_URL").empty() ? env("TWILIO_API_URL")
                                                       : "https://api.twilio.com";
   while (url.size() > 1 && url.back() == '/') url.pop_back();
   auto raw = make_http_transport(transport_options(options, url));
   if (!raw.ok()) throw CommandError(kInvalid, "Twilio API: " + raw.error().message);
+  if (!retry) {
+    std::shared_ptr<Transport> once = raw.value();
+    if (options.max_rps > 0)
+      once = std::make_shared<RateLimitedTransport>(once, options.max_rps, system_clock());
+    return make_twilio_client(once);
+  }
   return make_twilio_client(resilient(raw.value(), options));
 }
 

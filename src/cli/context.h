@@ -35,9 +35,10 @@ Remote connect_xuna(const Options& options);
 std::map<std::string, TwilioCredentials> twilio_credentials(const Desired& desired,
                                                             const std::set<std::string>& accounts);
 
-// The Twilio API at --twilio-api-url / TWILIO_API_URL / https://api.twilio.com, with retries
-// and the --max-rps limit. CommandError(3) when the URL or CA file is bad.
-std::unique_ptr<TwilioApi> connect_twilio(const Options& options);
+// The Twilio API at --twilio-api-url / TWILIO_API_URL / https://api.twilio.com, with the
+// --max-rps limit and, unless retry is false, retries. CommandError(3) when the URL or CA file
+// is bad.
+std::unique_ptr<TwilioApi> connect_twilio(const Options& options, bool retry = true);
 
 // The Basic credentials that list an account's numbers: its API key when the mapping names
 // one, else its SID; the secret from the credentials.

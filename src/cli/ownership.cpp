@@ -9,8 +9,8 @@
 
 namespace xs::cli {
 
-Ownership check_ownership(TwilioApi& twilio, const Desired& desired,
-                          const std::map<std::string, TwilioCredentials>& credentials) {
+OwnedLists list_owned(TwilioApi& twilio, const Desired& desired,
+                      const std::map<std::string, TwilioCredentials>& credentials) {
   std::vector<TwilioAuth> auths;
   for (const auto& [name, c] : credentials) {
     auto it = desired.twilio_accounts.find(name);
@@ -18,10 +18,14 @@ Ownership check_ownership(TwilioApi& twilio, const Desired& desired,
   }
   std::vector<std::optional<Result<std::vector<OwnedNumber>>>> lists(auths.size());
   run_parallel(auths.size(), 4, [&](std::size_t i) { lists[i] = twilio.list_owned(auths[i]); });
+  OwnedLists out;
+  for (std::size_t i = 0; i < auths.size(); ++i) out.emplace(auths[i].account, std::move(*lists[i]));
+  return out;
+}
+
+Ownership ownership_of(const OwnedLists& lists) {
   Ownership ownership;
-  for (std::size_t i = 0; i < auths.size(); ++i) {
-    const std::string& name = auths[i].account;
-    const auto& list = *lists[i];
+  for (const auto& [name, list] : lists) {
     if (!list.ok()) {
       log_warn("ownership check failed: " + list.error().message +
                "; its numbers will not be imported");
@@ -33,6 +37,11 @@ Ownership check_ownership(TwilioApi& twilio, const Desired& desired,
     log_debug("Twilio account '" + name + "' owns " + std::to_string(owned.size()) + " numbers");
   }
   return ownership;
+}
+
+Ownership check_ownership(TwilioApi& twilio, const Desired& desired,
+                          const std::map<std::string, TwilioCredentials>& credentials) {
+  return ownership_of(list_owned(twilio, desired, credentials));
 }
 
 }  // namespace xs::cli

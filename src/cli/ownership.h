@@ -3,6 +3,7 @@
 // account, which numbers each account owns, before any import is sent to XUNA.
 #include <map>
 #include <string>
+#include <vector>
 
 #include "apply/apply.h"
 #include "model/desired.h"
@@ -11,8 +12,18 @@
 
 namespace xs::cli {
 
-// What each account in credentials owns; an account whose list fails (wrong credentials,
-// Twilio unreachable) is in `failed` with the reason, so its imports become plan errors.
+// Each account's owned numbers, or why they could not be listed, by account name.
+using OwnedLists = std::map<std::string, Result<std::vector<OwnedNumber>>>;
+
+// Lists what each account in credentials owns, up to 4 accounts at a time.
+OwnedLists list_owned(TwilioApi& twilio, const Desired& desired,
+                      const std::map<std::string, TwilioCredentials>& credentials);
+
+// The planner's view of the lists; an account whose list failed (wrong credentials, Twilio
+// unreachable) is in `failed` with the reason, so its imports become plan errors (and a warning).
+Ownership ownership_of(const OwnedLists& lists);
+
+// list_owned, then ownership_of.
 Ownership check_ownership(TwilioApi& twilio, const Desired& desired,
                           const std::map<std::string, TwilioCredentials>& credentials);
 

@@ -6,6 +6,7 @@
 
 #include "cli/exit_codes.h"
 #include "cli/ownership.h"
+#include "cli/prefetch.h"
 #include "cli/render.h"
 #include "model/digest_of.h"
 #include "util/clock.h"
@@ -13,37 +14,50 @@
 
 namespace xs::cli {
 
-Planned make_planned(const Options& options,
-                     const std::function<StateView(const Remote&)>& view_of) {
-  Planned p;
-  p.desired = load_desired(options);
-  p.remote = connect_xuna(options);
-  std::set<std::string> accounts;
-  for (const auto& n : p.desired.numbers) accounts.insert(n.twilio_account);
-  Result<LiveList> live = p.remote.api->list_numbers();
-  if (!live.ok()) throw CommandError(kFailed, live.error().message);
-  p.live = std::move(live.value());
-  log_debug("listed " + std::to_string(p.live.size()) + " numbers from " + p.remote.url);
+namespace {
+
+PlanOptions plan_options_of(const Options& options, const Desired& desired) {
   PlanOptions plan_options;
   plan_options.batch_chunk = options.batch_chunk;
   if (!options.resubmit.empty()) {
     bool known = false;
-    for (const auto& b : p.desired.batches) known = known || b.name == options.resubmit;
+    for (const auto& b : desired.batches) known = known || b.name == options.resubmit;
     if (!known)
       throw CommandError(kInvalid, "--resubmit " + options.resubmit +
                                        ": no batch campaign of that name in the mapping");
     plan_options.resubmit.insert(options.resubmit);
   }
+  return plan_options;
+}
+
+}  // namespace
+
+Planned make_planned(const Options& options,
+                     const std::function<StateView(const Remote&)>& view_of) {
+  Planned p;
+  p.desired = load_desired(options);
+  const PlanOptions plan_options = plan_options_of(options, p.desired);
+  p.remote = connect_xuna(options);
   const StateView view = view_of(p.remote);
+  OwnershipPrefetch prefetch(options, p.desired, view);
+  Result<LiveList> live = p.remote.api->list_numbers();
+  if (!live.ok()) throw CommandError(kFailed, live.error().message);
+  p.live = std::move(live.value());
+  log_debug("listed " + std::to_string(p.live.size()) + " numbers from " + p.remote.url);
   p.plan = make_plan(p.desired, p.live, view, {}, plan_options);
   std::set<std::string> importing;
   for (const auto& a : p.plan.actions)
     if (a.kind == ActionKind::Import) importing.insert(a.twilio_account);
   p.credentials = twilio_credentials(p.desired, importing);
   if (!importing.empty()) {  // the ownership preflight: make_plan is pure, so plan again
-    std::unique_ptr<TwilioApi> twilio = connect_twilio(options);
-    p.plan = make_plan(p.desired, p.live, view,
-                       check_ownership(*twilio, p.desired, p.credentials), plan_options);
+    OwnedLists lists = prefetch.take();
+    std::map<std::string, TwilioCredentials> missing;
+    for (const auto& [name, c] : p.credentials)
+      if (!lists.count(name)) missing.emplace(name, c);
+    if (!missing.empty()) lists.merge(list_owned(*connect_twilio(options), p.desired, missing));
+    for (auto it = lists.begin(); it != lists.end();)  // prefetched, but nothing to import
+      it = importing.count(it->first) ? std::next(it) : lists.erase(it);
+    p.plan = make_plan(p.desired, p.live, view, ownership_of(lists), plan_options);
   }
   p.header.api_url = p.remote.url;
   p.header.key_fingerprint = p.remote.key_fingerprint;

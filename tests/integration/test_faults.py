@@ -104,11 +104,15 @@ class Faults(Case):
         bulk_mapping(self, numbers)
         runs = self.converge(emu, numbers, "--parallelism", "2", max_runs=2)
         reqs = emu.requests()
-        limited = [r for r in reqs if r["fault"] == "rate_limited"]
+        # XUNA's requests only: Twilio's list, asked for early while XUNA lists, gets one
+        # attempt, and the preflight asks again (with retries) if that one was refused
+        limited = [r for r in reqs if r["fault"] == "rate_limited"
+                   and not r["path"].startswith("/2010-04-01/")]
         self.assertTrue(limited, "the rate limit was never hit")
-        retries = self.retries(runs)
+        retries = [m for m in self.retries(runs) if " /2010-04-01/" not in m.group(0)]
         after_429 = [m for m in retries if m.group(5).startswith("429")]
-        gave_up = sum(p.stderr.count("giving up") for p in runs)
+        gave_up = sum(line.count("giving up") for p in runs for line in p.stderr.splitlines()
+                      if "/2010-04-01/" not in line)
         # every 429 is retried (or given up on), and each retry is logged exactly once
         self.assertEqual(len(after_429) + gave_up, len(limited))
         for m in after_429:
@@ -165,10 +169,11 @@ class Faults(Case):
         numbers = bulk_numbers(6)
         emu = self.start_emulator(bulk_fixture(self, 6))
         bulk_mapping(self, numbers)
-        # a wrong API key: one 401, not retried
+        # a wrong API key: one 401, not retried (Twilio's list, asked for meanwhile, is apart)
         p = self.sync("plan", emulator=emu, env=self.env(XUNA_API_KEY="xk_wrong"))
         self.assertExit(p, 1)
-        self.assertEqual([(r["method"], r["status"]) for r in emu.requests()], [("GET", 401)])
+        self.assertEqual([(r["method"], r["status"]) for r in emu.requests()
+                          if not r["path"].startswith("/2010-04-01/")], [("GET", 401)])
         # a wrong Twilio token: whatever is refused is refused once
         emu.clear_requests()
         p = self.sync("apply", "--auto-approve", emulator=emu,

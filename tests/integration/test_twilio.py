@@ -1,10 +1,14 @@
 """Twilio migration against a real xuna-emulator: discover, the ownership preflight of plan and
 apply, several accounts in one mapping."""
+import http.client
+import http.server
 import json
 import os
 import re
 import secrets
+import socket
 import sys
+import threading
 
 sys.path.insert(0, os.path.dirname(__file__))
 from harness import ACCOUNT_SID, SUPPORT, SALES, AFTERHOURS, Case, main  # noqa: E402
@@ -21,6 +25,54 @@ def read(path):
 
 def twilio_requests(emu):
     return [r for r in emu.requests() if r["path"].startswith("/2010-04-01/")]
+
+
+class FlakyTwilio:
+    """Forwards Twilio's list to the emulator, but answers the first `failures` requests with
+    503 (no Retry-After): a transient failure the client may retry."""
+
+    def __init__(self, upstream_port, failures=1):
+        self.hits = 0
+        flaky = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                flaky.hits += 1
+                if flaky.hits <= failures:
+                    status, data, headers = 503, b'{"code":20503,"message":"down","status":503}', []
+                else:
+                    conn = http.client.HTTPConnection("127.0.0.1", upstream_port, timeout=10)
+                    conn.request("GET", self.path, headers={
+                        k: v for k, v in self.headers.items() if k.lower() != "host"})
+                    resp = conn.getresponse()
+                    status, data, headers = resp.status, resp.read(), resp.getheaders()
+                    conn.close()
+                self.send_response(status)
+                for k, v in headers:
+                    if k.lower() not in ("content-length", "connection", "transfer-encoding"):
+                        self.send_header(k, v)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def closed_port_url():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{s.getsockname()[1]}"
 
 
 def entries(yaml_text):
@@ -228,9 +280,49 @@ class OwnershipPreflight(Case):
                       "check TWILIO_MAIN_AUTH_TOKEN", p.stderr)
         self.assertIn("x error   +15551234567", p.stdout)
         self.assertEqual(self.emu.writes(), [])
+        self.assertEqual(len(twilio_requests(self.emu)), 1, "a 401 is not asked again")
         for blob in (p.stdout, p.stderr):
             self.assertNotIn(wrong, blob)
         self.assertNoSecrets()
+
+    def test_a_transient_failure_of_the_early_list_is_asked_again_with_retries(self):
+        # The state knows none of these numbers, so Twilio is asked while XUNA lists, once and
+        # without retries; that 503 is not final: the preflight asks again, with retries.
+        flaky = FlakyTwilio(int(self.emu.url.rsplit(":", 1)[1]))
+        self.addCleanup(flaky.stop)
+        p = self.sync("plan", "--api-url", self.emu.url, env=self.env(TWILIO_API_URL=flaky.url))
+        self.assertExit(p, 1)
+        self.assertIn("does not own +15559990000", p.stdout)
+        self.assertIn("Plan: 3 to import, 2 to assign", p.stdout)
+        self.assertNotIn("ownership check failed", p.stderr)
+        self.assertEqual(flaky.hits, 2, "the early list once, then the preflight's")
+        # Failing twice: the preflight's retry (after a backoff) still gets the list.
+        flaky = FlakyTwilio(int(self.emu.url.rsplit(":", 1)[1]), failures=2)
+        self.addCleanup(flaky.stop)
+        p = self.sync("plan", "--api-url", self.emu.url, env=self.env(TWILIO_API_URL=flaky.url))
+        self.assertExit(p, 1)
+        self.assertIn("Plan: 3 to import, 2 to assign", p.stdout)
+        self.assertEqual(flaky.hits, 3)
+
+    def test_numbers_xuna_has_but_the_state_does_not_know(self):
+        self.mapping(NUMBERS.replace("""  - phone_number: "+15559990000"
+    label: Not owned
+    agent: support
+""", ""))
+        self.assertExit(self.sync("apply", "--auto-approve", emulator=self.emu), 0)
+        # A plan without the state (a CI job, say) cannot know they are in XUNA: it asks
+        # Twilio early, once, and says nothing about it.
+        self.emu.clear_requests()
+        p = self.sync("plan", "--detailed-exitcode", "--state", "fresh.db", emulator=self.emu)
+        self.assertExit(p, 0)
+        self.assertEqual(len(twilio_requests(self.emu)), 1)
+        self.assertEqual(p.stderr, "")
+        # Twilio unreachable does not matter when nothing is imported.
+        p = self.sync("plan", "--detailed-exitcode", "--state", "fresh.db", "--api-url",
+                      self.emu.url, env=self.env(TWILIO_API_URL=closed_port_url()))
+        self.assertExit(p, 0)
+        self.assertEqual(p.stderr, "")
+        self.assertLess(p.elapsed, 10)
 
     def test_nothing_to_import_means_no_twilio_call(self):
         self.mapping(NUMBERS.replace("""  - phone_number: "+15559990000"

@@ -1,0 +1,64 @@
+#include "cli/prefetch.h"
+
+#include <set>
+
+#include "cli/context.h"
+#include "cli/exit_codes.h"
+
+namespace xs::cli {
+namespace {
+
+// The accounts with a mapped number that the state does not know as managed here.
+std::set<std::string> likely_importers(const Desired& desired, const StateView& view) {
+  std::set<std::string> out;
+  for (const auto& n : desired.numbers)
+    if (!view.managed_numbers.count(n.phone_number)) out.insert(n.twilio_account);
+  return out;
+}
+
+}  // namespace
+
+OwnershipPrefetch::OwnershipPrefetch(const Options& options, const Desired& desired,
+                                     const StateView& view) {
+  std::map<std::string, TwilioCredentials> credentials;
+  for (const std::string& account : likely_importers(desired, view)) {
+    try {  // a missing variable is reported by the preflight, if the account imports at all
+      credentials.merge(twilio_credentials(desired, {account}));
+    } catch (const CommandError&) {
+    }
+  }
+  if (credentials.empty()) return;
+  std::shared_ptr<TwilioApi> twilio;
+  try {
+    twilio = connect_twilio(options, /*retry=*/false);
+  } catch (const CommandError&) {
+    return;  // a bad URL or CA file: the preflight says so, if it runs
+  }
+  Desired accounts;  // the thread's own copy: it may outlive a moved-from mapping
+  accounts.twilio_accounts = desired.twilio_accounts;
+  thread_ = std::thread([this, twilio, accounts = std::move(accounts),
+                         credentials = std::move(credentials)] {
+    try {
+      lists_ = list_owned(*twilio, accounts, credentials);
+    } catch (const std::exception&) {
+      lists_.clear();  // the preflight asks again
+    }
+  });
+}
+
+OwnershipPrefetch::~OwnershipPrefetch() { join(); }
+
+void OwnershipPrefetch::join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+OwnedLists OwnershipPrefetch::take() {
+  join();
+  OwnedLists kept;
+  for (auto& [name, list] : lists_)
+    if (list.ok() || list.error().kind != ErrorKind::Transient) kept.emplace(name, std::move(list));
+  lists_.clear();
+  return kept;
+}
+
+}  // namespace xs::cli

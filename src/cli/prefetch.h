@@ -1,0 +1,36 @@
+#pragma once
+// The ownership preflight, started early: while XUNA lists its numbers, ask Twilio what the
+// accounts own whose numbers the state does not know as managed (they are about to be
+// imported, most likely). It saves the preflight's round trips from every apply that imports.
+#include <thread>
+
+#include "cli/options.h"
+#include "cli/ownership.h"
+#include "model/desired.h"
+#include "model/state_view.h"
+
+namespace xs::cli {
+
+class OwnershipPrefetch {
+ public:
+  // Starts one thread listing those accounts, one attempt per page and no retries: when the
+  // lists turn out to be needed and one failed on a transient error, the preflight asks again,
+  // with retries; when they are not needed, a Twilio outage costs this one attempt. Nothing is
+  // logged here: the preflight logs what it uses.
+  OwnershipPrefetch(const Options& options, const Desired& desired, const StateView& view);
+  ~OwnershipPrefetch();  // waits for the thread
+  OwnershipPrefetch(const OwnershipPrefetch&) = delete;
+  OwnershipPrefetch& operator=(const OwnershipPrefetch&) = delete;
+
+  // Waits, then gives the lists that were fetched, and the failures that asking again would
+  // not change (401, 404, a page of the wrong shape); not the transient ones.
+  OwnedLists take();
+
+ private:
+  void join();
+
+  std::thread thread_;
+  OwnedLists lists_;
+};
+
+}  // namespace xs::cli
