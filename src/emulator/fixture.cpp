@@ -2,6 +2,7 @@
 
 #include "emulator/ids.h"
 #include "emulator/json_util.h"
+#include "emulator/twilio_handlers.h"
 #include "emulator/validation.h"
 
 #include <fstream>
@@ -143,6 +144,7 @@ void loadTwilioAccount(const Object::Ptr& acc, const std::string& where, World& 
   }
   std::string dup = account.sortNumbers();
   if (!dup.empty()) fail(where + "numbers", "duplicate phone number " + dup);
+  renderNumbers(account);
   std::string sid = account.sid;
   world.accounts.emplace(sid, std::move(account));
 }

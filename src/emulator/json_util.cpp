@@ -27,10 +27,6 @@ std::optional<Poco::Dynamic::Var> parseJson(const std::string& text) {
   }
 }
 
-void appendJsonString(std::string& out, const std::string& value) {
-  out += Poco::toJSON(value, Poco::JSON_WRAP_STRINGS);  // what Stringifier::formatString writes
-}
-
 std::string toJson(const Poco::Dynamic::Var& value) {
   std::ostringstream out;
   if (value.isEmpty()) {

@@ -21,9 +21,6 @@ Poco::JSON::Array::Ptr newArray();
 // Parses text as JSON (key order kept, depth capped); nullopt when malformed or empty.
 std::optional<Poco::Dynamic::Var> parseJson(const std::string& text);
 
-// Appends value as a quoted JSON string, escaped exactly as Poco::JSON::Object::stringify does.
-void appendJsonString(std::string& out, const std::string& value);
-
 // Compact JSON text of a value (objects, arrays, scalars; empty Var is null).
 std::string toJson(const Poco::Dynamic::Var& value);
 

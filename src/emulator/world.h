@@ -33,6 +33,7 @@ struct TwilioNumber {
   std::string sid;
   std::string phone;
   std::string friendlyName;
+  std::string json;  // the list item, rendered once the fixture is loaded (renderNumbers)
 };
 
 struct TwilioApiKey {
