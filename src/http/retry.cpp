@@ -54,6 +54,11 @@ RetryingTransport::RetryingTransport(std::shared_ptr<Transport> inner, RetryPoli
                                      Clock& clock, std::function<double()> random01)
     : inner_(std::move(inner)), policy_(policy), clock_(clock), random01_(std::move(random01)) {}
 
+double RetryingTransport::random01() {
+  std::lock_guard<std::mutex> lock(random_mutex_);
+  return random01_();
+}
+
 Result<HttpResponse> RetryingTransport::send(const HttpRequest& request) {
   const double start = clock_.monotonic();
   const bool idempotent = is_idempotent(request.method);
@@ -79,7 +84,7 @@ Result<HttpResponse> RetryingTransport::send(const HttpRequest& request) {
                std::to_string(attempt) + " attempts (" + describe(result) + ")");
       return result;
     }
-    const double delay = backoff_delay(policy_, attempt, retry_after, random01_());
+    const double delay = backoff_delay(policy_, attempt, retry_after, random01());
     if (clock_.monotonic() - start + delay > policy_.max_total) {
       log_warn(request.method + " " + request.target + ": giving up, retry budget of " +
                format_seconds(policy_.max_total) + " spent (" + describe(result) + ")");

@@ -3,6 +3,7 @@
 // Retry-After honoured. Pure policy plus a Transport decorator; the clock is injected.
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 
 #include "http/transport.h"
@@ -40,10 +41,13 @@ class RetryingTransport final : public Transport {
   std::string base_url() const override { return inner_->base_url(); }
 
  private:
+  double random01();
+
   std::shared_ptr<Transport> inner_;
   RetryPolicy policy_;
   Clock& clock_;
   std::function<double()> random01_;
+  std::mutex random_mutex_;  // workers retry at the same time; random01_ need not be thread-safe
 };
 
 // A thread-safe token bucket: at most `rate` requests a second on average, bursts of `burst`.
