@@ -8,11 +8,17 @@
 namespace xs::cli {
 namespace {
 
-// The accounts with a mapped number that the state does not know as managed here.
+// The accounts with a mapped number that the state does not know as managed here; not those
+// signing in with an API key, which cannot import (planning.cpp).
 std::set<std::string> likely_importers(const Desired& desired, const StateView& view) {
   std::set<std::string> out;
   for (const auto& n : desired.numbers)
     if (!view.managed_numbers.count(n.phone_number)) out.insert(n.twilio_account);
+  for (auto it = out.begin(); it != out.end();) {
+    auto account = desired.twilio_accounts.find(*it);
+    const bool key = account != desired.twilio_accounts.end() && !account->second.api_key_sid.empty();
+    it = key ? out.erase(it) : std::next(it);
+  }
   return out;
 }
 

@@ -416,6 +416,25 @@ numbers:
         self.assertIn("x error   +15557770002    Twilio account 'main' does not own +15557770002",
                       p.stdout)
 
+    def test_an_account_signed_in_with_an_api_key_cannot_import(self):
+        # XUNA's import takes the account SID and auth token: a key's secret would be refused
+        # once per number, so the plan says why up front and nothing is sent for them.
+        self.write_mapping(sub_key=True)
+        env = self.env(TWILIO_SUB_AUTH_TOKEN=self.sub_secret)
+        p = self.sync("plan", emulator=self.emu, env=env)
+        self.assertExit(p, 1)
+        for n in ("+15557770001", "+15557770002"):
+            self.assertIn(f"x error   {n}    Twilio account 'sub' signs in with API key {SUB_KEY}; "
+                          "XUNA imports take the account's auth token, not a key secret", p.stdout)
+        self.assertIn("drop api_key_sid and point auth_token_env at the auth token", p.stdout)
+        self.assertEqual([r["path"] for r in twilio_requests(self.emu)], [LIST_PATH])
+        p = self.sync("apply", "--auto-approve", emulator=self.emu, env=env)
+        self.assertExit(p, 1)
+        self.assertEqual([w["body"]["phone_number"] for w in self.emu.writes()
+                          if w["method"] == "POST"], ["+15551234567"])
+        for blob in self.outputs:
+            self.assertNotIn(self.sub_secret, blob)
+
     def test_discover_all_lists_every_account_and_an_api_key_works(self):
         self.write_mapping(sub_key=True)
         env = self.env(TWILIO_SUB_AUTH_TOKEN=self.sub_secret)
