@@ -26,6 +26,10 @@ std::set<std::string> likely_importers(const Desired& desired, const StateView& 
 
 OwnershipPrefetch::OwnershipPrefetch(const Options& options, const Desired& desired,
                                      const StateView& view) {
+  // Without a history here (first run, a plan in CI without the state), a number the state
+  // does not know may well be in XUNA already: asking Twilio could be for nothing, and the
+  // command would wait for it at exit. Then the preflight asks, if it must, after the list.
+  if (view.managed_numbers.empty()) return;
   std::map<std::string, TwilioCredentials> credentials;
   for (const std::string& account : likely_importers(desired, view)) {
     try {  // a missing variable is reported by the preflight, if the account imports at all

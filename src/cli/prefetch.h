@@ -1,7 +1,8 @@
 #pragma once
 // The ownership preflight, started early: while XUNA lists its numbers, ask Twilio what the
-// accounts own whose numbers the state does not know as managed (they are about to be
-// imported, most likely). It saves the preflight's round trips from every apply that imports.
+// accounts own whose numbers the state does not know as managed, when the state knows others
+// (numbers new to a mapping that was applied before are about to be imported, most likely).
+// It saves the preflight's round trips from the cron runs that import.
 #include <thread>
 
 #include "cli/options.h"
