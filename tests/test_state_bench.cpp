@@ -1,6 +1,9 @@
 // Timings of the journal, hidden from normal runs: test_state "[.bench]" -s
 #include <catch2/catch.hpp>
+
 #include <chrono>
+#include <thread>
+#include <vector>
 
 #include "state/store.h"
 #include "test_state_support.h"
@@ -33,6 +36,19 @@ TEST_CASE("journal and managed-number timings", "[.bench]") {
       s.record_outcome(id, "ok", "", "pn", "now");
     }
   });
+  const double threaded = millis([&] {
+    std::vector<std::thread> workers;
+    for (int w = 0; w < 32; ++w) {
+      workers.emplace_back([&, w] {
+        for (int i = 0; i < 63; ++i) {
+          const std::string n = "+1556" + std::to_string(1000000 + w * 100 + i);
+          const auto id = s.record_intent(run, {"assign", n, "x -> y", "key" + n}, "now");
+          s.record_outcome(id, "ok", "", "pn", "now");
+        }
+      });
+    }
+    for (auto& t : workers) t.join();
+  });
   const double one_by_one = millis([&] {
     for (int i = 0; i < 10000; ++i) {
       s.mark_managed(t, "+1555" + std::to_string(2000000 + i), "pn", "now");
@@ -44,7 +60,8 @@ TEST_CASE("journal and managed-number timings", "[.bench]") {
   const double in_one = millis([&] { s.mark_managed_many(t, many, "now"); });
 
   WARN("2,000 record_intent+record_outcome: " << journal << " ms");
+  WARN("2,016 record_intent+record_outcome from 32 threads: " << threaded << " ms");
   WARN("10,000 mark_managed one by one: " << one_by_one << " ms");
   WARN("10,000 mark_managed_many: " << in_one << " ms");
-  CHECK(s.actions_of(run).size() == 2000);
+  CHECK(s.actions_of(run).size() == 2000 + 32 * 63);
 }

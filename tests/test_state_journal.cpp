@@ -1,5 +1,7 @@
 // Targets, runs, the action journal and managed numbers.
 #include <catch2/catch.hpp>
+#include <atomic>
+#include <set>
 #include <thread>
 
 #include "state/store.h"
@@ -185,4 +187,55 @@ TEST_CASE("several threads share one Store") {
   CHECK(s.actions_of(run).size() == 400);
   CHECK(s.unfinished_actions(t).empty());
   CHECK(s.view(t).managed_numbers.size() == 400);
+}
+
+TEST_CASE("32 threads journal at once: each write commits, and only bad ones fail") {
+  TempDir tmp;
+  const std::string path = (tmp / "state.db");
+  Store s(path);
+  const auto t = s.target("https://api.xuna.ai", "fp");
+  const auto run = s.begin_run(t, "apply", kT0);
+  std::atomic<int> refused{0}, unseen{0};  // no Catch2 assertions in threads: not thread-safe
+  std::vector<std::thread> threads;
+  for (int w = 0; w < 32; ++w) {
+    threads.emplace_back([&, w] {
+      for (int i = 0; i < 40; ++i) {
+        const std::string number = "+1555" + std::to_string(1000000 + w * 100 + i);
+        const auto id = s.record_intent(run, intent("import", number), kT0);
+        // Committed for any other connection once record_intent returns.
+        Store other(path);
+        bool seen = false;
+        for (const auto& a : other.unfinished_actions(t)) seen = seen || a.id == id;
+        if (!seen) ++unseen;
+        if (i % 10 == 9) {  // a write naming nothing real, in among the others' good ones
+          try {
+            s.record_outcome(id + 1000000, "ok", "", "", kT1);
+          } catch (const StateError&) {
+            ++refused;
+          }
+          try {
+            s.record_intent(run + 1000, intent("import", number), kT0);
+          } catch (const StateError&) {
+            ++refused;
+          }
+        }
+        s.record_outcome(id, i % 2 ? "ok" : "failed", i % 2 ? "" : "boom", "", kT1);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  CHECK(unseen == 0);
+  CHECK(refused == 32 * 4 * 2);
+  const auto actions = s.actions_of(run);
+  REQUIRE(actions.size() == 32 * 40);
+  std::set<std::int64_t> ids;
+  int failed = 0;
+  for (const auto& a : actions) {
+    ids.insert(a.id);
+    failed += a.outcome == "failed";
+    CHECK((a.outcome == "ok" || (a.outcome == "failed" && a.error == "boom")));
+  }
+  CHECK(ids.size() == actions.size());
+  CHECK(failed == 32 * 20);
+  CHECK(s.unfinished_actions(t).empty());
 }
