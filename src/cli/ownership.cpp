@@ -39,9 +39,16 @@ Ownership ownership_of(const OwnedLists& lists) {
   return ownership;
 }
 
-Ownership check_ownership(TwilioApi& twilio, const Desired& desired,
-                          const std::map<std::string, TwilioCredentials>& credentials) {
-  return ownership_of(list_owned(twilio, desired, credentials));
+bool signs_in_with_key(const Desired& desired, const std::string& account) {
+  auto it = desired.twilio_accounts.find(account);
+  return it != desired.twilio_accounts.end() && !it->second.api_key_sid.empty();
+}
+
+std::string key_cannot_import(const Desired& desired, const std::string& account) {
+  const TwilioAccount& a = desired.twilio_accounts.at(account);
+  return "Twilio account '" + account + "' signs in with API key " + a.api_key_sid +
+         "; XUNA imports take the account's auth token, not a key secret (" + a.loc.str() +
+         ": drop api_key_sid and point auth_token_env at the auth token to import)";
 }
 
 }  // namespace xs::cli

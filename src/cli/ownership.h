@@ -23,8 +23,11 @@ OwnedLists list_owned(TwilioApi& twilio, const Desired& desired,
 // unreachable) is in `failed` with the reason, so its imports become plan errors (and a warning).
 Ownership ownership_of(const OwnedLists& lists);
 
-// list_owned, then ownership_of.
-Ownership check_ownership(TwilioApi& twilio, const Desired& desired,
-                          const std::map<std::string, TwilioCredentials>& credentials);
+// True when the mapping signs the account in with an API key (api_key_sid): fine for listing
+// its numbers, but XUNA's import takes the account SID and its auth token, not a key's secret.
+bool signs_in_with_key(const Desired& desired, const std::string& account);
+
+// Why such an account's numbers are not imported, and what to change (naming the mapping).
+std::string key_cannot_import(const Desired& desired, const std::string& account);
 
 }  // namespace xs::cli

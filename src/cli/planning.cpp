@@ -30,20 +30,6 @@ PlanOptions plan_options_of(const Options& options, const Desired& desired) {
   return plan_options;
 }
 
-// An account the mapping signs in with an API key (api_key_sid): fine for listing its
-// numbers, but XUNA's import takes the account SID and its auth token, not a key's secret.
-bool signs_in_with_key(const Desired& desired, const std::string& account) {
-  auto it = desired.twilio_accounts.find(account);
-  return it != desired.twilio_accounts.end() && !it->second.api_key_sid.empty();
-}
-
-std::string key_cannot_import(const Desired& desired, const std::string& account) {
-  const TwilioAccount& a = desired.twilio_accounts.at(account);
-  return "Twilio account '" + account + "' signs in with API key " + a.api_key_sid +
-         "; XUNA imports take the account's auth token, not a key secret (" + a.loc.str() +
-         ": drop api_key_sid and point auth_token_env at the auth token to import)";
-}
-
 }  // namespace
 
 Planned make_planned(const Options& options,
@@ -73,7 +59,8 @@ Planned make_planned(const Options& options,
       it = importing.count(it->first) ? std::next(it) : lists.erase(it);
     Ownership ownership = ownership_of(lists);
     for (const std::string& name : importing)
-      if (signs_in_with_key(p.desired, name)) ownership.failed[name] = key_cannot_import(p.desired, name);
+      if (signs_in_with_key(p.desired, name))
+        ownership.failed[name] = key_cannot_import(p.desired, name);
     p.plan = make_plan(p.desired, p.live, view, ownership, plan_options);
   }
   p.header.api_url = p.remote.url;

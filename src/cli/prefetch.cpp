@@ -13,12 +13,8 @@ namespace {
 std::set<std::string> likely_importers(const Desired& desired, const StateView& view) {
   std::set<std::string> out;
   for (const auto& n : desired.numbers)
-    if (!view.managed_numbers.count(n.phone_number)) out.insert(n.twilio_account);
-  for (auto it = out.begin(); it != out.end();) {
-    auto account = desired.twilio_accounts.find(*it);
-    const bool key = account != desired.twilio_accounts.end() && !account->second.api_key_sid.empty();
-    it = key ? out.erase(it) : std::next(it);
-  }
+    if (!view.managed_numbers.count(n.phone_number) && !signs_in_with_key(desired, n.twilio_account))
+      out.insert(n.twilio_account);
   return out;
 }
 
