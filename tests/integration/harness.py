@@ -1,11 +1,14 @@
 """Shared harness for integration tests: start xuna-emulator on an ephemeral loopback port,
 run the real xuna-sync binary, read the emulator's request log. Standard library only."""
+import http.client
+import http.server
 import json
 import os
 import secrets
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 import unittest
 import urllib.request
@@ -89,6 +92,56 @@ class Emulator:
                 self.proc.kill()
                 self.proc.wait()
         self.stderr.close()
+
+
+class Proxy:
+    """An HTTP server in front of the emulator on upstream_port. Each request goes to
+    answer(request, forward): forward() asks the emulator and gives (status, headers, body);
+    answer returns such a triple to send, or None to close the connection without a word."""
+
+    def __init__(self, upstream_port, answer=None):
+        answer = answer or (lambda request, forward: forward())
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def forward_to_emulator(self, body):
+                conn = http.client.HTTPConnection("127.0.0.1", upstream_port, timeout=10)
+                headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
+                conn.request(self.command, self.path, body=body or None, headers=headers)
+                resp = conn.getresponse()
+                reply = resp.status, resp.getheaders(), resp.read()
+                conn.close()
+                return reply
+
+            def relay(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                reply = answer(self, lambda: self.forward_to_emulator(body))
+                if reply is None:
+                    self.close_connection = True
+                    self.connection.shutdown(2)
+                    return
+                status, headers, data = reply
+                self.send_response(status)
+                for k, v in headers:
+                    if k.lower() not in ("content-length", "connection", "transfer-encoding"):
+                        self.send_header(k, v)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = do_PATCH = relay
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
 
 
 class Case(unittest.TestCase):

@@ -1,12 +1,9 @@
 """Batch-call campaigns against the emulator: sent once, overrides intact, unknowns not resent."""
-import http.client
-import http.server
 import os
 import sys
-import threading
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import SALES, Case, main  # noqa: E402
+from harness import SALES, Case, Proxy, main  # noqa: E402
 
 NUMBERS = """  - phone_number: "+15551234568"
     label: Sales Line
@@ -25,52 +22,21 @@ CAMPAIGN = """batch_calls:
 """
 
 
-class DropBatchProxy:
+class DropBatchProxy(Proxy):
     """Forwards everything to the emulator, but after forwarding the first batch-call request
     it closes the client's connection without an answer: the commit-then-drop case, for batch
     requests only. (State is per API URL, so every run of a test goes through the proxy.)"""
 
     def __init__(self, upstream_port):
         self.dropped = 0
-        proxy = self
+        super().__init__(upstream_port, self.answer)
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args):
-                pass
-
-            def forward(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                conn = http.client.HTTPConnection("127.0.0.1", upstream_port, timeout=10)
-                headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
-                conn.request(self.command, self.path, body=body or None, headers=headers)
-                resp = conn.getresponse()
-                data = resp.read()
-                conn.close()
-                if (self.path.endswith("/batch-calls") and self.command == "POST"
-                        and proxy.dropped == 0):
-                    proxy.dropped += 1
-                    self.close_connection = True
-                    self.connection.shutdown(2)
-                    return
-                self.send_response(resp.status)
-                for k, v in resp.getheaders():
-                    if k.lower() not in ("content-length", "connection", "transfer-encoding"):
-                        self.send_header(k, v)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            do_GET = do_POST = do_PATCH = forward
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
+    def answer(self, request, forward):
+        reply = forward()
+        if request.path.endswith("/batch-calls") and request.command == "POST" and not self.dropped:
+            self.dropped += 1
+            return None
+        return reply
 
 
 class Batches(Case):

@@ -1,17 +1,14 @@
 """Twilio migration against a real xuna-emulator: discover, the ownership preflight of plan and
 apply, several accounts in one mapping."""
-import http.client
-import http.server
 import json
 import os
 import re
 import secrets
 import socket
 import sys
-import threading
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import ACCOUNT_SID, SUPPORT, SALES, AFTERHOURS, Case, main  # noqa: E402
+from harness import ACCOUNT_SID, SUPPORT, SALES, AFTERHOURS, Case, Proxy, main  # noqa: E402
 
 SUB_SID = "AC" + "fedcba9876543210" * 2
 SUB_KEY = "SK" + "0123456789abcdef" * 2
@@ -27,46 +24,20 @@ def twilio_requests(emu):
     return [r for r in emu.requests() if r["path"].startswith("/2010-04-01/")]
 
 
-class FlakyTwilio:
+class FlakyTwilio(Proxy):
     """Forwards Twilio's list to the emulator, but answers the first `failures` requests with
     503 (no Retry-After): a transient failure the client may retry."""
 
     def __init__(self, upstream_port, failures=1):
         self.hits = 0
-        flaky = self
+        self.failures = failures
+        super().__init__(upstream_port, self.answer)
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args):
-                pass
-
-            def do_GET(self):
-                flaky.hits += 1
-                if flaky.hits <= failures:
-                    status, data, headers = 503, b'{"code":20503,"message":"down","status":503}', []
-                else:
-                    conn = http.client.HTTPConnection("127.0.0.1", upstream_port, timeout=10)
-                    conn.request("GET", self.path, headers={
-                        k: v for k, v in self.headers.items() if k.lower() != "host"})
-                    resp = conn.getresponse()
-                    status, data, headers = resp.status, resp.read(), resp.getheaders()
-                    conn.close()
-                self.send_response(status)
-                for k, v in headers:
-                    if k.lower() not in ("content-length", "connection", "transfer-encoding"):
-                        self.send_header(k, v)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
+    def answer(self, request, forward):
+        self.hits += 1
+        if self.hits <= self.failures:
+            return 503, [], b'{"code":20503,"message":"down","status":503}'
+        return forward()
 
 
 def closed_port_url():
