@@ -112,6 +112,24 @@ TEST_CASE("a Twilio token echoed in an error body is scrubbed") {
   CHECK(r.error().message.find("***") != std::string::npos);
 }
 
+TEST_CASE("the API key quoted back in an error body is scrubbed, whatever the call") {
+  const std::string key = "xk_live_0123456789abcdef0123456789";
+  auto t = std::make_shared<ScriptedTransport>();
+  t->answers = {response(401, R"({"detail":{"status":"invalid_api_key","message":"Invalid API key )" +
+                                  key + R"("}})"),
+                response(403, "key " + key + " may not do this"),
+                response(404, R"({"detail":")" + key + R"("})")};
+  auto client = make_xuna_client(t, Secret(key));
+  auto listed = client->list_numbers();
+  auto imported = client->import_number({"L", "+15551234567", "ACx", Secret("tok")}, "");
+  auto assigned = client->assign_agent("phnum_1", "agent_1", "");
+  for (const ApiError* e : {&listed.error(), &imported.error(), &assigned.error()}) {
+    CHECK(e->message.find(key) == std::string::npos);
+    CHECK(e->message.find("***") != std::string::npos);
+  }
+  CHECK(listed.error().kind == ErrorKind::Auth);
+}
+
 TEST_CASE("a malformed list answer is an error, not a crash") {
   auto t = std::make_shared<ScriptedTransport>();
   t->answers = {response(200, "not json"), response(200, R"({"a":1})"),

@@ -7,6 +7,7 @@
 #include <Poco/JSON/Parser.h>
 
 #include <sstream>
+#include <utility>
 
 #include "xuna/json_value.h"
 
@@ -149,8 +150,9 @@ class HttpXunaClient final : public XunaApi {
     body->set("phone_number", request.phone_number);
     body->set("twilio_account_sid", request.twilio_account_sid);
     body->set("twilio_auth_token", request.twilio_auth_token.reveal());
-    auto r = exchange("POST", kNumbersPath, stringify(body), idempotency_key);
-    if (!r.ok()) return scrub(r.error(), request.twilio_auth_token);
+    auto r = exchange("POST", kNumbersPath, stringify(body), idempotency_key,
+                      &request.twilio_auth_token);
+    if (!r.ok()) return r.error();
     const std::string what = std::string("POST ") + kNumbersPath;
     try {
       Var root = parse_json(r.value().body);
@@ -205,9 +207,11 @@ class HttpXunaClient final : public XunaApi {
   }
 
  private:
-  // One request; a non-2xx answer becomes an ApiError.
+  // One request; a non-2xx answer becomes an ApiError, with the API key (and `also`, a
+  // secret the body carries) scrubbed from it: a 401 may quote the key it refused.
   Result<HttpResponse> exchange(const std::string& method, const std::string& path,
-                                const std::string& body, const std::string& idempotency_key) {
+                                const std::string& body, const std::string& idempotency_key,
+                                const Secret* also = nullptr) {
     HttpRequest req;
     req.method = method;
     req.target = path;
@@ -215,10 +219,14 @@ class HttpXunaClient final : public XunaApi {
     req.headers.emplace_back("xi-api-key", key_.reveal());
     if (!idempotency_key.empty()) req.headers.emplace_back("Idempotency-Key", idempotency_key);
     Result<HttpResponse> r = transport_->send(req);
-    if (!r.ok()) return r;
-    if (r.value().status < 200 || r.value().status > 299)
-      return error_from_response(method, path, r.value());
-    return r;
+    if (r.ok() && r.value().status >= 200 && r.value().status <= 299) return r;
+    ApiError e = r.ok() ? error_from_response(method, path, r.value()) : r.error();
+    // The longer secret first: scrubbing a short one could break up a longer one around it.
+    const Secret* secrets[] = {&key_, also};
+    if (also && also->reveal().size() > key_.reveal().size()) std::swap(secrets[0], secrets[1]);
+    for (const Secret* secret : secrets)
+      if (secret) e = scrub(std::move(e), *secret);
+    return e;
   }
 
   static std::string url_encode(const std::string& s) {
