@@ -247,6 +247,17 @@ TEST_CASE("a page of the wrong shape says what is wrong with it") {
   }
 }
 
+TEST_CASE("a next_page_uri quoting the token is refused without quoting it (fuzz find)") {
+  auto t = std::make_shared<ScriptedTransport>();
+  t->answers = {response(200, page({"+15551234567"},
+                                   "/2010-04-01/Accounts/ACs3cret-token-value/Other.json"))};
+  auto r = make_twilio_client(t)->list_owned(auth());
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().message.find("is not a page of the same list") != std::string::npos);
+  CHECK(r.error().message.find("s3cret-token-value") == std::string::npos);
+  CHECK(r.error().message.find("***") != std::string::npos);
+}
+
 TEST_CASE("a connection failure names the account and keeps its kind") {
   auto t = std::make_shared<ScriptedTransport>();
   ApiError down;

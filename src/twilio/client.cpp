@@ -1,9 +1,9 @@
 #include "twilio/client.h"
+#include "twilio/page_reader.h"
 
 #include <Poco/Base64Encoder.h>
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
-#include <Poco/JSON/Handler.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
@@ -76,101 +76,21 @@ std::string next_target(const std::string& uri) {
   }
 }
 
-// Reads a page of the list as Poco's parser walks it, keeping only the three fields of each
-// number and next_page_uri: a page of 1000 numbers is about 1.3 MB of JSON, and building its
-// whole tree took three times as long as this.
-class PageReader final : public Poco::JSON::Handler {
- public:
-  std::vector<OwnedNumber> items;
-  std::string next;
-  std::string problem;  // the first thing wrong with the page, "" if none
-
-  void reset() override {
-    items.clear();
-    next.clear();
-    problem.clear();
-    stack_.clear();
-    key_.clear();
-    has_items_ = false;
-  }
-  void startObject() override { open(true); }
-  void endObject() override { close(); }
-  void startArray() override { open(false); }
-  void endArray() override { close(); }
-  void key(const std::string& k) override { key_ = k; }
-  void null() override { scalar(""); }
-  void value(int v) override { scalar(std::to_string(v)); }
-  void value(unsigned v) override { scalar(std::to_string(v)); }
-  void value(Poco::Int64 v) override { scalar(std::to_string(v)); }
-  void value(Poco::UInt64 v) override { scalar(std::to_string(v)); }
-  void value(const std::string& v) override { scalar(v); }
-  void value(double v) override { scalar(std::to_string(v)); }
-  void value(bool v) override { scalar(v ? "true" : "false"); }
-
-  // Called once the parser is done: what a whole page must have.
-  void finish() {
-    if (!problem.empty()) return;
-    if (!root_object_) problem = "expected a JSON object";
-    else if (!has_items_) problem = "no incoming_phone_numbers array";
-  }
-
- private:
-  struct Frame {
-    bool object;
-    bool items;  // the incoming_phone_numbers array
-  };
-
-  bool in_items() const { return stack_.size() == 2 && stack_[1].items; }
-  bool in_item() const { return stack_.size() == 3 && stack_[1].items; }
-  void fail(const std::string& why) {
-    if (problem.empty()) problem = why;
-  }
-  std::string item_name() const { return "item " + std::to_string(items.size()); }
-
-  void open(bool object) {
-    if (stack_.empty()) root_object_ = object;
-    const bool items_array = stack_.size() == 1 && stack_[0].object &&
-                             key_ == "incoming_phone_numbers" && !object;
-    if (items_array) has_items_ = true;
-    if (in_items()) {
-      if (object) items.emplace_back();
-      else fail(item_name() + " is not an object");
-    }
-    stack_.push_back({object, items_array});
-  }
-
-  void close() {
-    if (in_item() && items.back().phone_number.empty())
-      fail("item " + std::to_string(items.size() - 1) + " has no phone_number");
-    if (!stack_.empty()) stack_.pop_back();
-  }
-
-  void scalar(const std::string& v) {
-    if (stack_.size() == 1 && stack_[0].object) {
-      if (key_ == "next_page_uri") next = v;
-      if (key_ == "incoming_phone_numbers") has_items_ = false;  // there, but not an array
-    } else if (in_items()) {
-      fail(item_name() + " is not an object");
-    } else if (in_item()) {
-      OwnedNumber& n = items.back();
-      if (key_ == "phone_number") n.phone_number = v;
-      else if (key_ == "friendly_name") n.friendly_name = v;
-      else if (key_ == "sid") n.sid = v;
-    }
-  }
-
-  std::vector<Frame> stack_;
-  std::string key_;
-  bool root_object_ = false;
-  bool has_items_ = false;
-};
-
 class HttpTwilioClient final : public TwilioApi {
  public:
   explicit HttpTwilioClient(std::shared_ptr<Transport> transport)
       : transport_(std::move(transport)) {}
 
   Result<std::vector<OwnedNumber>> list_owned(const TwilioAuth& auth) override {
+    Result<std::vector<OwnedNumber>> r = list_pages(auth);
+    if (r.ok()) return r;
+    ApiError e = r.error();  // whatever the server sent back may quote the secret
+    e.message = scrub(e.message, auth.password);
+    return e;
+  }
+
+ private:
+  Result<std::vector<OwnedNumber>> list_pages(const TwilioAuth& auth) {
     std::string sid;
     Poco::URI::encode(auth.account_sid, "/?#&=+%", sid);
     const std::string list_path = "/2010-04-01/Accounts/" + sid + "/IncomingPhoneNumbers.json";
@@ -188,7 +108,7 @@ class HttpTwilioClient final : public TwilioApi {
       Result<HttpResponse> r = transport_->send(req);
       if (!r.ok()) {
         ApiError e = r.error();
-        e.message = who(auth) + ": " + scrub(e.message, auth.password);
+        e.message = who(auth) + ": " + e.message;
         return e;
       }
       const HttpResponse& res = r.value();
@@ -204,7 +124,6 @@ class HttpTwilioClient final : public TwilioApi {
     }
   }
 
- private:
   // Appends the page's numbers and sets next to its next_page_uri ("" on the last page);
   // returns what is wrong with the page, or "".
   static std::string read_page(const std::string& body, std::vector<OwnedNumber>& owned,
