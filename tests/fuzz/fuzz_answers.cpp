@@ -1,0 +1,98 @@
+// libFuzzer target over what the servers answer (FUZZ_TARGET=fuzz_answers scripts/fuzz.sh):
+// the XUNA client's list, import, assign and batch calls and the Twilio client's paged list,
+// through their public interfaces, over a transport that answers with the input. The first
+// byte picks the call, the second the status; the rest is the body. Promises: nothing throws,
+// no error message quotes the API key or the Twilio token, and what is read is whole.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+
+#include "twilio/client.h"
+#include "xuna/http_client.h"
+
+namespace {
+
+const std::string kKey = "xk_fuzz_key_0123456789abcdef0123456789";
+const std::string kToken = "tw_fuzz_token_0123456789abcdef01";
+constexpr int kStatuses[] = {200, 201, 204, 400, 401, 403, 404, 409, 413, 422, 429, 500, 503};
+
+class Canned final : public xs::Transport {
+ public:
+  Canned(int status, std::string body) : status_(status), body_(std::move(body)) {}
+  xs::Result<xs::HttpResponse> send(const xs::HttpRequest&) override {
+    xs::HttpResponse r;
+    r.status = status_;
+    r.reason = "Fuzz";
+    r.body = body_;
+    return r;
+  }
+  std::string base_url() const override { return "http://fuzz.invalid"; }
+
+ private:
+  int status_;
+  std::string body_;
+};
+
+// The secrets a call was given never show in its error. Only those: a body quoting a string
+// the call never had is just text to it (the Twilio client has no XUNA key; only the import
+// carries a Twilio token).
+void check(const xs::ApiError& e, bool key, bool token) {
+  if (key && e.message.find(kKey) != std::string::npos) std::abort();
+  if (token && e.message.find(kToken) != std::string::npos) std::abort();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size < 2) return 0;
+  const int call = data[0] % 5;
+  const int status = kStatuses[data[1] % (sizeof kStatuses / sizeof kStatuses[0])];
+  auto transport =
+      std::make_shared<Canned>(status, std::string(reinterpret_cast<const char*>(data + 2), size - 2));
+  try {
+    if (call == 4) {
+      auto twilio = xs::make_twilio_client(transport);
+      xs::TwilioAuth auth{"main", "AC0123456789abcdef0123456789abcdef",
+                          "AC0123456789abcdef0123456789abcdef", xs::Secret(kToken), "TOKEN"};
+      auto r = twilio->list_owned(auth);
+      if (!r.ok()) check(r.error(), false, true);
+      else
+        for (const auto& n : r.value())
+          if (n.phone_number.empty()) std::abort();
+      return 0;
+    }
+    auto xuna = xs::make_xuna_client(transport, xs::Secret(kKey));
+    switch (call) {
+      case 0: {
+        auto r = xuna->list_numbers();
+        if (!r.ok()) check(r.error(), true, false);
+        else
+          for (const auto& n : r.value())
+            if (n.phone_number.empty() || n.phone_number_id.empty()) std::abort();
+        break;
+      }
+      case 1: {
+        auto r = xuna->import_number({"L", "+15551234567", "AC0", xs::Secret(kToken)}, "k1");
+        if (!r.ok()) check(r.error(), true, true);
+        else if (r.value().empty()) std::abort();
+        break;
+      }
+      case 2: {
+        auto r = xuna->assign_agent("phnum_1", "agent_1", "k2");
+        if (!r.ok()) check(r.error(), true, false);
+        break;
+      }
+      default: {
+        xs::BatchRequest b{"agent_1", "phnum_1", {{"+15559876543", std::nullopt}}};
+        auto r = xuna->submit_batch(b, "k3");
+        if (!r.ok()) check(r.error(), true, false);
+        else if (r.value().batch_id.empty()) std::abort();
+        break;
+      }
+    }
+  } catch (...) {
+    std::abort();  // the clients answer with Result, never an exception
+  }
+  return 0;
+}
