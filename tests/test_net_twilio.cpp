@@ -232,6 +232,10 @@ TEST_CASE("a page of the wrong shape says what is wrong with it") {
       {R"({"incoming_phone_numbers":[{"phone_number":"+15550001111"},[]]})",
        "item 1 is not an object"},
       {R"({"incoming_phone_numbers":[null]})", "item 0 is not an object"},
+      // fuzz find: a value inside an array item was taken for a field of a number not made
+      {R"({"incoming_phone_numbers":[["sid","PN1"]]})", "item 0 is not an object"},
+      {R"({"incoming_phone_numbers":[{"phone_number":"+15550001111"},["sid":0]})",
+       "unexpected answer"},  // the handler sees ["sid" before the parser refuses the colon
       {R"({"incoming_phone_numbers":[{"phone_number":"+15550001111"},{"sid":"PN2"}]})",
        "item 1 has no phone_number"},
       {R"({"incoming_phone_numbers":[{"phone_number":"+15550001111"})", "unexpected answer"},

@@ -44,7 +44,8 @@ class PageReader final : public Poco::JSON::Handler {
   };
 
   bool in_items() const { return stack_.size() == 2 && stack_[1].items; }
-  bool in_item() const { return stack_.size() == 3 && stack_[1].items; }
+  // Directly inside a number's object (not inside an array in the items array).
+  bool in_item() const { return stack_.size() == 3 && stack_[1].items && stack_[2].object; }
   void fail(const std::string& why) {
     if (problem.empty()) problem = why;
   }
