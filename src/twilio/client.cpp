@@ -48,14 +48,6 @@ std::string who(const TwilioAuth& auth) {
   return "Twilio account '" + auth.account + "' (" + auth.account_sid + ")";
 }
 
-// Removes the secret wherever a server may have echoed it back.
-std::string scrub(std::string text, const Secret& secret) {
-  if (secret.empty()) return text;
-  for (std::size_t p; (p = text.find(secret.reveal())) != std::string::npos;)
-    text.replace(p, secret.reveal().size(), "***");
-  return text;
-}
-
 ApiError invalid_answer(const TwilioAuth& auth, const std::string& target, const std::string& why) {
   ApiError e;
   e.kind = ErrorKind::Invalid;
@@ -85,7 +77,7 @@ class HttpTwilioClient final : public TwilioApi {
     Result<std::vector<OwnedNumber>> r = list_pages(auth);
     if (r.ok()) return r;
     ApiError e = r.error();  // whatever the server sent back may quote the secret
-    e.message = scrub(e.message, auth.password);
+    e.message = auth.password.hide_in(e.message);
     return e;
   }
 
@@ -207,7 +199,7 @@ ApiError twilio_error(const TwilioAuth& auth, const std::string& target,
   } else {
     e.message = who(auth) + ": GET " + target + ": " + text;
   }
-  e.message = scrub(e.message, auth.password);
+  e.message = auth.password.hide_in(e.message);
   return e;
 }
 

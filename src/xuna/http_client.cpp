@@ -225,7 +225,7 @@ class HttpXunaClient final : public XunaApi {
     const Secret* secrets[] = {&key_, also};
     if (also && also->reveal().size() > key_.reveal().size()) std::swap(secrets[0], secrets[1]);
     for (const Secret* secret : secrets)
-      if (secret) e = scrub(std::move(e), *secret);
+      if (secret) e.message = secret->hide_in(std::move(e.message));
     return e;
   }
 
@@ -242,14 +242,6 @@ class HttpXunaClient final : public XunaApi {
       }
     }
     return out;
-  }
-
-  // Removes a secret the server may have echoed back into its error text.
-  static ApiError scrub(ApiError e, const Secret& secret) {
-    if (secret.empty()) return e;
-    for (std::size_t p; (p = e.message.find(secret.reveal())) != std::string::npos;)
-      e.message.replace(p, secret.reveal().size(), "***");
-    return e;
   }
 
   std::shared_ptr<Transport> transport_;
