@@ -1,23 +1,27 @@
 #pragma once
-// What the planner needs to know from the state database: plain values, no SQLite.
+// What the planner needs to know from the state: plain values, no database types.
 #include <map>
 #include <set>
 #include <string>
+
+#include "model/vocabulary.h"
 
 namespace xs {
 
 struct BatchRecord {
   std::string name;
   std::string digest;           // content digest of what was sent
-  std::string status;           // "sent" | "unknown" | "pending"
-  std::string batch_id;
-  long long calls_initiated = 0;
-  std::map<int, std::string> chunks;  // chunk number -> "pending" | "sent" | "unknown" | "failed"
+  BatchStatus status = BatchStatus::Pending;  // folded over the chunks: Unknown if any chunk
+                                              // is Unknown or Pending, Sent if all are Sent
+  std::map<int, BatchStatus> chunks;          // by chunk number
 };
 
 struct StateView {
   std::set<std::string> managed_numbers;          // E.164 numbers this tool once managed here
   std::map<std::string, BatchRecord> batches;     // by campaign name
+  bool has_history = false;                       // any run or journal entry of this target
+  std::set<std::string> rolled_back;              // numbers whose last rollback stands
+  std::set<std::string> snapshotted;              // numbers with a routing snapshot
 };
 
 }  // namespace xs

@@ -1,5 +1,5 @@
 #pragma once
-// The state database: the tool's memory and journal (DESIGN §5). SQLite types stay in state/.
+// The state: the tool's memory and journal (DESIGN §5). SQLite and libpqxx types stay in state/.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -8,7 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "model/routing.h"
 #include "model/state_view.h"
+#include "model/vocabulary.h"
 
 namespace xs::state {
 
@@ -22,21 +24,38 @@ struct RunRecord {
   std::string command;
   std::string started_at;   // ISO-8601 UTC, as given by the caller's clock
   std::string finished_at;  // empty while running (or if the run was killed)
-  std::string outcome;      // "running" | "ok" | "failed" | "refused" | ...
+  RunOutcome outcome = RunOutcome::Running;
+};
+
+// The routing a number had before the tool imported it into XUNA (DESIGN §9), and what was
+// seen after. URLs may hold passwords: kept (a rollback restores them), never printed.
+struct RoutingSnapshot {
+  std::string phone_number;
+  std::string twilio_account;   // name in the mapping
+  std::string account_sid;      // AC...: the account that owned it
+  TwilioRouting before;         // before.sid is the number's PN... sid
+  std::optional<TwilioRouting> after;  // seen routing to XUNA after the cut-over (or an undo)
+  bool rolled_back = false;     // the last rollback restored `before`, and no undo since
+  std::string taken_at, after_at, rolled_back_at;
 };
 
 struct ActionIntent {
-  std::string kind;           // "import" | "assign" | "batch"
+  ActionKind kind = ActionKind::Import;
   std::string phone_number;   // or the batch name for batches
   std::string detail;         // human text, never a secret: "agent_x -> agent_y"
   std::string idempotency_key;
+  // Written in the same transaction as the intent: the routing before an import. An existing
+  // snapshot of the number is replaced only when replace_snapshot is true.
+  std::optional<RoutingSnapshot> snapshot;
+  bool replace_snapshot = false;
 };
 
 struct ActionRecord {
   std::int64_t id = 0;
   std::int64_t run_id = 0;
-  std::string kind, phone_number, detail, idempotency_key;
-  std::string outcome;        // "pending" (intent written, no outcome) | "ok" | "failed" | "unknown"
+  ActionKind kind = ActionKind::Import;
+  std::string phone_number, detail, idempotency_key;
+  Outcome outcome = Outcome::Pending;  // Pending: intent written, no outcome
   std::string error;
   std::string phone_number_id;
   std::string started_at, finished_at;
@@ -53,7 +72,7 @@ struct BatchChunkRecord {
   std::string name;
   int chunk = 0;
   std::string digest;           // content digest of this chunk
-  std::string status;           // "pending" (intent written) | "sent" | "unknown" | "failed"
+  BatchStatus status = BatchStatus::Pending;
   std::string batch_id;         // empty until sent
   long long calls_initiated = 0;
   std::string idempotency_key;
@@ -77,87 +96,120 @@ struct LockHolder {
 struct LockResult {
   enum class Kind { Acquired, TakenOver, Held } kind = Kind::Acquired;
   LockHolder holder;  // Held: who holds it; TakenOver: whose stale lock was taken
+  std::string token;  // Acquired/TakenOver: this holder's own token, for the checks below
 };
 
-// Never a secret in here: the Store keeps only what callers pass it. A target is named by its
-// API URL and a fingerprint of the key that the caller computes; the key itself never arrives.
-// Safe to share between threads of one process (one connection behind a mutex); several
-// processes may open the same file (WAL, busy timeout, IMMEDIATE transactions for writes).
+// The run no longer holds the lock it took (forced away, or the connection that held it is
+// gone): stop sending.
+struct LockLost : StateError {
+  using StateError::StateError;
+};
+
+enum class OpenMode { ReadWrite, ReadOnly };
+
+// The state: the tool's memory and journal (DESIGN §5), behind one interface with two
+// backends, SQLite (a path) and PostgreSQL (a libpq URI). Never a secret in here: a target is
+// named by its API URL and a fingerprint of the key that the caller computes.
+// Safe to share between threads of one process; several processes may use the same state.
+// Every method throws StateError (clear message: where and why, never a password) on failure.
 class Store {
  public:
-  // Opens or creates the file (and its folder), WAL, busy timeout, migrates the schema forward.
-  // Throws StateError with a clear message (path and reason) on failure.
-  explicit Store(const std::string& path);
-  ~Store();
-  Store(const Store&) = delete;
-  Store& operator=(const Store&) = delete;
+  virtual ~Store() = default;
+
+  // Where the state is, for messages: the path, or the URI without credentials.
+  virtual std::string where() const = 0;
 
   // The target row for (api_url, key_fingerprint), created on first use.
-  std::int64_t target(const std::string& api_url, const std::string& key_fingerprint);
-  // What the planner needs: numbers once managed here, batches recorded here. A batch is
-  // "unknown" if any chunk is unknown or pending, "sent" if all are sent, else "failed".
-  StateView view(std::int64_t target);
+  virtual std::int64_t target(const std::string& api_url, const std::string& key_fingerprint) = 0;
+  // The same, without creating it (read-only use): nullopt when the state has never seen it.
+  virtual std::optional<std::int64_t> find_target(const std::string& api_url,
+                                                  const std::string& key_fingerprint) = 0;
+  // What the planner needs: numbers once managed here, batches recorded here, and whether the
+  // state has any record of this target at all (a run or a journal entry).
+  virtual StateView view(std::int64_t target) = 0;
 
-  // A new run with outcome "running", stamped with this process's pid and host name.
-  std::int64_t begin_run(std::int64_t target, const std::string& command, const std::string& now);
-  // Sets the outcome and end time of a run; throws StateError if the run does not exist.
-  void finish_run(std::int64_t run, const std::string& outcome, const std::string& now);
+  // A new run with outcome Running, stamped with this process's pid and host name.
+  virtual std::int64_t begin_run(std::int64_t target, const std::string& command,
+                                 const std::string& now) = 0;
+  virtual void finish_run(std::int64_t run, RunOutcome outcome, const std::string& now) = 0;
 
-  // Journal: the intent is durable (committed) before this returns; the request goes after.
-  std::int64_t record_intent(std::int64_t run, const ActionIntent& intent, const std::string& now);
-  // Writes an action's outcome (anything but "pending"); throws StateError for an unknown action.
-  void record_outcome(std::int64_t action, const std::string& outcome, const std::string& error,
-                      const std::string& phone_number_id, const std::string& now);
+  // Journal: the intent (and its snapshot) is durable before this returns.
+  virtual std::int64_t record_intent(std::int64_t run, const ActionIntent& intent,
+                                     const std::string& now) = 0;
+  // Writes an action's outcome (anything but Pending); StateError for an unknown action.
+  virtual void record_outcome(std::int64_t action, Outcome outcome, const std::string& error,
+                              const std::string& phone_number_id, const std::string& now) = 0;
   // Actions of this target whose outcome was never written (a killed run), oldest first.
-  std::vector<ActionRecord> unfinished_actions(std::int64_t target);
+  virtual std::vector<ActionRecord> unfinished_actions(std::int64_t target) = 0;
 
-  // The tool imported or assigned this number here; remembers its id.
-  void mark_managed(std::int64_t target, const std::string& phone_number,
-                    const std::string& phone_number_id, const std::string& now);
-  // The same for many numbers in one transaction (an empty id keeps the one already known).
-  void mark_managed_many(std::int64_t target, const std::vector<ManagedNumber>& numbers,
-                         const std::string& now);
-  // Every number managed here for this target, by phone number, with its id and dates.
-  std::vector<ManagedNumber> managed_numbers(std::int64_t target);
+  // Many managed numbers in one transaction (an empty id keeps the one already known).
+  virtual void mark_managed_many(std::int64_t target, const std::vector<ManagedNumber>& numbers,
+                                 const std::string& now) = 0;
+  virtual std::vector<ManagedNumber> managed_numbers(std::int64_t target) = 0;
 
-  // Batches: the intent (status "pending") is durable before the request is sent. Recording an
-  // intent again for the same chunk (an explicit resubmit) resets it to "pending".
-  void record_batch_intent(std::int64_t target, const std::string& name, int chunk,
-                           const std::string& digest, const std::string& idempotency_key,
-                           const std::string& now);
-  // status: "sent" | "unknown" | "failed". Throws StateError if no intent was recorded.
-  void record_batch_outcome(std::int64_t target, const std::string& name, int chunk,
-                            const std::string& status, const std::string& batch_id,
-                            long long calls_initiated, const std::string& now);
-  // The chunks of one named batch of this target, by chunk number.
-  std::vector<BatchChunkRecord> batch_chunks(std::int64_t target, const std::string& name);
+  // Batches: the intent (Pending) is durable before the request; recording it again for the
+  // same chunk (an explicit resubmit) resets it to Pending. When lock_token is not empty the
+  // intent is written only if that token still holds the lock (LockLost otherwise), checked in
+  // the same transaction.
+  virtual void record_batch_intent(std::int64_t target, const std::string& name, int chunk,
+                                   const std::string& digest, const std::string& idempotency_key,
+                                   const std::string& now, const std::string& lock_token) = 0;
+  // status: Sent | Unknown | Failed. StateError if no intent was recorded.
+  virtual void record_batch_outcome(std::int64_t target, const std::string& name, int chunk,
+                                    BatchStatus status, const std::string& batch_id,
+                                    long long calls_initiated, const std::string& now) = 0;
+  virtual std::vector<BatchChunkRecord> batch_chunks(std::int64_t target,
+                                                     const std::string& name) = 0;
 
-  // Every target with its counts of managed numbers and runs, by id.
-  std::vector<TargetRecord> targets();
+  // Routing snapshots (DESIGN §9), by phone number.
+  virtual std::vector<RoutingSnapshot> snapshots(std::int64_t target) = 0;
+  // The routing seen routing to XUNA after a cut-over (or an undo): sets after, clears
+  // rolled_back. StateError when the number has no snapshot.
+  virtual void record_routing_after(std::int64_t target, const std::string& phone_number,
+                                    const TwilioRouting& after, const std::string& now) = 0;
+  // A rollback restored the snapshot (true) or an undo re-pointed it at XUNA (false).
+  virtual void mark_rolled_back(std::int64_t target, const std::string& phone_number,
+                                bool rolled_back, const std::string& now) = 0;
 
+  virtual std::vector<TargetRecord> targets() = 0;
   // Newest first. target 0 = every target; limit <= 0 = no limit.
-  std::vector<RunRecord> runs(std::int64_t target, int limit);
+  virtual std::vector<RunRecord> runs(std::int64_t target, int limit) = 0;
   // The actions of one run, in the order they were recorded.
-  std::vector<ActionRecord> actions_of(std::int64_t run);
+  virtual std::vector<ActionRecord> actions_of(std::int64_t run) = 0;
 
-  // One apply at a time per state file. A lock whose holder is on this host and not alive
-  // (per pid_alive) is taken over; one already held by (pid, host) is Acquired again.
-  // Acquisition is atomic across processes (IMMEDIATE transaction).
-  LockResult acquire_lock(int pid, const std::string& host, const std::string& now,
-                          const std::function<bool(int)>& pid_alive);
-  // Removes the lock only if pid holds it.
-  void release_lock(int pid);
-  // Who holds the lock, if anyone.
-  std::optional<LockHolder> lock_holder();
-  // Removes the lock whoever holds it (`state unlock --force`).
-  void force_unlock();
+  // One apply (or rollback) at a time per target. A lock whose holder is on this host and not
+  // alive (per pid_alive) is taken over (SQLite; PostgreSQL's server drops a dead holder's
+  // advisory lock itself); one already held by (pid, host) is Acquired again.
+  virtual LockResult acquire_lock(std::int64_t target, int pid, const std::string& host,
+                                  const std::string& now,
+                                  const std::function<bool(int)>& pid_alive) = 0;
+  // LockLost unless token still holds the target's lock.
+  virtual void check_lock(std::int64_t target, const std::string& token) = 0;
+  // Releases the lock only if token holds it.
+  virtual void release_lock(std::int64_t target, const std::string& token) = 0;
+  // Who holds the target's lock (target 0: any target's), if anyone.
+  virtual std::optional<LockHolder> lock_holder(std::int64_t target) = 0;
+  // Removes the lock record whoever holds it (`state unlock --force`); the caller has already
+  // refused when the holder is a live process on this host.
+  virtual void force_unlock(std::int64_t target) = 0;
 
-  // The schema version of the open file (PRAGMA user_version).
-  int schema_version();
-
- private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
+  virtual int schema_version() = 0;
 };
+
+// Opens the state at location: a libpq URI (postgresql:// or postgres://) is PostgreSQL,
+// anything else a SQLite path (created mode 0600 with its folder). ReadWrite creates and
+// migrates; ReadOnly never writes (a missing or older state reads as empty / as it is). A
+// state newer than this binary, a password inside the URI, an unreachable database: StateError.
+std::unique_ptr<Store> open_store(const std::string& location, OpenMode mode = OpenMode::ReadWrite);
+
+// The location for messages: a URI without its credentials, a path as it is.
+std::string display_location(const std::string& location);
+
+// Copies every table of from into to (state copy). StateError when to is not empty unless
+// force (then to is emptied first), or when the counts read back differ.
+struct CopyCounts {
+  std::int64_t targets = 0, runs = 0, actions = 0, managed = 0, batches = 0, snapshots = 0;
+};
+CopyCounts copy_state(Store& from, Store& to, bool force);
 
 }  // namespace xs::state

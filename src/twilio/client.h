@@ -7,6 +7,7 @@
 
 #include "http/errors.h"
 #include "http/transport.h"
+#include "model/routing.h"
 #include "util/secret.h"
 
 namespace xs {
@@ -15,6 +16,7 @@ struct OwnedNumber {
   std::string phone_number;  // E.164, as Twilio lists it
   std::string friendly_name;
   std::string sid;  // PN...
+  TwilioRouting routing;  // where its calls go now (routing.sid == sid)
 };
 
 // Who asks: the account (by its mapping name, for messages) and the HTTP Basic credentials.
@@ -32,6 +34,14 @@ class TwilioApi {
   // Every number the account owns: GET .../IncomingPhoneNumbers.json, PageSize=1000,
   // following next_page_uri to the end. Errors name the account, never the secret.
   virtual Result<std::vector<OwnedNumber>> list_owned(const TwilioAuth& auth) = 0;
+  // One number: GET .../IncomingPhoneNumbers/{sid}.json.
+  virtual Result<OwnedNumber> get_number(const TwilioAuth& auth, const std::string& sid) = 0;
+  // Sets the number's voice routing to `routing` with Twilio's form-encoded update,
+  // POST .../IncomingPhoneNumbers/{sid}.json: URLs and the two sids always (an empty value
+  // clears), methods and receive mode only when not empty. Answers the number as Twilio has it
+  // now. A 404 (deleted, or moved to another account) is ErrorKind::NotFound.
+  virtual Result<OwnedNumber> update_routing(const TwilioAuth& auth, const std::string& sid,
+                                             const TwilioRouting& routing) = 0;
 };
 
 // The client over a transport whose base URL is Twilio's (https://api.twilio.com).

@@ -1,0 +1,29 @@
+#pragma once
+// The words every room shares: what an action is, what became of it, of a campaign chunk and
+// of a run. The state stores them as the strings to_string gives; parse_* reads them back.
+#include <optional>
+#include <string_view>
+
+namespace xs {
+
+// import and assign change XUNA; batch sends a campaign; rollback and undo change a number's
+// Twilio routing (back to its snapshot, or back to XUNA).
+enum class ActionKind { Import, Assign, Batch, Rollback, Undo };
+// Pending: the intent is journaled and no answer is known (yet).
+enum class Outcome { Pending, Ok, Failed, Skipped, Unknown };
+// One chunk of a campaign: Pending before its request, Unknown when no answer came.
+enum class BatchStatus { Pending, Sent, Unknown, Failed };
+enum class RunOutcome { Running, Ok, Failed, Refused, Cancelled, Interrupted };
+
+const char* to_string(ActionKind kind);
+const char* to_string(Outcome outcome);
+const char* to_string(BatchStatus status);
+const char* to_string(RunOutcome outcome);
+
+// The value to_string gave, or nullopt for any other text.
+std::optional<ActionKind> parse_action_kind(std::string_view text);
+std::optional<Outcome> parse_outcome(std::string_view text);
+std::optional<BatchStatus> parse_batch_status(std::string_view text);
+std::optional<RunOutcome> parse_run_outcome(std::string_view text);
+
+}  // namespace xs
