@@ -204,6 +204,7 @@ class FakeClock final : public Clock {
   std::vector<double> sleeps;
   double monotonic() override { return now; }
   std::string now_iso() override { return "2026-11-21T00:00:00Z"; }
+  double unix_seconds() override { return 1795219200 + now; }
   void sleep(double s) override {
     sleeps.push_back(s);
     now += s;

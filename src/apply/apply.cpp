@@ -1,6 +1,8 @@
 #include "apply/apply.h"
 
 #include <mutex>
+#include <optional>
+#include <stdexcept>
 #include <unordered_map>
 
 #include "util/digest.h"
@@ -37,6 +39,8 @@ class Run {
         case ActionKind::Import: imports.push_back(i); break;
         case ActionKind::Assign: assigns.push_back(i); break;
         case ActionKind::Batch: batches.push_back(i); break;
+        case ActionKind::Rollback:
+        case ActionKind::Undo: break;  // Twilio routing: sync/rollback, not a XUNA plan
       }
     }
     const std::size_t base = report_.results.size();
@@ -52,10 +56,13 @@ class Run {
       switch (r.outcome) {
         case Outcome::Ok: ++report_.ok; break;
         case Outcome::Failed: ++report_.failed; break;
+        case Outcome::Pending:  // never left so: a result is written once its action ends
         case Outcome::Skipped: ++report_.skipped; break;
         case Outcome::Unknown: ++report_.unknown; break;
       }
     }
+    report_.stopped = stopped_reason();
+    report_.interrupted = interrupted_;
     return std::move(report_);
   }
 
@@ -73,19 +80,63 @@ class Run {
                  [&](std::size_t k) { work(indices[k]); });
   }
 
+  // Why nothing more may be sent (the state could not be written, a signal), or empty.
+  std::string stopped_reason() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return stopped_;
+  }
+  void stop_sending(const std::string& why) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (stopped_.empty()) stopped_ = why;
+  }
+  // True when the action may not start: then it is skipped with the reason.
+  bool must_stop(std::size_t i) {
+    if (options_.stop && options_.stop->load() && stopped_reason().empty()) {
+      interrupted_ = true;
+      stop_sending("interrupted by a signal");
+    }
+    const std::string why = stopped_reason();
+    if (why.empty()) return false;
+    skip(i, "not sent: " + why);
+    return true;
+  }
+  // The journal's intent for action i, or nullopt (then skipped) when it cannot be written:
+  // no request goes out whose intent is not durable.
+  std::optional<std::int64_t> intent(std::size_t i, const std::string& key) {
+    if (must_stop(i)) return std::nullopt;
+    try {
+      return journal_.intent(plan_.actions[i], key);
+    } catch (const std::exception& e) {
+      stop_sending(std::string("the state could not be written (") + e.what() + ")");
+      skip(i, "not sent: " + stopped_reason());
+      return std::nullopt;
+    }
+  }
+  // Journal writes after a request: a failure stops further sends; the result stands.
+  template <class F>
+  void journal_after(F write) {
+    try {
+      write();
+    } catch (const std::exception& e) {
+      stop_sending(std::string("the state could not be written (") + e.what() + ")");
+    }
+  }
+
   void run_imports(const std::vector<std::size_t>& imports) {
     std::vector<PendingImport> unclear;
     std::mutex unclear_mutex;
     in_parallel(imports, [&](std::size_t i) {
       const std::string key = new_idempotency_key();
-      const std::int64_t entry = journal_.intent(plan_.actions[i], key);
-      if (auto pending = send_import(i, entry, key)) {
+      const std::optional<std::int64_t> entry = intent(i, key);
+      if (!entry) return;
+      if (auto pending = send_import(i, *entry, key)) {
         std::lock_guard<std::mutex> lock(unclear_mutex);
         unclear.push_back(std::move(*pending));
       }
     });
-    if (unclear.empty()) return;
-    settle_unclear_imports(unclear);
+    // Settle in rounds: re-list, adopt what arrived, resend (same key) what did not.
+    for (int round = 1; !unclear.empty(); ++round)
+      unclear = settle_unclear_imports(unclear, round == options_.settle_rounds);
   }
 
   // Sends one import; returns it when its outcome needs a re-list to settle.
@@ -109,15 +160,16 @@ class Run {
     return std::nullopt;
   }
 
-  // One re-list settles every unclear import: adopt what arrived, resend what did not.
-  void settle_unclear_imports(std::vector<PendingImport>& unclear) {
+  // One round: a re-list adopts what arrived and resends what did not; gives back the imports
+  // still unclear after it (none in the last round: they stay unknown for the next run).
+  std::vector<PendingImport> settle_unclear_imports(std::vector<PendingImport>& unclear, bool last) {
     Result<LiveList> live = api_.list_numbers();
     if (!live.ok()) {
       for (auto& p : unclear)
         fail(p.index, p.entry, Outcome::Unknown,
              p.error.message + "; could not re-list to check (" + live.error().message +
                  "); the next run will check again");
-      return;
+      return {};
     }
     std::unordered_map<std::string, std::string> ids;
     for (const auto& n : live.value()) ids.emplace(n.phone_number, n.phone_number_id);
@@ -134,18 +186,32 @@ class Run {
         resend.push_back(std::move(p));
       }
     }
-    in_parallel_pending(resend);
+    return resend_absent(resend, last);
   }
 
-  // Sends again (same key) the imports a re-list showed absent; an unclear answer now is final.
-  void in_parallel_pending(std::vector<PendingImport>& resend) {
+  // Sends again (same key) the imports a re-list showed absent; gives back those whose answer
+  // is unclear again, or, in the last round, leaves them unknown for the next run.
+  std::vector<PendingImport> resend_absent(std::vector<PendingImport>& resend, bool last) {
+    std::vector<PendingImport> still;
+    std::mutex still_mutex;
     run_parallel(resend.size(), options_.parallelism, [&](std::size_t k) {
       PendingImport& p = resend[k];
-      if (auto again = send_import(p.index, p.entry, p.key)) {
+      if (!stopped_reason().empty()) {
+        fail(p.index, p.entry, Outcome::Unknown,
+             p.error.message + "; not sent again: " + stopped_reason());
+        return;
+      }
+      auto again = send_import(p.index, p.entry, p.key);
+      if (!again) return;
+      if (last) {
         fail(p.index, p.entry, Outcome::Unknown,
              again->error.message + "; outcome unknown, the next run will check the list");
+        return;
       }
+      std::lock_guard<std::mutex> lock(still_mutex);
+      still.push_back(std::move(*again));
     });
+    return still;
   }
 
   // The id of the action's number: known from the live list, or given by this run's import.
@@ -170,12 +236,13 @@ class Run {
       return;
     }
     const std::string key = new_idempotency_key();
-    const std::int64_t entry = journal_.intent(a, key);
+    const std::optional<std::int64_t> entry = intent(i, key);
+    if (!entry) return;
     Result<Unit> r = api_.assign_agent(id, a.agent_id, key);
     if (r.ok()) {
-      succeed(i, entry, id, "");
+      succeed(i, *entry, id, "");
     } else {
-      fail(i, entry, r.error().maybe_committed ? Outcome::Unknown : Outcome::Failed,
+      fail(i, *entry, r.error().maybe_committed ? Outcome::Unknown : Outcome::Failed,
            r.error().message);
     }
   }
@@ -188,7 +255,9 @@ class Run {
       skip(i, "not sent: its from number " + a.phone_number + " is not in XUNA");
       return;
     }
-    const std::int64_t entry = journal_.intent(a, "");
+    const std::optional<std::int64_t> maybe_entry = intent(i, "");
+    if (!maybe_entry) return;
+    const std::int64_t entry = *maybe_entry;
     const auto& calls = a.campaign->calls;
     std::vector<std::string> ids;
     long long initiated = 0, expected = 0;
@@ -200,30 +269,47 @@ class Run {
         req.calls.push_back({calls[c].to, calls[c].override});
       const std::string key = "xs-batch-" + sha256_hex(options_.target_salt + "\n" + a.batch_name +
                                                        "\n" + std::to_string(k)).substr(0, 32);
-      journal_.batch_intent(a.batch_name, k, a.digest, key);
+      std::string refused;
+      try {  // durable before the request; refused when the lock is no longer ours
+        if (options_.stop && options_.stop->load()) throw std::runtime_error("interrupted by a signal");
+        journal_.batch_intent(a.batch_name, k, a.digest, key);
+      } catch (const std::exception& e) {
+        refused = e.what();
+      }
+      if (!refused.empty()) {
+        stop_sending(refused);
+        fail(i, entry, ids.empty() ? Outcome::Skipped : Outcome::Failed,
+             "chunk " + std::to_string(k + 1) + " not sent: " + refused);
+        return;
+      }
       Result<BatchResult> r = api_.submit_batch(req, key);
       if (!r.ok()) {
         const bool unclear = r.error().maybe_committed;
-        journal_.batch_outcome(a.batch_name, k, unclear ? "unknown" : "failed", "", 0);
+        journal_after([&] {
+          journal_.batch_outcome(a.batch_name, k, unclear ? BatchStatus::Unknown : BatchStatus::Failed,
+                                 "", 0);
+        });
         std::string why = "chunk " + std::to_string(k + 1) + ": " + r.error().message;
         if (unclear)
           why += "; outcome unknown, not resent automatically (apply --resubmit " + a.batch_name + ")";
         fail(i, entry, unclear ? Outcome::Unknown : Outcome::Failed, why);
         return;
       }
-      journal_.batch_outcome(a.batch_name, k, "sent", r.value().batch_id,
-                             r.value().calls_initiated);
+      journal_after([&] {
+        journal_.batch_outcome(a.batch_name, k, BatchStatus::Sent, r.value().batch_id,
+                               r.value().calls_initiated);
+      });
       ids.push_back(r.value().batch_id);
       initiated += r.value().calls_initiated;
       expected += static_cast<long long>(end - begin);
     }
-    std::string note = std::to_string(initiated) + " calls initiated";
+    std::string note = std::to_string(initiated) + (initiated == 1 ? " call" : " calls") + " initiated";
     if (initiated < expected) {
       note = "only " + std::to_string(initiated) + " of " + std::to_string(expected) +
              " calls initiated";
       log_warn("batch " + a.batch_name + ": " + note);
     }
-    journal_.outcome(entry, Outcome::Ok, "", "");
+    journal_after([&] { journal_.outcome(entry, Outcome::Ok, "", ""); });
     results_[i].outcome = Outcome::Ok;
     results_[i].batch_ids = ids;
     results_[i].calls_initiated = initiated;
@@ -232,8 +318,10 @@ class Run {
   }
 
   void succeed(std::size_t i, std::int64_t entry, const std::string& id, const std::string& note) {
-    journal_.outcome(entry, Outcome::Ok, "", id);
-    journal_.managed(plan_.actions[i].phone_number, id);
+    journal_after([&] {
+      journal_.outcome(entry, Outcome::Ok, "", id);
+      journal_.managed(plan_.actions[i].phone_number, id);
+    });
     {
       std::lock_guard<std::mutex> lock(mutex_);
       if (plan_.actions[i].kind == ActionKind::Import) imported_[plan_.actions[i].phone_number] = id;
@@ -245,7 +333,7 @@ class Run {
   }
 
   void fail(std::size_t i, std::int64_t entry, Outcome outcome, const std::string& error) {
-    journal_.outcome(entry, outcome, error, "");
+    journal_after([&] { journal_.outcome(entry, outcome, error, ""); });
     results_[i].outcome = outcome;
     results_[i].error = error;
     finished(outcome);
@@ -267,21 +355,13 @@ class Run {
   ActionResult* results_ = nullptr;
   std::mutex mutex_;
   std::unordered_map<std::string, std::string> imported_;  // number -> id, from this run
+  std::string stopped_;  // under mutex_
+  std::atomic<bool> interrupted_{false};
   std::mutex progress_mutex_;
   std::size_t done_ = 0, failed_ = 0, total_ = 0;
 };
 
 }  // namespace
-
-const char* to_string(Outcome outcome) {
-  switch (outcome) {
-    case Outcome::Ok: return "ok";
-    case Outcome::Failed: return "failed";
-    case Outcome::Skipped: return "skipped";
-    case Outcome::Unknown: return "unknown";
-  }
-  return "?";
-}
 
 ApplyReport apply_plan(const Plan& plan, XunaApi& api, Journal& journal,
                        const std::map<std::string, TwilioCredentials>& credentials,

@@ -1,22 +1,22 @@
 #pragma once
-// Runs a Plan through a XunaApi with bounded concurrency, journaling every action (DESIGN §4).
+// Runs a Plan through a XunaApi with bounded concurrency, journaling every action.
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "model/vocabulary.h"
 #include "plan/plan.h"
 #include "util/secret.h"
 #include "xuna/api.h"
 
 namespace xs {
 
-enum class Outcome { Ok, Failed, Skipped, Unknown };
-const char* to_string(Outcome outcome);
-
-// What apply records. The real one writes the state database; tests use a fake. Called from
-// several threads at once.
+// What apply records. The real one writes the state (sync/store_journal.h); tests use a fake.
+// Called from several threads at once. Any method may throw (a full disk, a lost lock): apply
+// then sends nothing more, and what it had sent is settled by the next run.
 class Journal {
  public:
   virtual ~Journal() = default;
@@ -29,8 +29,8 @@ class Journal {
   // A batch chunk is about to be sent: durable before the request (status "pending").
   virtual void batch_intent(const std::string& name, int chunk, const std::string& digest,
                             const std::string& idempotency_key) = 0;
-  // What became of it: "sent" | "unknown" | "failed".
-  virtual void batch_outcome(const std::string& name, int chunk, const std::string& status,
+  // What became of it: Sent | Unknown | Failed.
+  virtual void batch_outcome(const std::string& name, int chunk, BatchStatus status,
                              const std::string& batch_id, long long calls_initiated) = 0;
 };
 
@@ -46,6 +46,10 @@ struct ApplyOptions {
   std::string target_salt;
   // Called after each action completes (from worker threads, serialised).
   std::function<void(std::size_t done, std::size_t total, std::size_t failed)> progress;
+  // Rounds of settling unclear imports (re-list, adopt, resend with the same key) in one run.
+  int settle_rounds = 4;
+  // Set (by a signal handler) to stop sending: requests in flight finish, the rest are skipped.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 struct ActionResult {
@@ -61,13 +65,19 @@ struct ActionResult {
 struct ApplyReport {
   std::vector<ActionResult> results;  // in plan order; plan errors come first, as Failed
   int ok = 0, failed = 0, skipped = 0, unknown = 0;
-  bool success() const { return failed == 0 && skipped == 0 && unknown == 0; }
+  std::string stopped;  // why sending stopped early (the state failed, a signal), or empty
+  bool interrupted = false;  // stopped by ApplyOptions::stop
+  bool success() const {
+    return failed == 0 && skipped == 0 && unknown == 0 && stopped.empty();
+  }
 };
 
 // Imports, then assigns, then batches, at most options.parallelism requests in flight. One
-// action's failure does not stop the others. An import whose outcome is unclear (409, or no
-// clean answer) is settled by one re-list: adopted if the number is there, sent again (same
-// idempotency key) only if it is not. credentials: Twilio account name -> credentials.
+// action's failure does not stop the others; a journal that cannot be written, a lost lock or
+// options.stop stops every send not yet started (skipped). An import whose outcome is unclear
+// (409, or no clean answer) is settled in rounds of one re-list each: adopted if the number is
+// there, sent again (same idempotency key) only if it is not. credentials: Twilio account name
+// -> credentials.
 ApplyReport apply_plan(const Plan& plan, XunaApi& api, Journal& journal,
                        const std::map<std::string, TwilioCredentials>& credentials,
                        const ApplyOptions& options);

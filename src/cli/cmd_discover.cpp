@@ -12,6 +12,8 @@
 #include "cli/context.h"
 #include "cli/exit_codes.h"
 #include "mapping/discover_yaml.h"
+#include "sync/twilio_source.h"
+#include "util/atomic_file.h"
 #include "util/clock.h"
 #include "util/log.h"
 
@@ -69,15 +71,10 @@ std::string label_of(const OwnedNumber& n) {
 
 // Writes text to path through a temporary file, so a reader never sees half of it.
 void write_file(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::trunc);
-    f << text;
-    if (!f) throw CommandError(kFailed, "cannot write " + tmp);
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw CommandError(kFailed, "cannot write " + path);
+  try {
+    write_file_atomically(path, text);
+  } catch (const std::exception& e) {
+    throw CommandError(kFailed, e.what());
   }
 }
 
@@ -106,7 +103,7 @@ int run_discover(const Options& options) {
   int failed = 0;
   for (const auto& [name, c] : credentials) {
     const TwilioAccount& account = desired.twilio_accounts.at(name);
-    TwilioAuth auth = twilio_auth(account, c);
+    TwilioAuth auth = sync::twilio_auth(account, c);
     Result<std::vector<OwnedNumber>> owned = twilio->list_owned(auth);
     if (!owned.ok()) {
       log_error(owned.error().message);

@@ -1,12 +1,15 @@
-#include <sys/stat.h>
-
+#include <iostream>
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/context.h"
 #include "cli/exit_codes.h"
-#include "cli/planning.h"
 #include "cli/run_metrics.h"
+#include "cli/show.h"
+#include "plan/guards.h"
 #include "state/store.h"
+#include "sync/session.h"
+#include "util/clock.h"
 
 namespace xs::cli {
 
@@ -14,20 +17,21 @@ int run_plan(const Options& options) {
   RunMetricsFile metrics(options);
   if (!options.positional.empty())
     throw UsageError("plan takes no arguments (mapping files go after -f)");
-  // plan only reads the state: it does not create a state file that is not there.
-  const std::string path = state_path(options);
-  struct stat st {};
+  Desired desired = load_desired(options);
+  Remote remote = connect_xuna(options);
+  // plan only reads the state: never creates, migrates or locks it (a read-only file works).
   std::unique_ptr<state::Store> store;
-  if (::stat(path.c_str(), &st) == 0) store = std::make_unique<state::Store>(path);
-  Planned p = make_planned(options, [&](const Remote& remote) {
-    return store ? store->view(store->target(remote.url, remote.key_fingerprint)) : StateView{};
-  });
+  if (state_exists(options)) store = open_state(options, state::OpenMode::ReadOnly);
+  EnvTwilio twilio(options);
+  sync::Planned p = sync::plan_only(store.get(), *remote.api, twilio, system_clock(),
+                                    {remote.url, remote.key_fingerprint}, std::move(desired),
+                                    gather_options(options, remote.url));
   metrics.planned(p);
   print_plan(options, p);
   if (auto refused = check_guards(p.plan, p.live, guard_options(options)))
     throw CommandError(kRefused, "apply would refuse this plan: " + *refused);
   if (!p.plan.errors.empty()) return kFailed;
-  return options.detailed_exitcode && p.plan.has_changes() ? kChanges : kOk;
+  return options.detailed_exitcode && p.plan.has_pending() ? kChanges : kOk;
 }
 
 }  // namespace xs::cli

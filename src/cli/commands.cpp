@@ -4,6 +4,7 @@
 
 #include "cli/exit_codes.h"
 #include "state/store.h"
+#include "sync/errors.h"
 #include "util/log.h"
 
 namespace xs::cli {
@@ -100,8 +101,15 @@ const std::vector<Command>& commands() {
        "bring XUNA in line with the mapping, plus warnings it cannot fix (label drift, ...).\n\n"
        "  --format text|json     output format (default text)\n"
        "  --out PLAN.json        also save the plan for 'xuna-sync apply PLAN.json'\n"
-       "  --detailed-exitcode    exit 2 when the plan has changes, 0 when it has none\n"
+       "  --detailed-exitcode    exit 2 when the plan has changes (or a campaign whose\n"
+       "                         outcome is unknown), 0 when it has none\n"
        "  --max-changes N, --max-reassign-percent P, --force: the safety checks of apply\n"
+       "  --only PATTERN         only numbers matching it (repeatable): +15551234567,\n"
+       "                         a glob such as '+1555123*', or 'label:Support*'\n"
+       "  --max-imports N        import at most N numbers this run (the rest are deferred)\n"
+       "  --allow-routing-takeover  import numbers Twilio routes through an app or a trunk\n"
+       "  --xuna-webhook-origin URL  where calls must go after a cut-over (env\n"
+       "                         XUNA_WEBHOOK_ORIGIN; default: scheme, host and port of --api-url)\n"
        "  --metrics-file PATH    write Prometheus gauges about this run there (atomically)\n\n"
        "Example:\n  XUNA_API_KEY=... xuna-sync plan -f mappings/ --detailed-exitcode\n",
        run_plan},
@@ -115,7 +123,11 @@ const std::vector<Command>& commands() {
        "  --parallelism N        requests in flight (default 8)\n"
        "  --max-changes N        refuse (exit 5) when the plan has more than N actions\n"
        "  --max-reassign-percent P  refuse when more than P% (default 30) of the assigned\n"
-       "                         numbers would move to another agent; --force lifts it\n"
+       "                         numbers would move to another agent (by default only once\n"
+       "                         10 numbers have one; a P given here applies at any size);\n"
+       "                         --force lifts it\n"
+       "  --only PATTERN, --max-imports N, --allow-routing-takeover, --xuna-webhook-origin URL:\n"
+       "                         as for plan (waves and the cut-over check)\n"
        "  --format text|json     the report format\n"
        "  --batch-chunk N        calls per batch-call request (default 1000)\n"
        "  --resubmit NAME        send again a campaign whose outcome is unknown\n"
@@ -144,12 +156,28 @@ const std::vector<Command>& commands() {
        "Shows the last runs recorded in the state file (newest first) with their actions.\n\n"
        "Example:\n  xuna-sync history --limit 5\n",
        run_history},
-      {"state", "inspect the state file, or remove a stale lock",
-       "xuna-sync state show | unlock --force",
-       "'state show' summarises the state file: schema, targets, managed numbers, lock.\n"
-       "'state unlock --force' removes the apply lock whoever holds it.\n\n"
-       "Example:\n  xuna-sync state show --state /var/lib/xuna-sync/state.db\n",
+      {"state", "inspect the state, remove a stale lock, copy it to another backend",
+       "xuna-sync state show | unlock --force | copy FROM TO [--force]",
+       "'state show' summarises the state: schema, targets, managed numbers, lock.\n"
+       "'state unlock --force' removes the lock of a run that is gone; it refuses while the\n"
+       "holder is a live process on this host. With PostgreSQL the server drops a dead\n"
+       "holder's lock by itself.\n"
+       "'state copy FROM TO' copies a state between backends (a path or a postgresql:// URI);\n"
+       "it refuses a destination that is not empty unless --force.\n\n"
+       "Example:\n  xuna-sync state copy .xuna-sync/state.db postgresql://xs@db/xuna_sync\n",
        run_state},
+      {"rollback", "put numbers' Twilio routing back as it was before the cut-over",
+       "xuna-sync rollback [-f PATH]... (NUMBER... | --all) [--undo] [--auto-approve]",
+       "Restores, through Twilio's update call, the routing the state snapshotted before each\n"
+       "number was imported into XUNA (--all: every snapshot this state holds). Shows what it\n"
+       "will change and asks like apply (exit 3 without a terminal or --auto-approve). A number\n"
+       "already routed as its snapshot is left alone. --undo points them back at XUNA with the\n"
+       "routing recorded after the cut-over. The XUNA record stays.\n\n"
+       "  --undo                 re-point at XUNA instead\n"
+       "  --auto-approve         do not ask\n"
+       "  --format text|json     the report format\n\n"
+       "Example:\n  xuna-sync rollback +15551234567 --auto-approve\n",
+       run_rollback},
   };
   return table;
 }
@@ -165,6 +193,9 @@ int main(int argc, char** argv) {
   } catch (const CommandError& e) {
     log_error(e.what());
     return e.code;
+  } catch (const sync::SyncError& e) {
+    log_error(e.what());
+    return exit_code_of(e);
   } catch (const state::StateError& e) {
     log_error(e.what());
     return kFailed;

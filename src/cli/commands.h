@@ -24,6 +24,7 @@ int run_discover(const Options& options);
 int run_export(const Options& options);
 int run_history(const Options& options);
 int run_state(const Options& options);
+int run_rollback(const Options& options);
 
 // Parses argv, dispatches, and turns every error into a message and an exit code.
 int main(int argc, char** argv);

@@ -1,6 +1,12 @@
 #include "cli/context.h"
 
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <random>
 
@@ -8,6 +14,7 @@
 #include "http/poco_transport.h"
 #include "http/retry.h"
 #include "mapping/load.h"
+#include "model/routing.h"
 #include "util/clock.h"
 #include "util/digest.h"
 #include "util/log.h"
@@ -91,14 +98,10 @@ std::unique_ptr<TwilioApi> connect_twilio(const Options& options, bool retry) {
   return make_twilio_client(resilient(raw.value(), options));
 }
 
-TwilioAuth twilio_auth(const TwilioAccount& account, const TwilioCredentials& credentials) {
-  TwilioAuth a;
-  a.account = account.name;
-  a.account_sid = credentials.account_sid;
-  a.username = account.api_key_sid.empty() ? credentials.account_sid : account.api_key_sid;
-  a.password = credentials.auth_token;
-  a.secret_env = account.auth_token_env;
-  return a;
+TwilioApi& EnvTwilio::api(bool once) {
+  std::unique_ptr<TwilioApi>& api = once ? once_ : api_;
+  if (!api) api = connect_twilio(options_, /*retry=*/!once);
+  return *api;
 }
 
 std::map<std::string, TwilioCredentials> twilio_credentials(const Desired& desired,
@@ -131,6 +134,76 @@ std::string state_path(const Options& options) {
   if (!options.state_path.empty()) return options.state_path;
   if (!env("XUNA_SYNC_STATE").empty()) return env("XUNA_SYNC_STATE");
   return ".xuna-sync/state.db";
+}
+
+namespace {
+
+bool is_database_uri(const std::string& location) {
+  return location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0;
+}
+
+}  // namespace
+
+std::unique_ptr<state::Store> open_state(const Options& options, state::OpenMode mode) {
+  try {
+    return state::open_store(state_path(options), mode);
+  } catch (const state::StateError& e) {
+    throw CommandError(kFailed, e.what());
+  }
+}
+
+bool state_exists(const Options& options) {
+  const std::string location = state_path(options);
+  struct stat st {};
+  return is_database_uri(location) || ::stat(location.c_str(), &st) == 0;
+}
+
+sync::Identity this_process() {
+  sync::Identity id;
+  id.pid = static_cast<int>(::getpid());
+  char buf[256] = {};
+  id.host = ::gethostname(buf, sizeof buf - 1) == 0 ? buf : "unknown";
+  id.pid_alive = [](int pid) { return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM); };
+  return id;
+}
+
+std::string xuna_origin(const Options& options, const std::string& api_url) {
+  std::string given = !options.xuna_webhook_origin.empty() ? options.xuna_webhook_origin
+                                                            : env("XUNA_WEBHOOK_ORIGIN");
+  if (given.empty()) return url_origin(api_url);
+  std::string origin = url_origin(given);
+  if (origin.empty())
+    throw CommandError(kInvalid, "--xuna-webhook-origin " + given + ": not an http(s) URL");
+  return origin;
+}
+
+sync::GatherOptions gather_options(const Options& options, const std::string& api_url) {
+  sync::GatherOptions g;
+  g.plan.batch_chunk = options.batch_chunk;
+  if (!options.resubmit.empty()) g.plan.resubmit.insert(options.resubmit);
+  g.plan.xuna_origin = xuna_origin(options, api_url);
+  g.plan.allow_routing_takeover = options.allow_routing_takeover;
+  for (const auto& p : options.only) {
+    if (!valid_selection_pattern(p))
+      throw UsageError("--only " + p + ": expected an E.164 number, a glob on the number "
+                       "(+1555123*) or label:GLOB");
+    g.plan.selection.only.push_back(p);
+  }
+  g.plan.selection.max_imports = options.max_imports;
+  for (const auto& f : options.files.empty() ? std::vector<std::string>{"mappings"} : options.files)
+    g.sources.push_back(std::filesystem::absolute(f).lexically_normal().string());
+  return g;
+}
+
+GuardOptions guard_options(const Options& options) {
+  GuardOptions g;
+  g.max_changes = options.max_changes;
+  if (options.max_reassign_percent) {  // an explicit bound applies at any size
+    g.max_reassign_percent = *options.max_reassign_percent;
+    g.reassign_min_assigned = 1;
+  }
+  g.force = options.force;
+  return g;
 }
 
 }  // namespace xs::cli

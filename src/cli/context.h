@@ -9,6 +9,11 @@
 #include "cli/options.h"
 #include "http/transport.h"
 #include "model/desired.h"
+#include "plan/guards.h"
+#include "state/store.h"
+#include "sync/gather.h"
+#include "sync/lock.h"
+#include "sync/twilio_source.h"
 #include "twilio/client.h"
 #include "xuna/api.h"
 
@@ -40,12 +45,45 @@ std::map<std::string, TwilioCredentials> twilio_credentials(const Desired& desir
 // is bad.
 std::unique_ptr<TwilioApi> connect_twilio(const Options& options, bool retry = true);
 
-// The Basic credentials that list an account's numbers: its API key when the mapping names
-// one, else its SID; the secret from the credentials.
-TwilioAuth twilio_auth(const TwilioAccount& account, const TwilioCredentials& credentials);
+// Twilio as the engine sees it: credentials from the environment variables the mapping names,
+// the API at --twilio-api-url, connected on first use.
+class EnvTwilio final : public sync::TwilioSource {
+ public:
+  explicit EnvTwilio(const Options& options) : options_(options) {}
+  std::map<std::string, TwilioCredentials> credentials(
+      const Desired& desired, const std::set<std::string>& accounts) override {
+    return twilio_credentials(desired, accounts);
+  }
+  TwilioApi& api(bool once = false) override;
 
-// --state, XUNA_SYNC_STATE, or .xuna-sync/state.db.
+ private:
+  const Options& options_;
+  std::unique_ptr<TwilioApi> api_, once_;
+};
+
+// --state, XUNA_SYNC_STATE, or .xuna-sync/state.db: a path or a postgresql:// URI.
 std::string state_path(const Options& options);
+
+// Opens the state; CommandError(1) with the reason (never a password) when it cannot be.
+std::unique_ptr<state::Store> open_state(const Options& options,
+                                         state::OpenMode mode = state::OpenMode::ReadWrite);
+
+// True when the state named by the options exists (a path that is there, or any database).
+bool state_exists(const Options& options);
+
+// This process, for the lock.
+sync::Identity this_process();
+
+// Where Twilio must send calls after a cut-over: --xuna-webhook-origin, XUNA_WEBHOOK_ORIGIN,
+// or the scheme, host and port of the API URL.
+std::string xuna_origin(const Options& options, const std::string& api_url);
+
+// The planner's options from the command line (--resubmit, --batch-chunk, --only,
+// --max-imports, --allow-routing-takeover) and the mapping sources for the plan header.
+sync::GatherOptions gather_options(const Options& options, const std::string& api_url);
+
+// The guard options from the command line.
+GuardOptions guard_options(const Options& options);
 
 // An environment variable, or empty.
 std::string env(const char* name);

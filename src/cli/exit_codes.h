@@ -1,5 +1,7 @@
 #pragma once
-// Exit codes, the same for every command (DESIGN §3).
+// Exit codes, the same for every command (docs/DESIGN.md §3).
+#include "sync/errors.h"
+
 namespace xs::cli {
 
 enum Exit : int {
@@ -10,5 +12,16 @@ enum Exit : int {
   kLocked = 4,      // another run holds the lock
   kRefused = 5,     // refused by a safety check
 };
+
+// The exit code of an engine stop.
+inline int exit_code_of(const sync::SyncError& e) {
+  switch (e.kind) {
+    case sync::Stop::Invalid: return kInvalid;
+    case sync::Stop::Failed: return kFailed;
+    case sync::Stop::Locked: return kLocked;
+    case sync::Stop::Refused: return kRefused;
+  }
+  return kFailed;
+}
 
 }  // namespace xs::cli

@@ -45,8 +45,8 @@ std::string one_of(const std::string& name, const std::string& v, std::set<std::
   return v;
 }
 
-const std::set<std::string> kMapping = {"validate", "plan", "apply", "discover"};
-const std::set<std::string> kRemote = {"plan", "apply", "discover", "export"};
+const std::set<std::string> kMapping = {"validate", "plan", "apply", "discover", "rollback"};
+const std::set<std::string> kRemote = {"plan", "apply", "discover", "export", "rollback"};
 
 const std::vector<Spec>& specs() {
   static const std::vector<Spec> all = {
@@ -58,20 +58,25 @@ const std::vector<Spec>& specs() {
       {"timeout", true, [](Options& o, const std::string& v) { o.timeout = to_double("timeout", v, 0.1); }, kRemote},
       {"max-rps", true, [](Options& o, const std::string& v) { o.max_rps = to_double("max-rps", v, 0.1); }, kRemote},
       {"log-format", true, [](Options& o, const std::string& v) { o.log_format = one_of("log-format", v, {"text", "json"}); }, {}},
-      {"format", true, [](Options& o, const std::string& v) { o.format = one_of("format", v, {"text", "json"}); }, {"plan", "apply", "history"}},
+      {"format", true, [](Options& o, const std::string& v) { o.format = one_of("format", v, {"text", "json"}); }, {"plan", "apply", "history", "rollback"}},
       {"out", true, [](Options& o, const std::string& v) { o.out = v; }, {"plan", "discover"}},
       {"metrics-file", true, [](Options& o, const std::string& v) { o.metrics_file = v; }, {"plan", "apply"}},
-      {"parallelism", true, [](Options& o, const std::string& v) { o.parallelism = to_int("parallelism", v, 1); }, {"apply"}},
+      {"parallelism", true, [](Options& o, const std::string& v) { o.parallelism = to_int("parallelism", v, 1); }, {"apply", "rollback"}},
       {"max-changes", true, [](Options& o, const std::string& v) { o.max_changes = to_int("max-changes", v, 0); }, {"plan", "apply"}},
       {"max-reassign-percent", true, [](Options& o, const std::string& v) { o.max_reassign_percent = to_double("max-reassign-percent", v, 0); }, {"plan", "apply"}},
+      {"only", true, [](Options& o, const std::string& v) { o.only.push_back(v); }, {"plan", "apply"}},
+      {"max-imports", true, [](Options& o, const std::string& v) { o.max_imports = to_int("max-imports", v, 0); }, {"plan", "apply"}},
+      {"xuna-webhook-origin", true, [](Options& o, const std::string& v) { o.xuna_webhook_origin = v; }, {"plan", "apply"}},
+      {"allow-routing-takeover", false, [](Options& o, const std::string&) { o.allow_routing_takeover = true; }, {"plan", "apply"}},
+      {"undo", false, [](Options& o, const std::string&) { o.undo = true; }, {"rollback"}},
       {"batch-chunk", true, [](Options& o, const std::string& v) { o.batch_chunk = to_int("batch-chunk", v, 1); }, {"plan", "apply"}},
       {"resubmit", true, [](Options& o, const std::string& v) { o.resubmit = v; }, {"apply"}},
       {"limit", true, [](Options& o, const std::string& v) { o.limit = to_int("limit", v, 1); }, {"history"}},
       {"twilio-account", true, [](Options& o, const std::string& v) { o.twilio_account = v; }, {"discover"}},
-      {"auto-approve", false, [](Options& o, const std::string&) { o.auto_approve = true; }, {"apply"}},
+      {"auto-approve", false, [](Options& o, const std::string&) { o.auto_approve = true; }, {"apply", "rollback"}},
       {"detailed-exitcode", false, [](Options& o, const std::string&) { o.detailed_exitcode = true; }, {"plan"}},
       {"force", false, [](Options& o, const std::string&) { o.force = true; }, {"plan", "apply", "state", "discover"}},
-      {"all", false, [](Options& o, const std::string&) { o.all = true; }, {"discover"}},
+      {"all", false, [](Options& o, const std::string&) { o.all = true; }, {"discover", "rollback"}},
       {"quiet", false, [](Options& o, const std::string&) { o.quiet = true; }, {}},
       {"verbose", false, [](Options& o, const std::string&) { o.verbose = true; }, {}},
       {"no-color", false, [](Options& o, const std::string&) { o.no_color = true; }, {}},
@@ -88,13 +93,6 @@ const Spec* find_spec(const std::string& name) {
 }
 
 }  // namespace
-
-std::vector<std::string> options_of(const std::string& command) {
-  std::vector<std::string> out;
-  for (const auto& s : specs())
-    if (s.commands.empty() || s.commands.count(command)) out.push_back(s.name);
-  return out;
-}
 
 Options parse_options(const std::vector<std::string>& args) {
   Options o;

@@ -27,19 +27,20 @@ struct Options {
   std::string log_format = "text", twilio_account, resubmit, metrics_file;
   double timeout = 30;
   double max_rps = 0;
-  double max_reassign_percent = 30;
+  std::optional<double> max_reassign_percent;  // given explicitly: applies at any size
+  std::vector<std::string> only;               // --only PATTERN, repeatable
+  std::optional<int> max_imports;
+  std::string xuna_webhook_origin;
   int parallelism = 8;
   int limit = 20;
   int batch_chunk = 1000;
   std::optional<int> max_changes;
   bool help = false, version = false, quiet = false, verbose = false, no_color = false;
   bool auto_approve = false, detailed_exitcode = false, force = false, all = false;
+  bool allow_routing_takeover = false, undo = false;
 };
 
 // Parses argv (without argv[0]). Throws UsageError naming the offending argument.
 Options parse_options(const std::vector<std::string>& args);
-
-// The long names of the options a command accepts (for help and checks).
-std::vector<std::string> options_of(const std::string& command);
 
 }  // namespace xs::cli

@@ -3,29 +3,33 @@
 #include <chrono>
 
 #include "cli/exit_codes.h"
-#include "cli/planning.h"
 #include "util/atomic_file.h"
 #include "util/clock.h"
 #include "util/log.h"
 
 namespace xs::cli {
 
-RunMetricsFile::RunMetricsFile(const Options& options)
+RunMetricsFile::RunMetricsFile(const Options& options, Clock& clock)
     : path_(options.metrics_file),
-      start_(system_clock().monotonic()),
+      clock_(clock),
+      start_(clock.monotonic()),
       uncaught_(std::uncaught_exceptions()) {}
 
-void RunMetricsFile::planned(const Planned& p) {
+void RunMetricsFile::planned(const sync::Planned& p) {
   PlanMetrics plan;
   plan.changes = static_cast<int>(p.plan.actions.size());
   plan.managed = static_cast<int>(p.desired.numbers.size());
   plan.unmanaged = p.plan.summary.unmanaged;
   plan.unchanged = p.plan.summary.unchanged;
+  plan.unknown_batches = p.plan.summary.unknown_batches;
+  for (const auto& w : p.plan.warnings) plan.routing_drift += w.kind == "routing_drift";
   metrics_.plan = plan;
-  if (!p.plan.errors.empty()) failed_ = true;
+  if (!p.plan.errors.empty() || plan.unknown_batches) failed_ = true;
 }
 
-void RunMetricsFile::applied(const ApplyReport& report) {
+void RunMetricsFile::applied(const ApplyReport& report,
+                             const std::vector<sync::RoutingCheck>& routing) {
+  for (const auto& c : routing) metrics_.routing_failed += !c.ok;
   for (const auto& r : report.results) {
     ActionCounts& c = r.action.kind == ActionKind::Import   ? metrics_.import
                       : r.action.kind == ActionKind::Assign ? metrics_.assign
@@ -37,6 +41,7 @@ void RunMetricsFile::applied(const ApplyReport& report) {
       case Outcome::Failed:
         ++c.failed;
         break;
+      case Outcome::Pending:
       case Outcome::Skipped:
         ++c.skipped;
         break;
@@ -45,16 +50,15 @@ void RunMetricsFile::applied(const ApplyReport& report) {
         break;
     }
   }
-  failed_ = !report.success();
+  failed_ = failed_ || !report.success() || metrics_.routing_failed > 0;
 }
 
 RunMetricsFile::~RunMetricsFile() {
   if (path_.empty() || exit_code_ == kLocked) return;
   const bool by_exception = std::uncaught_exceptions() > uncaught_;
   metrics_.success = !by_exception && !failed_ && exit_code_ == 0;
-  metrics_.duration_seconds = system_clock().monotonic() - start_;
-  metrics_.timestamp_seconds =
-      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  metrics_.duration_seconds = clock_.monotonic() - start_;
+  metrics_.timestamp_seconds = clock_.unix_seconds();
   try {
     write_file_atomically(path_, metrics_text(metrics_));
   } catch (const std::exception& e) {

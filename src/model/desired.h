@@ -33,6 +33,7 @@ struct DesiredNumber {
   std::string agent_id;            // resolved agent id; empty = import only
   std::string agent_ref;           // as written (alias or id), for messages
   std::string twilio_account;      // account name: the number's own or defaults.twilio_account
+  bool routing_takeover = false;   // import even when Twilio routes it through an app or trunk
   Location loc;
 };
 

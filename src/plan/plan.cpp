@@ -1,6 +1,9 @@
 #include "plan/plan.h"
 
+#include <fnmatch.h>
+
 #include <algorithm>
+#include <map>
 #include <unordered_map>
 
 #include "model/digest_of.h"
@@ -21,6 +24,18 @@ std::string ownership_problem(const Ownership& ownership, const DesiredNumber& n
   return {};
 }
 
+// Why importing would not move the number's calls to XUNA, or empty: Twilio ignores the voice
+// URL XUNA sets while an application or a trunk routes the number.
+std::string takeover_problem(const TwilioRouting& r, const DesiredNumber& n,
+                             const PlanOptions& options) {
+  if ((r.trunk_sid.empty() && r.voice_application_sid.empty()) || n.routing_takeover ||
+      options.allow_routing_takeover)
+    return {};
+  return "calls now go to " + describe_routing(r) + ", which Twilio obeys before the webhook " +
+         "XUNA would set: not imported (--allow-routing-takeover, or routing_takeover: true " +
+         "on the number at " + n.loc.str() + ", imports it anyway)";
+}
+
 std::string chunk_list(const std::vector<int>& chunks) {
   std::string s;
   for (int c : chunks) s += (s.empty() ? "" : ", ") + std::to_string(c + 1);
@@ -30,24 +45,53 @@ std::string chunk_list(const std::vector<int>& chunks) {
 // A campaign is sent at most once: chunks recorded as sent are done, chunks whose outcome is
 // unknown wait for --resubmit, and a campaign whose content changed after sending is reported.
 void plan_batches(const Desired& desired, const std::unordered_map<std::string, const LiveNumber*>& live,
-                  const StateView& state, const PlanOptions& options, Plan& plan) {
+                  const std::set<std::string>& untouched, const StateView& state,
+                  const PlanOptions& options, Plan& plan) {
   const int size = std::max(1, options.batch_chunk);
+  std::map<std::string, std::string> sent_as;  // content digest -> a campaign name it went under
+  for (const auto& [name, rec] : state.batches)
+    for (const auto& [chunk, status] : rec.chunks)
+      if (status != BatchStatus::Failed) sent_as.emplace(rec.digest, name);
   for (const BatchCampaign& b : desired.batches) {
+    if (untouched.count(b.from)) continue;  // its from number is outside this wave
     const std::string digest = batch_digest(b);
     const int total = static_cast<int>((b.calls.size() + size - 1) / size);
     auto rec = state.batches.find(b.name);
     const bool resubmit = options.resubmit.count(b.name) > 0;
+    if (rec == state.batches.end() && !resubmit) {
+      auto other = sent_as.find(digest);
+      if (other != sent_as.end() && other->second != b.name) {
+        plan.warnings.push_back({"batch_renamed", b.name,
+                                 "the same calls were already sent as campaign '" + other->second +
+                                     "'; not sent again ('xuna-sync apply --resubmit " + b.name +
+                                     "' sends them under this name)"});
+        continue;
+      }
+      // A state with no record of this target cannot know what another state sent from a
+      // number XUNA already has; one this run imports nobody can have dialled from.
+      if (!state.has_history && live.count(b.from)) {
+        plan.warnings.push_back(
+            {"batch_guard", b.name,
+             "this state has no record of the target, and " + b.from +
+                 " is already in XUNA: the campaign may have been sent from another state; "
+                 "recorded as unknown, not sent ('xuna-sync apply --resubmit " + b.name +
+                 "' sends it)"});
+        plan.unrecorded.push_back({b.name, digest, total});
+        ++plan.summary.unknown_batches;
+        continue;
+      }
+    }
     std::vector<int> send, unknown;
     bool any_sent = false;
     for (int k = 0; k < total; ++k) {
-      std::string status;
+      std::optional<BatchStatus> status;
       if (rec != state.batches.end()) {
         auto c = rec->second.chunks.find(k);
         if (c != rec->second.chunks.end()) status = c->second;
       }
-      if (status == "sent") {
+      if (status == BatchStatus::Sent) {
         any_sent = true;
-      } else if ((status == "unknown" || status == "pending") && !resubmit) {
+      } else if ((status == BatchStatus::Unknown || status == BatchStatus::Pending) && !resubmit) {
         unknown.push_back(k);
       } else {
         send.push_back(k);
@@ -65,6 +109,7 @@ void plan_batches(const Desired& desired, const std::unordered_map<std::string, 
            "outcome unknown for chunk " + chunk_list(unknown) + " of " + std::to_string(total) +
                " (no clear answer when it was sent); not resent automatically: "
                "'xuna-sync apply --resubmit " + b.name + "' sends it again"});
+      ++plan.summary.unknown_batches;
     }
     if (send.empty()) continue;
     Action a;
@@ -88,13 +133,24 @@ void plan_batches(const Desired& desired, const std::unordered_map<std::string, 
 
 }  // namespace
 
-const char* to_string(ActionKind kind) {
-  switch (kind) {
-    case ActionKind::Import: return "import";
-    case ActionKind::Assign: return "assign";
-    case ActionKind::Batch: return "batch";
-  }
-  return "?";
+std::string key_cannot_import(const Desired& desired, const std::string& account) {
+  auto it = desired.twilio_accounts.find(account);
+  if (it == desired.twilio_accounts.end() || it->second.api_key_sid.empty()) return {};
+  return "Twilio account '" + account + "' signs in with API key " + it->second.api_key_sid +
+         "; XUNA imports take the account's auth token, not a key secret (" + it->second.loc.str() +
+         ": drop api_key_sid and point auth_token_env at the auth token to import)";
+}
+
+bool valid_selection_pattern(const std::string& pattern) {
+  if (pattern.rfind("label:", 0) == 0) return pattern.size() > 6;
+  return pattern.size() > 1 && pattern[0] == '+' &&
+         pattern.find_first_not_of("+0123456789*?[]-!") == std::string::npos;
+}
+
+bool selected_by(const std::string& pattern, const DesiredNumber& number) {
+  if (pattern.rfind("label:", 0) == 0)
+    return fnmatch(pattern.c_str() + 6, number.label.c_str(), 0) == 0;
+  return fnmatch(pattern.c_str(), number.phone_number.c_str(), 0) == 0;
 }
 
 Plan make_plan(const Desired& desired, const LiveList& live, const StateView& state,
@@ -112,20 +168,47 @@ Plan make_plan(const Desired& desired, const LiveList& live, const StateView& st
   }
 
   std::vector<Action> imports, assigns;
-  std::set<std::string> mapped;
+  std::set<std::string> mapped, untouched;  // untouched: outside --only, or deferred
+  const Selection& selection = options.selection;
+  int importing = 0;
   for (const DesiredNumber& want : desired.numbers) {
     mapped.insert(want.phone_number);
     auto it = by_number.find(want.phone_number);
+    if (!selection.only.empty() &&
+        std::none_of(selection.only.begin(), selection.only.end(),
+                     [&](const std::string& p) { return selected_by(p, want); })) {
+      ++plan.summary.unselected;
+      untouched.insert(want.phone_number);
+      continue;
+    }
     if (it == by_number.end()) {
-      if (std::string problem = ownership_problem(ownership, want); !problem.empty()) {
+      std::string problem = key_cannot_import(desired, want.twilio_account);
+      if (problem.empty()) problem = ownership_problem(ownership, want);
+      auto routing = ownership.routing.find(want.phone_number);
+      if (problem.empty() && routing != ownership.routing.end())
+        problem = takeover_problem(routing->second, want, options);
+      if (!problem.empty()) {
         plan.errors.push_back({want.phone_number, problem});
         continue;
       }
+      if (selection.max_imports && importing >= *selection.max_imports) {
+        ++plan.summary.deferred;
+        untouched.insert(want.phone_number);
+        continue;
+      }
+      ++importing;
       Action imp;
       imp.kind = ActionKind::Import;
       imp.phone_number = want.phone_number;
       imp.label = want.label;
       imp.twilio_account = want.twilio_account;
+      if (routing != ownership.routing.end()) {
+        imp.routing_before = routing->second;
+        // A snapshot already taken is kept when calls now reach XUNA (an earlier, unclear
+        // import already moved them): it holds what was there before.
+        imp.snapshot = !(state.snapshotted.count(want.phone_number) &&
+                         routes_to(routing->second, options.xuna_origin));
+      }
       imports.push_back(imp);
       if (!want.agent_id.empty()) {
         Action as;
@@ -155,6 +238,23 @@ Plan make_plan(const Desired& desired, const LiveList& live, const StateView& st
                                "live agent " + *have.agent_id +
                                    ", mapping has none (the API can't unassign; left alone)"});
     }
+    auto routing = ownership.routing.find(want.phone_number);
+    if (state.rolled_back.count(want.phone_number)) {
+      plan.warnings.push_back(
+          {"rolled_back", want.phone_number,
+           "rolled back: Twilio sends its calls to " +
+               (routing != ownership.routing.end() ? describe_routing(routing->second)
+                                                   : std::string("its snapshot's routing")) +
+               ", not XUNA ('xuna-sync rollback --undo " + want.phone_number +
+               "' points it back)"});
+    } else if (state.snapshotted.count(want.phone_number) && routing != ownership.routing.end() &&
+               !options.xuna_origin.empty() && !routes_to(routing->second, options.xuna_origin)) {
+      plan.warnings.push_back(
+          {"routing_drift", want.phone_number,
+           "Twilio sends its calls to " + describe_routing(routing->second) +
+               ", not XUNA, and no rollback explains it (edited in the Twilio console?); "
+               "'xuna-sync rollback --undo " + want.phone_number + "' points it back"});
+    }
     if (have.label != want.label) {
       plan.warnings.push_back({"label_drift", want.phone_number,
                                "live " + quoted(have.label) + ", mapping " + quoted(want.label) +
@@ -180,7 +280,7 @@ Plan make_plan(const Desired& desired, const LiveList& live, const StateView& st
   plan.summary.assigns = static_cast<int>(assigns.size());
   plan.actions = std::move(imports);
   plan.actions.insert(plan.actions.end(), assigns.begin(), assigns.end());
-  plan_batches(desired, by_number, state, options, plan);
+  plan_batches(desired, by_number, untouched, state, options, plan);
   std::stable_sort(plan.warnings.begin(), plan.warnings.end(),
                    [](const Warning& a, const Warning& b) { return a.phone_number < b.phone_number; });
   return plan;

@@ -9,12 +9,11 @@
 
 #include "model/desired.h"
 #include "model/live.h"
+#include "model/routing.h"
 #include "model/state_view.h"
+#include "model/vocabulary.h"
 
 namespace xs {
-
-enum class ActionKind { Import, Assign, Batch };
-const char* to_string(ActionKind kind);
 
 struct Action {
   ActionKind kind = ActionKind::Import;
@@ -31,6 +30,8 @@ struct Action {
   int chunk_size = 0;                    // batch: calls per chunk
   std::string digest;                    // batch: content digest
   std::shared_ptr<const BatchCampaign> campaign;  // batch: what to send
+  std::optional<TwilioRouting> routing_before;   // import: where its calls go now, as listed
+  bool snapshot = false;                 // import: journal routing_before as its snapshot
 };
 
 struct Warning {
@@ -47,17 +48,30 @@ struct PlanError {
 
 struct Summary {
   int imports = 0, assigns = 0, batches = 0;
+  int unknown_batches = 0;  // campaigns whose outcome is unknown: a pending change
+  int deferred = 0;    // imports left for a later run by --max-imports
+  int unselected = 0;  // mapped numbers outside --only
   int unchanged = 0;   // mapped numbers that need nothing
   int unmanaged = 0;   // live numbers not in the mapping
   int orphaned = 0;    // unmanaged numbers this tool once managed
+};
+
+// A campaign that apply records as unknown without sending it (a state with no history).
+struct UnrecordedBatch {
+  std::string name;
+  std::string digest;
+  int chunks = 0;
 };
 
 struct Plan {
   std::vector<Action> actions;   // imports, then assigns, then batches; each sorted
   std::vector<Warning> warnings;
   std::vector<PlanError> errors;
+  std::vector<UnrecordedBatch> unrecorded;
   Summary summary;
   bool has_changes() const { return !actions.empty(); }
+  // Changes, or campaigns whose outcome is unknown (plan --detailed-exitcode exits 2).
+  bool has_pending() const { return has_changes() || summary.unknown_batches > 0; }
 };
 
 // What Twilio says each account owns, for the numbers to import (DESIGN §4). An account
@@ -65,12 +79,35 @@ struct Plan {
 struct Ownership {
   std::map<std::string, std::set<std::string>> owned;  // account name -> E.164 numbers
   std::map<std::string, std::string> failed;           // account name -> reason
+  std::map<std::string, TwilioRouting> routing;        // E.164 -> its routing, as listed
+};
+
+// Which mapped numbers a run may touch (waves): all, or those matching any pattern of only
+// (an E.164 number, a glob on the number such as "+1555123*", or "label:GLOB"); of those, at
+// most max_imports imports in mapping order. Campaigns go only when their from number is
+// selected and not deferred.
+struct Selection {
+  std::vector<std::string> only;
+  std::optional<int> max_imports;
+  bool empty() const { return only.empty() && !max_imports; }
 };
 
 struct PlanOptions {
   int batch_chunk = 1000;               // calls per batch request
   std::set<std::string> resubmit;       // campaigns whose unknown chunks may be sent again
+  std::string xuna_origin;              // where Twilio must send calls after a cut-over
+  bool allow_routing_takeover = false;  // import numbers routed through an app or a trunk
+  Selection selection;
 };
+
+// Why the account's numbers cannot be imported, or empty: an account signed in with an API key
+// (api_key_sid) lists its numbers, but XUNA's import takes the account SID and its auth token.
+std::string key_cannot_import(const Desired& desired, const std::string& account);
+
+// True when pattern (as in Selection::only) is well formed.
+bool valid_selection_pattern(const std::string& pattern);
+// True when the number matches the pattern.
+bool selected_by(const std::string& pattern, const DesiredNumber& number);
 
 // The actions that bring live in line with desired, and what cannot be brought in line.
 Plan make_plan(const Desired& desired, const LiveList& live, const StateView& state,

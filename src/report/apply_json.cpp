@@ -7,7 +7,8 @@
 
 namespace xs {
 
-std::string report_to_json(const ApplyReport& report, const std::string& api_url) {
+std::string report_to_json(const ApplyReport& report, const std::string& api_url,
+                           const std::vector<RoutingResult>& routing) {
   using Poco::JSON::Array;
   using Poco::JSON::Object;
   Object::Ptr root = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -33,11 +34,21 @@ std::string report_to_json(const ApplyReport& report, const std::string& api_url
     actions->add(o);
   }
   root->set("actions", actions);
+  Array::Ptr checks = new Array;
+  for (const auto& c : routing) {
+    Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("phone_number", c.phone_number);
+    o->set("routes_to_xuna", c.ok);
+    if (!c.problem.empty()) o->set("problem", c.problem);
+    checks->add(o);
+  }
+  root->set("routing_checks", checks);
   Object::Ptr summary = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
   summary->set("ok", report.ok);
   summary->set("failed", report.failed);
   summary->set("skipped", report.skipped);
   summary->set("unknown", report.unknown);
+  if (!report.stopped.empty()) root->set("stopped", report.stopped);
   root->set("summary", summary);
   std::ostringstream out;
   root->stringify(out, 2);

@@ -18,14 +18,14 @@ std::string history_to_json(const std::vector<RunWithActions>& runs) {
     r->set("command", run.command);
     r->set("started_at", run.started_at);
     r->set("finished_at", run.finished_at);
-    r->set("outcome", run.outcome);
+    r->set("outcome", std::string(to_string(run.outcome)));
     Array::Ptr list = new Array;
     for (const auto& a : actions) {
       Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-      o->set("kind", a.kind);
+      o->set("kind", std::string(to_string(a.kind)));
       o->set("phone_number", a.phone_number);
       o->set("detail", a.detail);
-      o->set("outcome", a.outcome);
+      o->set("outcome", std::string(to_string(a.outcome)));
       if (!a.error.empty()) o->set("error", a.error);
       if (!a.phone_number_id.empty()) o->set("phone_number_id", a.phone_number_id);
       o->set("started_at", a.started_at);

@@ -45,6 +45,9 @@ std::string metrics_text(const RunMetrics& m) {
   actions(out, "import", m.import);
   actions(out, "assign", m.assign);
   actions(out, "batch", m.batch);
+  header(out, "xuna_sync_cutover_failed",
+         "Numbers imported by the last run whose Twilio calls did not reach XUNA after it.");
+  out << "xuna_sync_cutover_failed " << m.routing_failed << '\n';
   if (m.plan) {
     header(out, "xuna_sync_numbers",
            "Numbers in the last plan: managed (named in the mapping), unmanaged (in XUNA, not "
@@ -54,6 +57,12 @@ std::string metrics_text(const RunMetrics& m) {
         << "xuna_sync_numbers{state=\"unchanged\"} " << m.plan->unchanged << '\n';
     header(out, "xuna_sync_plan_changes", "Actions in the last plan.");
     out << "xuna_sync_plan_changes " << m.plan->changes << '\n';
+    header(out, "xuna_sync_batches_unknown",
+           "Campaigns whose outcome is unknown; sent again only by apply --resubmit NAME.");
+    out << "xuna_sync_batches_unknown " << m.plan->unknown_batches << '\n';
+    header(out, "xuna_sync_routing_drift",
+           "Numbers cut over to XUNA whose Twilio routing no longer reaches XUNA.");
+    out << "xuna_sync_routing_drift " << m.plan->routing_drift << '\n';
   }
   return out.str();
 }

@@ -17,6 +17,8 @@ struct PlanMetrics {
   int managed = 0;    // numbers the mapping names
   int unmanaged = 0;  // live numbers the mapping does not name
   int unchanged = 0;  // mapped numbers already in line
+  int unknown_batches = 0;  // campaigns whose outcome is unknown (a pending change)
+  int routing_drift = 0;    // cut-over numbers whose calls no longer reach XUNA
 };
 
 struct RunMetrics {
@@ -24,6 +26,7 @@ struct RunMetrics {
   bool success = false;
   double duration_seconds = 0;
   ActionCounts import, assign, batch;
+  int routing_failed = 0;  // imports whose calls did not reach XUNA after the cut-over
   std::optional<PlanMetrics> plan;
 };
 

@@ -20,6 +20,16 @@ Poco::Dynamic::Var optional_text(const std::optional<std::string>& s) {
   return s ? Poco::Dynamic::Var(*s) : Poco::Dynamic::Var();
 }
 
+Object::Ptr routing_json(const TwilioRouting& r) {
+  Object::Ptr o = object();
+  o->set("sid", r.sid);
+  for (const auto& [name, field] : routing_fields()) {
+    const std::string& v = r.*field;
+    o->set(name, v.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(mask_url_password(v)));
+  }
+  return o;
+}
+
 Object::Ptr action_json(const Action& a) {
   Object::Ptr o = object();
   o->set("action", std::string(to_string(a.kind)));
@@ -29,6 +39,7 @@ Object::Ptr action_json(const Action& a) {
       o->set("label", a.label);
       o->set("twilio_account", a.twilio_account);
       o->set("before", Poco::Dynamic::Var());  // absent from XUNA
+      if (a.routing_before) o->set("routing_before", routing_json(*a.routing_before));
       break;
     case ActionKind::Assign:
       o->set("phone_number_id", a.phone_number_id.empty() ? Poco::Dynamic::Var()
@@ -42,6 +53,8 @@ Object::Ptr action_json(const Action& a) {
       o->set("agent_id", a.agent_id);
       o->set("calls", a.calls);
       break;
+    case ActionKind::Rollback:
+    case ActionKind::Undo: break;
   }
   return o;
 }
@@ -61,6 +74,9 @@ std::string plan_to_json(const Plan& plan, const PlanHeader& header) {
   root->set("created_at", header.created_at);
   root->set("mapping_digest", header.mapping_digest);
   root->set("live_digest", header.live_digest);
+  Array::Ptr sources = new Array;
+  for (const auto& f : header.sources) sources->add(f);
+  root->set("sources", sources);
   Array::Ptr actions = new Array;
   for (const auto& a : plan.actions) actions->add(action_json(a));
   root->set("actions", actions);
@@ -88,6 +104,8 @@ std::string plan_to_json(const Plan& plan, const PlanHeader& header) {
   summary->set("unchanged", plan.summary.unchanged);
   summary->set("unmanaged", plan.summary.unmanaged);
   summary->set("orphaned", plan.summary.orphaned);
+  summary->set("deferred", plan.summary.deferred);
+  summary->set("unselected", plan.summary.unselected);
   root->set("summary", summary);
   std::ostringstream out;
   root->stringify(out, 2);
@@ -112,6 +130,9 @@ Plan plan_from_json(const std::string& json, PlanHeader& header) {
     header.created_at = text(root, "created_at");
     header.mapping_digest = text(root, "mapping_digest");
     header.live_digest = text(root, "live_digest");
+    if (Array::Ptr sources = root->getArray("sources"))
+      for (std::size_t i = 0; i < sources->size(); ++i)
+        header.sources.push_back(sources->getElement<std::string>(static_cast<unsigned>(i)));
     Plan plan;
     Array::Ptr actions = root->getArray("actions");
     if (!actions) throw std::runtime_error("plan file has no actions list");

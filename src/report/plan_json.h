@@ -1,18 +1,11 @@
 #pragma once
-// The plan as JSON (DESIGN §4): `plan --format json` and saved plan files. Never a secret.
+// The plan as JSON (docs/DESIGN.md §4): `plan --format json` and saved plan files. Never a secret.
 #include <string>
 
 #include "plan/plan.h"
+#include "plan/saved.h"
 
 namespace xs {
-
-struct PlanHeader {
-  std::string api_url;
-  std::string key_fingerprint;
-  std::string created_at;
-  std::string mapping_digest;
-  std::string live_digest;
-};
 
 // The plan document, pretty-printed.
 std::string plan_to_json(const Plan& plan, const PlanHeader& header);

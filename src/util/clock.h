@@ -11,6 +11,8 @@ class Clock {
   virtual double monotonic() = 0;
   // Wall-clock time as ISO-8601 UTC ("2026-11-21T13:14:15Z"), for records.
   virtual std::string now_iso() = 0;
+  // Wall-clock time as Unix seconds, for records that want a number.
+  virtual double unix_seconds() = 0;
   // Blocks for the given seconds (a fake one just advances its monotonic time).
   virtual void sleep(double seconds) = 0;
 };

@@ -1,13 +1,23 @@
-#include "cli/ownership.h"
+#include "sync/ownership.h"
 
 #include <optional>
 #include <vector>
 
-#include "cli/context.h"
+#include "sync/twilio_source.h"
 #include "util/log.h"
 #include "util/parallel.h"
 
-namespace xs::cli {
+namespace xs::sync {
+
+TwilioAuth twilio_auth(const TwilioAccount& account, const TwilioCredentials& credentials) {
+  TwilioAuth a;
+  a.account = account.name;
+  a.account_sid = credentials.account_sid;
+  a.username = account.api_key_sid.empty() ? credentials.account_sid : account.api_key_sid;
+  a.password = credentials.auth_token;
+  a.secret_env = account.auth_token_env;
+  return a;
+}
 
 OwnedLists list_owned(TwilioApi& twilio, const Desired& desired,
                       const std::map<std::string, TwilioCredentials>& credentials) {
@@ -33,22 +43,13 @@ Ownership ownership_of(const OwnedLists& lists) {
       continue;
     }
     auto& owned = ownership.owned[name];
-    for (const auto& n : list.value()) owned.insert(n.phone_number);
+    for (const auto& n : list.value()) {
+      owned.insert(n.phone_number);
+      ownership.routing[n.phone_number] = n.routing;
+    }
     log_debug("Twilio account '" + name + "' owns " + std::to_string(owned.size()) + " numbers");
   }
   return ownership;
 }
 
-bool signs_in_with_key(const Desired& desired, const std::string& account) {
-  auto it = desired.twilio_accounts.find(account);
-  return it != desired.twilio_accounts.end() && !it->second.api_key_sid.empty();
-}
-
-std::string key_cannot_import(const Desired& desired, const std::string& account) {
-  const TwilioAccount& a = desired.twilio_accounts.at(account);
-  return "Twilio account '" + account + "' signs in with API key " + a.api_key_sid +
-         "; XUNA imports take the account's auth token, not a key secret (" + a.loc.str() +
-         ": drop api_key_sid and point auth_token_env at the auth token to import)";
-}
-
-}  // namespace xs::cli
+}  // namespace xs::sync

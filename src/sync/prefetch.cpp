@@ -1,26 +1,24 @@
-#include "cli/prefetch.h"
+#include "sync/prefetch.h"
 
 #include <set>
 
-#include "cli/context.h"
-#include "cli/exit_codes.h"
-
-namespace xs::cli {
+namespace xs::sync {
 namespace {
 
 // The accounts with a mapped number that the state does not know as managed here; not those
-// signing in with an API key, which cannot import (planning.cpp).
+// that cannot import (plan decides that: key_cannot_import).
 std::set<std::string> likely_importers(const Desired& desired, const StateView& view) {
   std::set<std::string> out;
   for (const auto& n : desired.numbers)
-    if (!view.managed_numbers.count(n.phone_number) && !signs_in_with_key(desired, n.twilio_account))
+    if (!view.managed_numbers.count(n.phone_number) &&
+        key_cannot_import(desired, n.twilio_account).empty())
       out.insert(n.twilio_account);
   return out;
 }
 
 }  // namespace
 
-OwnershipPrefetch::OwnershipPrefetch(const Options& options, const Desired& desired,
+OwnershipPrefetch::OwnershipPrefetch(TwilioSource& twilio, const Desired& desired,
                                      const StateView& view) {
   // Without a history here (first run, a plan in CI without the state), a number the state
   // does not know may well be in XUNA already: asking Twilio could be for nothing, and the
@@ -29,23 +27,23 @@ OwnershipPrefetch::OwnershipPrefetch(const Options& options, const Desired& desi
   std::map<std::string, TwilioCredentials> credentials;
   for (const std::string& account : likely_importers(desired, view)) {
     try {  // a missing variable is reported by the preflight, if the account imports at all
-      credentials.merge(twilio_credentials(desired, {account}));
-    } catch (const CommandError&) {
+      credentials.merge(twilio.credentials(desired, {account}));
+    } catch (const std::exception&) {
     }
   }
   if (credentials.empty()) return;
-  std::shared_ptr<TwilioApi> twilio;
+  TwilioApi* api = nullptr;
   try {
-    twilio = connect_twilio(options, /*retry=*/false);
-  } catch (const CommandError&) {
+    api = &twilio.api(/*once=*/true);
+  } catch (const std::exception&) {
     return;  // a bad URL or CA file: the preflight says so, if it runs
   }
   Desired accounts;  // the thread's own copy: it may outlive a moved-from mapping
   accounts.twilio_accounts = desired.twilio_accounts;
-  thread_ = std::thread([this, twilio, accounts = std::move(accounts),
+  thread_ = std::thread([this, api, accounts = std::move(accounts),
                          credentials = std::move(credentials)] {
     try {
-      lists_ = list_owned(*twilio, accounts, credentials);
+      lists_ = list_owned(*api, accounts, credentials);
     } catch (const std::exception&) {
       lists_.clear();  // the preflight asks again
     }
@@ -67,4 +65,4 @@ OwnedLists OwnershipPrefetch::take() {
   return kept;
 }
 
-}  // namespace xs::cli
+}  // namespace xs::sync

@@ -1,32 +1,40 @@
-#include "apply/store_journal.h"
+#include "sync/store_journal.h"
 
-namespace xs {
-namespace {
+namespace xs::sync {
 
-// What the journal says of an action: never a secret (labels, ids and agents only).
 std::string detail_of(const Action& a) {
   switch (a.kind) {
     case ActionKind::Import: return "\"" + a.label + "\" (twilio: " + a.twilio_account + ")";
     case ActionKind::Assign: return a.before.value_or("(none)") + " -> " + a.agent_id;
     case ActionKind::Batch: return a.batch_name + ": " + std::to_string(a.calls) + " calls";
+    case ActionKind::Rollback:
+    case ActionKind::Undo: return a.label;  // what the routing becomes, passwords masked
   }
   return {};
 }
 
-}  // namespace
-
 std::int64_t StoreJournal::intent(const Action& action, const std::string& idempotency_key) {
   state::ActionIntent i;
-  i.kind = to_string(action.kind);
+  i.kind = action.kind;
   i.phone_number = action.kind == ActionKind::Batch ? action.batch_name : action.phone_number;
   i.detail = detail_of(action);
   i.idempotency_key = idempotency_key;
+  if (action.kind == ActionKind::Import && action.snapshot && action.routing_before) {
+    state::RoutingSnapshot snap;
+    snap.phone_number = action.phone_number;
+    snap.twilio_account = action.twilio_account;
+    auto sid = account_sids_.find(action.twilio_account);
+    if (sid != account_sids_.end()) snap.account_sid = sid->second;
+    snap.before = *action.routing_before;
+    i.snapshot = std::move(snap);
+    i.replace_snapshot = true;
+  }
   return store_.record_intent(run_, i, clock_.now_iso());
 }
 
 void StoreJournal::outcome(std::int64_t entry, Outcome outcome, const std::string& error,
                            const std::string& phone_number_id) {
-  store_.record_outcome(entry, to_string(outcome), error, phone_number_id, clock_.now_iso());
+  store_.record_outcome(entry, outcome, error, phone_number_id, clock_.now_iso());
 }
 
 StoreJournal::~StoreJournal() {
@@ -59,13 +67,14 @@ void StoreJournal::flush_managed() {
 
 void StoreJournal::batch_intent(const std::string& name, int chunk, const std::string& digest,
                                 const std::string& idempotency_key) {
-  store_.record_batch_intent(target_, name, chunk, digest, idempotency_key, clock_.now_iso());
+  store_.record_batch_intent(target_, name, chunk, digest, idempotency_key, clock_.now_iso(),
+                             lock_token_);
 }
 
-void StoreJournal::batch_outcome(const std::string& name, int chunk, const std::string& status,
+void StoreJournal::batch_outcome(const std::string& name, int chunk, BatchStatus status,
                                  const std::string& batch_id, long long calls_initiated) {
   store_.record_batch_outcome(target_, name, chunk, status, batch_id, calls_initiated,
                               clock_.now_iso());
 }
 
-}  // namespace xs
+}  // namespace xs::sync

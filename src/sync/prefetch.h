@@ -5,12 +5,12 @@
 // It saves the preflight's round trips from the cron runs that import.
 #include <thread>
 
-#include "cli/options.h"
-#include "cli/ownership.h"
 #include "model/desired.h"
 #include "model/state_view.h"
+#include "sync/ownership.h"
+#include "sync/twilio_source.h"
 
-namespace xs::cli {
+namespace xs::sync {
 
 class OwnershipPrefetch {
  public:
@@ -18,7 +18,7 @@ class OwnershipPrefetch {
   // lists turn out to be needed and one failed on a transient error, the preflight asks again,
   // with retries; when they are not needed, a Twilio outage costs this one attempt. Nothing is
   // logged here: the preflight logs what it uses.
-  OwnershipPrefetch(const Options& options, const Desired& desired, const StateView& view);
+  OwnershipPrefetch(TwilioSource& twilio, const Desired& desired, const StateView& view);
   ~OwnershipPrefetch();  // waits for the thread
   OwnershipPrefetch(const OwnershipPrefetch&) = delete;
   OwnershipPrefetch& operator=(const OwnershipPrefetch&) = delete;
@@ -34,4 +34,4 @@ class OwnershipPrefetch {
   OwnedLists lists_;
 };
 
-}  // namespace xs::cli
+}  // namespace xs::sync

@@ -1,0 +1,152 @@
+#include "report/text.h"
+
+#include <sstream>
+
+#include "report/escape.h"
+
+namespace xs {
+namespace {
+
+std::string plural(int n, const std::string& one, const std::string& many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+std::string agent_text(const std::string& id, const std::string& ref) {
+  return ref.empty() || ref == id ? printable(id) : printable(id) + " (" + printable(ref) + ")";
+}
+
+std::string quoted(const std::string& s) { return "\"" + printable(s, true) + "\""; }
+
+std::string pad(const std::string& s, std::size_t width) {
+  return s.size() >= width ? s : s + std::string(width - s.size(), ' ');
+}
+
+std::string warning_word(const std::string& kind) {
+  if (kind == "label_drift") return "label";
+  if (kind == "no_unassign") return "agent";
+  if (kind == "orphaned") return "orphan";
+  if (kind == "duplicate_live") return "live";
+  if (kind == "batch_changed" || kind == "batch_unknown" || kind == "batch_guard" ||
+      kind == "batch_renamed")
+    return "batch";
+  if (kind == "routing_drift" || kind == "rolled_back") return "routing";
+  return kind;
+}
+
+std::string action_line(const Action& a, const Style& s) {
+  switch (a.kind) {
+    case ActionKind::Import: {
+      std::string line = s.green("  + import  ") + pad(a.phone_number, 14) + "  " +
+                          quoted(a.label) + "  (twilio: " + printable(a.twilio_account) + ")";
+      if (a.routing_before) line += "  calls now -> " + printable(describe_routing(*a.routing_before));
+      return line;
+    }
+    case ActionKind::Assign:
+      return s.yellow("  ~ assign  ") + pad(a.phone_number, 14) + "  " +
+             printable(a.before.value_or("(none)")) + " -> " + agent_text(a.agent_id, a.agent_ref);
+    case ActionKind::Batch:
+      return s.green("  + batch   ") + printable(a.batch_name) + "  " +
+             plural(a.calls, "call", "calls") + " from " + a.phone_number + "  via " +
+             agent_text(a.agent_id, a.agent_ref);
+    case ActionKind::Rollback:
+    case ActionKind::Undo: return {};
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string render_summary(const Plan& plan) {
+  const Summary& s = plan.summary;
+  std::string line = "Plan: " + std::to_string(s.imports) + " to import, " +
+                     std::to_string(s.assigns) + " to assign, " +
+                     plural(s.batches, "batch", "batches") + " to submit; " +
+                     std::to_string(s.unchanged) + " unchanged, " + std::to_string(s.unmanaged) +
+                     " unmanaged";
+  if (s.orphaned) line += " (" + std::to_string(s.orphaned) + " orphaned)";
+  if (s.deferred) line += "; " + std::to_string(s.deferred) + " deferred (--max-imports)";
+  if (s.unselected) line += "; " + std::to_string(s.unselected) + " not selected (--only)";
+  if (!plan.errors.empty()) line += "; " + plural(static_cast<int>(plan.errors.size()), "error", "errors");
+  return line + ".";
+}
+
+std::string render_plan(const Plan& plan, const Style& s) {
+  std::ostringstream out;
+  for (const auto& a : plan.actions) out << action_line(a, s) << '\n';
+  for (const auto& e : plan.errors)
+    out << s.red("  x error   ") << pad(printable(e.phone_number), 14) << "  "
+        << printable(e.message) << '\n';
+  for (const auto& w : plan.warnings)
+    out << s.yellow("  ! " + pad(warning_word(w.kind), 8)) << pad(printable(w.phone_number), 14)
+        << "  " << printable(w.message) << '\n';
+  if (!plan.has_changes() && plan.errors.empty()) out << "No changes: XUNA matches the mapping.\n";
+  out << render_summary(plan) << '\n';
+  return out.str();
+}
+
+std::string render_report(const ApplyReport& report, const Style& s) {
+  std::ostringstream out;
+  for (const auto& r : report.results) {
+    if (r.outcome != Outcome::Ok) continue;
+    const Action& a = r.action;
+    switch (a.kind) {
+      case ActionKind::Import:
+        out << s.green("  + imported  ") << a.phone_number << "  " << printable(r.phone_number_id);
+        break;
+      case ActionKind::Assign:
+        out << s.yellow("  ~ assigned  ") << a.phone_number << "  " << agent_text(a.agent_id, a.agent_ref);
+        break;
+      case ActionKind::Batch:
+        out << s.green("  + submitted ") << printable(a.batch_name);
+        for (const auto& id : r.batch_ids) out << "  " << printable(id);
+        break;
+      case ActionKind::Rollback:
+        out << s.yellow("  < restored  ") << a.phone_number;
+        break;
+      case ActionKind::Undo:
+        out << s.green("  > re-pointed ") << a.phone_number;
+        break;
+    }
+    if (!r.note.empty()) out << "  (" << printable(r.note) << ")";
+    out << '\n';
+  }
+  int problems = report.failed + report.skipped + report.unknown;
+  if (problems) {
+    out << s.red(plural(problems, "action", "actions") + " did not succeed:") << '\n';
+    for (const auto& r : report.results) {
+      if (r.outcome == Outcome::Ok) continue;
+      out << "  " << s.red(to_string(r.outcome)) << "  " << to_string(r.action.kind) << " "
+          << printable(r.action.kind == ActionKind::Batch ? r.action.batch_name
+                                                          : r.action.phone_number)
+          << ": " << printable(r.error) << '\n';
+    }
+  }
+  if (!report.stopped.empty()) out << s.red("Stopped early: " + printable(report.stopped)) << '\n';
+  out << "Apply: " << report.ok << " ok, " << report.failed << " failed, " << report.skipped
+      << " skipped";
+  if (report.unknown) out << ", " << report.unknown << " unknown";
+  out << ".\n";
+  return out.str();
+}
+
+std::string render_history(const std::vector<RunWithActions>& runs, const Style& s) {
+  std::ostringstream out;
+  for (const auto& [run, actions] : runs) {
+    const std::string word = to_string(run.outcome);
+    const std::string outcome = run.outcome == RunOutcome::Ok       ? s.green(word)
+                                : run.outcome == RunOutcome::Failed ? s.red(word)
+                                                                    : s.yellow(word);
+    out << s.bold("#" + std::to_string(run.id)) << "  " << run.started_at << "  " << run.command
+        << "  " << outcome << "  " << printable(run.api_url) << "  "
+        << plural(static_cast<int>(actions.size()), "action", "actions") << '\n';
+    for (const auto& a : actions) {
+      out << "    " << pad(to_string(a.outcome), 7) << " " << to_string(a.kind) << "  "
+          << printable(a.phone_number) << "  " << printable(a.detail);
+      if (!a.error.empty()) out << "  -- " << printable(a.error);
+      out << '\n';
+    }
+  }
+  return out.str();
+}
+
+}  // namespace xs

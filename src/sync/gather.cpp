@@ -1,0 +1,83 @@
+#include "sync/gather.h"
+
+#include <set>
+
+#include "model/digest_of.h"
+#include "sync/errors.h"
+#include "sync/ownership.h"
+#include "sync/prefetch.h"
+#include "util/log.h"
+
+namespace xs::sync {
+namespace {
+
+void check_resubmit(const Desired& desired, const PlanOptions& options) {
+  for (const std::string& name : options.resubmit) {
+    bool known = false;
+    for (const auto& b : desired.batches) known = known || b.name == name;
+    if (!known)
+      throw SyncError(Stop::Invalid,
+                      "--resubmit " + name + ": no batch campaign of that name in the mapping");
+  }
+}
+
+// Accounts whose numbers were cut over here (they have a snapshot): their routing is checked.
+std::set<std::string> cut_over_accounts(const Desired& desired, const StateView& view) {
+  std::set<std::string> out;
+  for (const auto& n : desired.numbers)
+    if (view.snapshotted.count(n.phone_number)) out.insert(n.twilio_account);
+  return out;
+}
+
+}  // namespace
+
+Planned gather(Desired desired, XunaApi& xuna, TwilioSource& twilio, const StateView& view,
+               const Target& target, const GatherOptions& options, Clock& clock) {
+  Planned p;
+  p.desired = std::move(desired);
+  check_resubmit(p.desired, options.plan);
+  OwnershipPrefetch prefetch(twilio, p.desired, view);
+  Result<LiveList> live = xuna.list_numbers();
+  if (!live.ok()) throw SyncError(Stop::Failed, live.error().message);
+  p.live = std::move(live.value());
+  log_debug("listed " + std::to_string(p.live.size()) + " numbers from " + target.api_url);
+  p.plan = make_plan(p.desired, p.live, view, {}, options.plan);
+  std::set<std::string> importing;
+  for (const auto& a : p.plan.actions)
+    if (a.kind == ActionKind::Import) importing.insert(a.twilio_account);
+  p.credentials = twilio.credentials(p.desired, importing);
+  std::map<std::string, TwilioCredentials> checking;  // cut over before, nothing to import now
+  for (const std::string& name : cut_over_accounts(p.desired, view)) {
+    if (importing.count(name)) continue;
+    try {
+      checking.merge(twilio.credentials(p.desired, {name}));
+    } catch (const std::exception& e) {
+      log_debug(std::string("routing of cut-over numbers not checked: ") + e.what());
+    }
+  }
+  if (!importing.empty() || !checking.empty()) {  // make_plan is pure: plan again with Twilio's word
+    OwnedLists lists = prefetch.take();
+    std::map<std::string, TwilioCredentials> missing;
+    for (const auto* wanted : {&p.credentials, &checking})
+      for (const auto& [name, c] : *wanted)
+        if (!lists.count(name)) missing.emplace(name, c);
+    if (!missing.empty()) lists.merge(list_owned(twilio.api(), p.desired, missing));
+    for (auto it = lists.begin(); it != lists.end();) {
+      const bool check_only = checking.count(it->first) && !importing.count(it->first);
+      if (check_only && !it->second.ok())
+        log_warn("routing of cut-over numbers not checked: " + it->second.error().message);
+      const bool keep = importing.count(it->first) || (check_only && it->second.ok());
+      it = keep ? std::next(it) : lists.erase(it);  // prefetched, but not needed
+    }
+    p.plan = make_plan(p.desired, p.live, view, ownership_of(lists), options.plan);
+  }
+  p.header.api_url = target.api_url;
+  p.header.key_fingerprint = target.key_fingerprint;
+  p.header.created_at = clock.now_iso();
+  p.header.mapping_digest = mapping_digest(p.desired);
+  p.header.live_digest = live_digest(p.live);
+  p.header.sources = options.sources;
+  return p;
+}
+
+}  // namespace xs::sync

@@ -1,0 +1,47 @@
+#pragma once
+// Gathering what a plan needs (cf. octoDNS's Manager populating its zones): the mapping as
+// given, one XUNA list, the state's view, and the Twilio lists the imports and the cut-over
+// checks need; then the pure planner.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "apply/apply.h"
+#include "model/desired.h"
+#include "model/live.h"
+#include "model/state_view.h"
+#include "plan/plan.h"
+#include "plan/saved.h"
+#include "sync/twilio_source.h"
+#include "util/clock.h"
+#include "xuna/api.h"
+
+namespace xs::sync {
+
+struct Planned {
+  Desired desired;
+  LiveList live;
+  Plan plan;
+  PlanHeader header;
+  std::map<std::string, TwilioCredentials> credentials;  // accounts with numbers to import
+};
+
+struct Target {
+  std::string api_url;
+  std::string key_fingerprint;
+};
+
+struct GatherOptions {
+  PlanOptions plan;
+  std::vector<std::string> sources;  // the mapping files and folders, for the plan header
+};
+
+// Lists XUNA once, asks Twilio (one paged list per account) what the accounts with numbers to
+// import own and how those numbers are routed, and how the numbers cut over earlier are routed
+// now, then plans. SyncError(Failed) when XUNA cannot be listed, SyncError(Invalid) for a
+// --resubmit of no campaign; a Twilio account that cannot be checked turns its imports into
+// plan errors.
+Planned gather(Desired desired, XunaApi& xuna, TwilioSource& twilio, const StateView& view,
+               const Target& target, const GatherOptions& options, Clock& clock);
+
+}  // namespace xs::sync

@@ -1,0 +1,27 @@
+#pragma once
+// The ownership preflight of plan and apply (docs/DESIGN.md §4, §9): ask Twilio, one paged list
+// per account, which numbers each account owns and where their calls go, before any import.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "apply/apply.h"
+#include "model/desired.h"
+#include "plan/plan.h"
+#include "twilio/client.h"
+
+namespace xs::sync {
+
+// Each account's owned numbers, or why they could not be listed, by account name.
+using OwnedLists = std::map<std::string, Result<std::vector<OwnedNumber>>>;
+
+// Lists what each account in credentials owns, up to 4 accounts at a time.
+OwnedLists list_owned(TwilioApi& twilio, const Desired& desired,
+                      const std::map<std::string, TwilioCredentials>& credentials);
+
+// The planner's view of the lists: owned numbers and their routing; an account whose list
+// failed (wrong credentials, Twilio unreachable) is in `failed` with the reason, so its imports
+// become plan errors (and a warning is logged).
+Ownership ownership_of(const OwnedLists& lists);
+
+}  // namespace xs::sync

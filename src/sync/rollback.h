@@ -1,0 +1,46 @@
+#pragma once
+// Rollback (docs/DESIGN.md §9): put numbers' Twilio routing back as their snapshots hold it, or
+// (undo) back at XUNA as it was seen after the cut-over. Under the lock, journaled, idempotent:
+// a number already routed as wanted is left alone. The XUNA record stays (no delete exists).
+#include <atomic>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "model/desired.h"
+#include "model/rollback.h"
+#include "model/routing.h"
+#include "state/store.h"
+#include "sync/lock.h"
+#include "sync/twilio_source.h"
+#include "util/clock.h"
+
+namespace xs::sync {
+
+struct RollbackRequest {
+  Desired desired;                   // for the accounts and their credentials
+  std::vector<std::string> numbers;  // E.164; empty with all
+  bool all = false;                  // every number whose snapshot the state holds
+  bool undo = false;                 // re-point at XUNA instead
+  std::size_t parallelism = 8;
+  const std::atomic<bool>* stop = nullptr;
+};
+
+struct RollbackHooks {
+  std::function<void(const std::vector<RollbackItem>&)> planned;   // show what will change
+  std::function<bool(const std::vector<RollbackItem>&)> approve;  // true to go ahead
+};
+
+struct RollbackResult {
+  std::vector<RollbackItem> items;
+  RunOutcome outcome = RunOutcome::Ok;
+  bool cancelled = false;
+};
+
+// SyncError(Locked) when another run holds the lock; (Invalid) when no number is named.
+RollbackResult run_rollback(state::Store& store, TwilioSource& twilio, Clock& clock,
+                            const Identity& identity, const std::string& api_url,
+                            const std::string& key_fingerprint, RollbackRequest request,
+                            const RollbackHooks& hooks);
+
+}  // namespace xs::sync

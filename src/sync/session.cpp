@@ -1,0 +1,146 @@
+#include "sync/session.h"
+
+#include <map>
+
+#include "sync/errors.h"
+#include "sync/store_journal.h"
+#include "util/log.h"
+
+namespace xs::sync {
+namespace {
+
+// The run's record: finished with its outcome once, or as Failed when an error ends it.
+class RunRecord {
+ public:
+  RunRecord(state::Store& store, std::int64_t run, Clock& clock)
+      : store_(store), run_(run), clock_(clock) {}
+  ~RunRecord() {
+    if (!finished_) finish(RunOutcome::Failed);
+  }
+  void finish(RunOutcome outcome) {
+    finished_ = true;
+    try {
+      store_.finish_run(run_, outcome, clock_.now_iso());
+    } catch (const std::exception& e) {
+      log_warn(std::string("could not record the end of the run: ") + e.what());
+    }
+  }
+
+ private:
+  state::Store& store_;
+  std::int64_t run_;
+  Clock& clock_;
+  bool finished_ = false;
+};
+
+// Campaigns a state with no history records as unknown instead of sending them.
+void record_unrecorded(state::Store& store, std::int64_t target, const Plan& plan,
+                       const std::string& token, Clock& clock) {
+  for (const auto& b : plan.unrecorded)
+    for (int k = 0; k < b.chunks; ++k) {
+      store.record_batch_intent(target, b.name, k, b.digest, "", clock.now_iso(), token);
+      store.record_batch_outcome(target, b.name, k, BatchStatus::Unknown, "", 0, clock.now_iso());
+    }
+}
+
+}  // namespace
+
+void remember_managed(state::Store& store, std::int64_t target, const Planned& p,
+                      const ApplyReport& report, Clock& clock) {
+  std::map<std::string, std::string> ids;
+  for (const auto& n : p.live) ids[n.phone_number] = n.phone_number_id;
+  for (const auto& r : report.results)
+    if (r.outcome == Outcome::Ok && !r.phone_number_id.empty())
+      ids[r.action.phone_number] = r.phone_number_id;
+  std::vector<state::ManagedNumber> managed;
+  for (const auto& n : p.desired.numbers) {
+    auto it = ids.find(n.phone_number);
+    if (it != ids.end()) managed.push_back({n.phone_number, it->second, "", ""});
+  }
+  store.mark_managed_many(target, managed, clock.now_iso());
+}
+
+Planned plan_only(state::Store* store, XunaApi& xuna, TwilioSource& twilio, Clock& clock,
+                  const Target& target, Desired desired, const GatherOptions& options) {
+  StateView view;
+  if (store) {
+    if (auto id = store->find_target(target.api_url, target.key_fingerprint)) view = store->view(*id);
+  }
+  return gather(std::move(desired), xuna, twilio, view, target, options, clock);
+}
+
+ApplyResult ApplySession::run(ApplyRequest request, const ApplyHooks& hooks) {
+  ApplyResult result;
+  const std::int64_t target = store_.target(target_.api_url, target_.key_fingerprint);
+  RunLock lock(store_, target, identity_, clock_);
+  const std::int64_t run = store_.begin_run(target, "apply", clock_.now_iso());
+  RunRecord record(store_, run, clock_);
+  settle_interrupted_runs(store_, target, run, clock_);
+  const StateView view = store_.view(target);
+
+  result.planned = gather(std::move(request.desired), xuna_, twilio_, view, target_,
+                          request.gather, clock_);
+  Planned& p = result.planned;
+  if (request.saved) {
+    Plan to_apply;
+    std::string why = check_saved(request.saved->path, request.saved->header,
+                                  request.saved->plan, p.header, p.plan, to_apply);
+    if (!why.empty()) {
+      record.finish(RunOutcome::Refused);
+      throw SyncError(Stop::Refused, why);
+    }
+    to_apply.errors = std::move(p.plan.errors);
+    to_apply.warnings = std::move(p.plan.warnings);
+    to_apply.summary.unknown_batches = p.plan.summary.unknown_batches;
+    p.plan = std::move(to_apply);
+  }
+  if (hooks.planned) hooks.planned(p);
+  if (auto refused = check_guards(p.plan, p.live, request.guards)) {
+    record.finish(RunOutcome::Refused);
+    throw SyncError(Stop::Refused, "refused: " + *refused + "; nothing was done");
+  }
+  record_unrecorded(store_, target, p.plan, lock.token(), clock_);
+  if (!p.plan.has_changes() && p.plan.errors.empty()) {
+    remember_managed(store_, target, p, {}, clock_);
+    result.outcome = p.plan.summary.unknown_batches ? RunOutcome::Failed : RunOutcome::Ok;
+    record.finish(result.outcome);
+    return result;
+  }
+  if (hooks.approve && !hooks.approve(p)) {
+    result.cancelled = true;
+    result.outcome = RunOutcome::Cancelled;
+    record.finish(result.outcome);
+    return result;
+  }
+  lock.check("sending anything");
+  std::map<std::string, std::string> account_sids;
+  for (const auto& [name, c] : p.credentials) account_sids[name] = c.account_sid;
+  {
+    StoreJournal journal(store_, target, run, clock_, lock.token(), account_sids);
+    ApplyOptions options;
+    options.parallelism = request.parallelism;
+    options.target_salt = target_.api_url + "\n" + target_.key_fingerprint;
+    options.progress = hooks.progress;
+    options.stop = request.stop;
+    result.report = apply_plan(p.plan, xuna_, journal, p.credentials, options);
+  }
+  if (!result.report.interrupted && result.report.stopped.empty()) {
+    result.routing = check_cutover(p, result.report, twilio_.api(), store_, target, run,
+                                   request.xuna_origin, clock_);
+  }
+  try {
+    remember_managed(store_, target, p, result.report, clock_);
+  } catch (const std::exception& e) {
+    log_warn(std::string("could not record the managed numbers: ") + e.what());
+  }
+  bool routed = true;
+  for (const auto& c : result.routing) routed = routed && c.ok;
+  result.outcome = result.report.interrupted ? RunOutcome::Interrupted
+                   : result.report.success() && routed && !p.plan.summary.unknown_batches
+                       ? RunOutcome::Ok
+                       : RunOutcome::Failed;
+  record.finish(result.outcome);
+  return result;
+}
+
+}  // namespace xs::sync
