@@ -1,5 +1,6 @@
 // The Twilio client over a scripted transport: paging, exact numbers, auth, error bodies.
 #include <catch2/catch.hpp>
+#include <set>
 
 #include "fakes.h"
 #include "http/retry.h"

@@ -1,6 +1,5 @@
 // Timings of the journal, hidden from normal runs: test_state "[.bench]" -s
 #include <catch2/catch.hpp>
-
 #include <chrono>
 #include <thread>
 #include <vector>
@@ -9,9 +8,18 @@
 #include "test_state_support.h"
 
 using namespace xs::state;
-using xs::state::testing::TempDir;
+using xs::state::testing::TestState;
 
 namespace {
+
+ActionIntent assign(const std::string& n) {
+  ActionIntent i;
+  i.kind = xs::ActionKind::Assign;
+  i.phone_number = n;
+  i.detail = "x -> y";
+  i.idempotency_key = "key" + n;
+  return i;
+}
 
 template <class F>
 double millis(F&& f) {
@@ -24,16 +32,17 @@ double millis(F&& f) {
 }  // namespace
 
 TEST_CASE("journal and managed-number timings", "[.bench]") {
-  TempDir tmp;
-  Store s((tmp / "state.db"));
+  TestState st;
+  auto store = st.open();
+  Store& s = *store;
   const auto t = s.target("https://api.xuna.ai", "fp");
   const auto run = s.begin_run(t, "apply", "now");
 
   const double journal = millis([&] {
     for (int i = 0; i < 2000; ++i) {
       const std::string n = "+1555" + std::to_string(1000000 + i);
-      const auto id = s.record_intent(run, {"assign", n, "x -> y", "key" + n}, "now");
-      s.record_outcome(id, "ok", "", "pn", "now");
+      const auto id = s.record_intent(run, assign(n), "now");
+      s.record_outcome(id, xs::Outcome::Ok, "", "pn", "now");
     }
   });
   const double threaded = millis([&] {
@@ -42,8 +51,8 @@ TEST_CASE("journal and managed-number timings", "[.bench]") {
       workers.emplace_back([&, w] {
         for (int i = 0; i < 63; ++i) {
           const std::string n = "+1556" + std::to_string(1000000 + w * 100 + i);
-          const auto id = s.record_intent(run, {"assign", n, "x -> y", "key" + n}, "now");
-          s.record_outcome(id, "ok", "", "pn", "now");
+          const auto id = s.record_intent(run, assign(n), "now");
+          s.record_outcome(id, xs::Outcome::Ok, "", "pn", "now");
         }
       });
     }
@@ -51,7 +60,7 @@ TEST_CASE("journal and managed-number timings", "[.bench]") {
   });
   const double one_by_one = millis([&] {
     for (int i = 0; i < 10000; ++i) {
-      s.mark_managed(t, "+1555" + std::to_string(2000000 + i), "pn", "now");
+      s.mark_managed_many(t, {{"+1555" + std::to_string(2000000 + i), "pn", "", ""}}, "now");
     }
   });
   std::vector<ManagedNumber> many;
@@ -61,7 +70,7 @@ TEST_CASE("journal and managed-number timings", "[.bench]") {
 
   WARN("2,000 record_intent+record_outcome: " << journal << " ms");
   WARN("2,016 record_intent+record_outcome from 32 threads: " << threaded << " ms");
-  WARN("10,000 mark_managed one by one: " << one_by_one << " ms");
+  WARN("10,000 mark_managed_many of one number: " << one_by_one << " ms");
   WARN("10,000 mark_managed_many: " << in_one << " ms");
   CHECK(s.actions_of(run).size() == 2000 + 32 * 63);
 }

@@ -9,6 +9,7 @@
 #include "state/store.h"
 #include "test_state_support.h"
 
+using xs::state::open_store;
 using xs::state::StateError;
 using xs::state::Store;
 using xs::state::detail::latest_schema_version;
@@ -35,11 +36,11 @@ void stamp_user_version(const std::string& path, int version) {
 TEST_CASE("a fresh state file gets the latest schema and its folder and WAL") {
   TempDir tmp;
   const std::string path = (tmp / "a/b/state.db");
-  Store s(path);
-  CHECK(latest_schema_version() >= 2);
-  CHECK(s.schema_version() == latest_schema_version());
+  auto s = open_store(path);
+  CHECK(latest_schema_version() >= 3);
+  CHECK(s->schema_version() == latest_schema_version());
   CHECK(fs::exists(path));
-  s.target("https://api.xuna.ai", "fp");  // a write, so the WAL file exists while open
+  s->target("https://api.xuna.ai", "fp");  // a write, so the WAL file exists while open
   CHECK(fs::exists(path + "-wal"));
 }
 
@@ -48,14 +49,14 @@ TEST_CASE("reopening a state file keeps its data and version") {
   const std::string path = (tmp / "state.db");
   std::int64_t t = 0;
   {
-    Store s(path);
-    t = s.target("https://api.xuna.ai", "fp");
-    s.mark_managed(t, "+15551234567", "pn_1", "2026-01-01T00:00:00Z");
+    auto s = open_store(path);
+    t = s->target("https://api.xuna.ai", "fp");
+    s->mark_managed_many(t, {{"+15551234567", "pn_1", "", ""}}, "2026-01-01T00:00:00Z");
   }
-  Store s(path);
-  CHECK(s.schema_version() == latest_schema_version());
-  CHECK(s.target("https://api.xuna.ai", "fp") == t);
-  CHECK(s.view(t).managed_numbers.count("+15551234567") == 1);
+  auto s = open_store(path);
+  CHECK(s->schema_version() == latest_schema_version());
+  CHECK(s->target("https://api.xuna.ai", "fp") == t);
+  CHECK(s->view(t).managed_numbers.count("+15551234567") == 1);
 }
 
 TEST_CASE("a file left at schema 1 is migrated forward") {
@@ -63,14 +64,16 @@ TEST_CASE("a file left at schema 1 is migrated forward") {
   const std::string path = (tmp / "state.db");
   migrate_file_to(path, 1);
   {
-    Store s(path);
-    CHECK(s.schema_version() == latest_schema_version());
-    const auto t = s.target("https://api.xuna.ai", "fp");
-    s.record_batch_intent(t, "renewals", 0, "d0", "k0", "2026-01-01T00:00:00Z");  // table of v2
-    CHECK(s.batch_chunks(t, "renewals").size() == 1);
+    auto s = open_store(path);
+    CHECK(s->schema_version() == latest_schema_version());
+    const auto t = s->target("https://api.xuna.ai", "fp");
+    s->record_batch_intent(t, "renewals", 0, "d0", "k0", "2026-01-01T00:00:00Z", "");  // v2
+    CHECK(s->batch_chunks(t, "renewals").size() == 1);
+    CHECK(s->acquire_lock(t, 1, "h", "now", [](int) { return true; }).token.size() == 32);  // v3
+    CHECK(s->snapshots(t).empty());
   }
-  Store again(path);  // migrating is not repeated
-  CHECK(again.schema_version() == latest_schema_version());
+  auto again = open_store(path);  // migrating is not repeated
+  CHECK(again->schema_version() == latest_schema_version());
 }
 
 TEST_CASE("migrating to a version this build does not know is refused") {
@@ -81,12 +84,13 @@ TEST_CASE("migrating to a version this build does not know is refused") {
 TEST_CASE("a file written by a newer xuna-sync is refused naming both versions") {
   TempDir tmp;
   const std::string path = (tmp / "state.db");
-  { Store s(path); }
+  { open_store(path); }
   stamp_user_version(path, 99);
-  CHECK_THROWS_WITH(Store(path), "state file " + path +
-                                     " was written by a newer xuna-sync (schema 99, this one "
-                                     "knows " +
-                                     std::to_string(latest_schema_version()) + ")");
+  const std::string message = "state file " + path +
+                              " was written by a newer xuna-sync (schema 99, this one knows " +
+                              std::to_string(latest_schema_version()) + ")";
+  CHECK_THROWS_WITH(open_store(path), message);
+  CHECK_THROWS_WITH(open_store(path, xs::state::OpenMode::ReadOnly), message);
 }
 
 TEST_CASE("a file that is not a SQLite database is refused naming the path") {
@@ -96,14 +100,17 @@ TEST_CASE("a file that is not a SQLite database is refused naming the path") {
     std::ofstream f(path);
     for (int i = 0; i < 100; ++i) f << "this is not a database, just some notes\n";
   }
-  CHECK_THROWS_WITH(Store(path), Catch::Contains(path) && Catch::Contains("not a database"));
+  const std::string message =
+      "state file " + path + " is not a xuna-sync state (file is not a database)";
+  CHECK_THROWS_WITH(open_store(path), message);
+  CHECK_THROWS_WITH(open_store(path, xs::state::OpenMode::ReadOnly), message);
 }
 
 TEST_CASE("a state folder that cannot be created is an error naming the path") {
   TempDir tmp;
   { std::ofstream f((tmp / "file")); }
   const std::string path = (tmp / "file/state.db");
-  CHECK_THROWS_WITH(Store(path), Catch::Contains(path));
+  CHECK_THROWS_WITH(open_store(path), Catch::Contains(path));
 }
 
 TEST_CASE("two processes creating the same state file at once both get the latest schema") {
@@ -117,7 +124,7 @@ TEST_CASE("two processes creating the same state file at once both get the lates
       ready.fetch_add(1);
       while (ready.load() < 2) std::this_thread::yield();
       try {
-        versions[i] = Store(path).schema_version();
+        versions[i] = open_store(path)->schema_version();
       } catch (const StateError& e) {
         errors[i] = e.what();
       }

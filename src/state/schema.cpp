@@ -8,7 +8,7 @@
 #include <chrono>
 #include <thread>
 
-#include "state/store_impl.h"
+#include "state/sqlite_store.h"
 
 namespace xs::state {
 namespace {
@@ -78,6 +78,47 @@ CREATE TABLE batches(
   updated_at TEXT NOT NULL,
   PRIMARY KEY(target_id, name, chunk)) WITHOUT ROWID;
 )sql",
+    // 3: routing snapshots (DESIGN §9), and one lock per target with its holder's token.
+    R"sql(
+CREATE TABLE snapshots(
+  target_id INTEGER NOT NULL REFERENCES targets(id),
+  phone_number TEXT NOT NULL,
+  twilio_account TEXT NOT NULL DEFAULT '',
+  account_sid TEXT NOT NULL DEFAULT '',
+  has_after INTEGER NOT NULL DEFAULT 0,
+  rolled_back INTEGER NOT NULL DEFAULT 0,
+  taken_at TEXT NOT NULL DEFAULT '',
+  after_at TEXT NOT NULL DEFAULT '',
+  rolled_back_at TEXT NOT NULL DEFAULT '',
+  before_sid TEXT NOT NULL DEFAULT '',
+  before_voice_url TEXT NOT NULL DEFAULT '',
+  before_voice_method TEXT NOT NULL DEFAULT '',
+  before_voice_fallback_url TEXT NOT NULL DEFAULT '',
+  before_voice_fallback_method TEXT NOT NULL DEFAULT '',
+  before_status_callback TEXT NOT NULL DEFAULT '',
+  before_status_callback_method TEXT NOT NULL DEFAULT '',
+  before_voice_application_sid TEXT NOT NULL DEFAULT '',
+  before_trunk_sid TEXT NOT NULL DEFAULT '',
+  before_voice_receive_mode TEXT NOT NULL DEFAULT '',
+  after_sid TEXT NOT NULL DEFAULT '',
+  after_voice_url TEXT NOT NULL DEFAULT '',
+  after_voice_method TEXT NOT NULL DEFAULT '',
+  after_voice_fallback_url TEXT NOT NULL DEFAULT '',
+  after_voice_fallback_method TEXT NOT NULL DEFAULT '',
+  after_status_callback TEXT NOT NULL DEFAULT '',
+  after_status_callback_method TEXT NOT NULL DEFAULT '',
+  after_voice_application_sid TEXT NOT NULL DEFAULT '',
+  after_trunk_sid TEXT NOT NULL DEFAULT '',
+  after_voice_receive_mode TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY(target_id, phone_number)) WITHOUT ROWID;
+DROP TABLE lock;
+CREATE TABLE locks(
+  target_id INTEGER PRIMARY KEY REFERENCES targets(id),
+  pid INTEGER NOT NULL,
+  host TEXT NOT NULL,
+  since TEXT NOT NULL,
+  token TEXT NOT NULL);
+)sql",
 };
 constexpr int kLatest = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
 constexpr int kBusyTimeoutMs = 5000;
@@ -121,13 +162,16 @@ void migrate_to(SQLite::Database& db, int version) {
   }
 }
 
-void prepare(SQLite::Database& db, const std::string& path) {
-  db.setBusyTimeout(kBusyTimeoutMs);
-  const int found = user_version(db);  // also where "file is not a database" shows up
+void check_version(int found, const std::string& path) {
   if (found > kLatest) {
     throw StateError("state file " + path + " was written by a newer xuna-sync (schema " +
                      std::to_string(found) + ", this one knows " + std::to_string(kLatest) + ")");
   }
+}
+
+void prepare(SQLite::Database& db, const std::string& path) {
+  db.setBusyTimeout(kBusyTimeoutMs);
+  check_version(user_version(db), path);
   enable_wal(db);
   db.exec("PRAGMA synchronous = NORMAL");  // durable across a crash of the process in WAL mode
   db.exec("PRAGMA foreign_keys = ON");

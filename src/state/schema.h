@@ -1,7 +1,11 @@
 #pragma once
-// Private to state/ and its tests: the schema version this code writes, and a seam for tests
-// that need a file left by an older xuna-sync. No SQLite types here.
+// Private to state/ and its tests: the schema version this code writes, and seams for tests
+// that need a file left by an older xuna-sync or a full disk. No SQLite types here.
 #include <string>
+
+namespace xs::state {
+class Store;
+}
 
 namespace xs::state::detail {
 
@@ -9,5 +13,7 @@ namespace xs::state::detail {
 int latest_schema_version();
 // Creates or opens the file and migrates it to exactly `version` (<= latest), nothing more.
 void migrate_file_to(const std::string& path, int version);
+// SQLite's PRAGMA max_page_count on store's connection (a SQLite store), to fill the "disk".
+void set_max_page_count(Store& store, int pages);
 
 }  // namespace xs::state::detail

@@ -6,6 +6,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "model/routing.h"
@@ -107,6 +108,22 @@ struct LockLost : StateError {
 
 enum class OpenMode { ReadWrite, ReadOnly };
 
+// Every row of a state but its locks, ids kept (state copy).
+struct StateDump {
+  struct Run {
+    std::int64_t target_id = 0;
+    RunRecord run;  // api_url unused
+    int pid = 0;
+    std::string host;
+  };
+  std::vector<TargetRecord> targets;  // counts unused
+  std::vector<Run> runs;
+  std::vector<ActionRecord> actions;
+  std::vector<std::pair<std::int64_t, ManagedNumber>> managed;      // by target id
+  std::vector<std::pair<std::int64_t, BatchChunkRecord>> batches;   // by target id
+  std::vector<std::pair<std::int64_t, RoutingSnapshot>> snapshots;  // by target id
+};
+
 // The state: the tool's memory and journal (DESIGN §5), behind one interface with two
 // backends, SQLite (a path) and PostgreSQL (a libpq URI). Never a secret in here: a target is
 // named by its API URL and a fingerprint of the key that the caller computes.
@@ -194,6 +211,12 @@ class Store {
   virtual void force_unlock(std::int64_t target) = 0;
 
   virtual int schema_version() = 0;
+
+  // Every row but the locks, read in one transaction.
+  virtual StateDump dump() = 0;
+  // Writes dump in one transaction, ids kept. StateError when this state has any target, run
+  // or action unless replace (then everything here is deleted first, locks included).
+  virtual void load(const StateDump& dump, bool replace) = 0;
 };
 
 // Opens the state at location: a libpq URI (postgresql:// or postgres://) is PostgreSQL,

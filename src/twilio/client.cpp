@@ -1,58 +1,79 @@
 #include "twilio/client.h"
-#include "twilio/page_reader.h"
 
 #include <Poco/Base64Encoder.h>
 #include <Poco/Exception.h>
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/URI.h>
 
+#include <algorithm>
 #include <set>
 #include <sstream>
+
+#include "twilio/page_reader.h"
+#include "twilio/routing_form.h"
 
 namespace xs {
 namespace {
 
-using Poco::Dynamic::Var;
-using Poco::JSON::Array;
-using Poco::JSON::Object;
+constexpr int kPageSize = 1000;  // Twilio's maximum
 
-constexpr int kPageSize = 1000;    // Twilio's maximum
-constexpr int kMaxPages = 100000;  // 100 million numbers: past this, the server is looping
-
-Var parse_json(const std::string& text) {
-  Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
-  return parser.parse(text);
-}
-
-// A field as text ("" when absent or null); numbers arrive as their text.
-std::string text_of(const Object::Ptr& obj, const std::string& key) {
-  if (!obj || !obj->has(key)) return {};
-  Var v = obj->get(key);
-  if (v.isEmpty()) return {};
-  return v.convert<std::string>();
-}
-
-std::string basic_authorization(const TwilioAuth& auth) {
+std::string basic_credentials(const TwilioAuth& auth) {
   std::ostringstream out;
   Poco::Base64Encoder encoder(out);
   encoder.rdbuf()->setLineLength(0);  // one line: the default breaks every 72 characters
   encoder << auth.username << ':' << auth.password.reveal();
   encoder.close();
-  return "Basic " + out.str();
+  return out.str();
 }
 
 std::string who(const TwilioAuth& auth) {
   return "Twilio account '" + auth.account + "' (" + auth.account_sid + ")";
 }
 
-ApiError invalid_answer(const TwilioAuth& auth, const std::string& target, const std::string& why) {
+// text with every form of a secret the request carried masked: the auth token, the Basic
+// header's value (a server may quote the header), and the given extras (webhook passwords).
+std::string scrub(const TwilioAuth& auth, const std::vector<std::string>& extras,
+                  std::string text) {
+  text = auth.password.hide_in(std::move(text));
+  if (!auth.password.empty()) text = Secret(basic_credentials(auth)).hide_in(std::move(text));
+  for (const std::string& extra : extras) text = Secret(extra).hide_in(std::move(text));
+  return text;
+}
+
+template <class T>
+Result<T> scrubbed(const TwilioAuth& auth, const std::vector<std::string>& extras, Result<T> r) {
+  if (r.ok()) return r;
+  ApiError e = r.error();
+  e.message = scrub(auth, extras, std::move(e.message));
+  return e;
+}
+
+ApiError invalid(const TwilioAuth& auth, const std::string& what) {
   ApiError e;
   e.kind = ErrorKind::Invalid;
-  e.message = who(auth) + ": GET " + target + ": unexpected answer from Twilio: " + why;
+  e.message = who(auth) + ": " + what;
   return e;
+}
+
+ApiError invalid_answer(const TwilioAuth& auth, const std::string& method,
+                        const std::string& target, const std::string& why) {
+  return invalid(auth, method + " " + target + ": unexpected answer from Twilio: " + why);
+}
+
+std::string encoded(const std::string& segment) {
+  std::string out;
+  Poco::URI::encode(segment, "/?#&=+%", out);
+  return out;
+}
+
+std::string account_path(const TwilioAuth& auth) {
+  return "/2010-04-01/Accounts/" + encoded(auth.account_sid);
+}
+
+std::string seconds_text(double seconds) {
+  std::ostringstream out;
+  out << seconds;
+  return out.str();
 }
 
 // The path and query of a next_page_uri: Twilio sends it relative ("/2010-04-01/..."); an
@@ -68,143 +89,150 @@ std::string next_target(const std::string& uri) {
   }
 }
 
+// Reads body as shape into reader; returns what is wrong with it, or "".
+std::string read_json(const std::string& body, Poco::SharedPtr<PageReader> reader) {
+  try {
+    Poco::JSON::Parser parser(reader);
+    parser.parse(body);
+    reader->finish();
+    return reader->problem;
+  } catch (const Poco::Exception& e) {
+    return e.displayText();
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+}
+
 class HttpTwilioClient final : public TwilioApi {
  public:
-  explicit HttpTwilioClient(std::shared_ptr<Transport> transport)
-      : transport_(std::move(transport)) {}
+  HttpTwilioClient(std::shared_ptr<Transport> transport, TwilioListLimits limits)
+      : transport_(std::move(transport)), limits_(limits) {}
 
   Result<std::vector<OwnedNumber>> list_owned(const TwilioAuth& auth) override {
-    Result<std::vector<OwnedNumber>> r = list_pages(auth);
-    if (r.ok()) return r;
-    ApiError e = r.error();  // whatever the server sent back may quote the secret
-    e.message = auth.password.hide_in(e.message);
-    return e;
+    return scrubbed(auth, {}, list_pages(auth));
+  }
+
+  Result<OwnedNumber> get_number(const TwilioAuth& auth, const std::string& sid) override {
+    return scrubbed(auth, {}, number_call(auth, "GET", sid, {}));
+  }
+
+  Result<OwnedNumber> update_routing(const TwilioAuth& auth, const std::string& sid,
+                                     const TwilioRouting& routing) override {
+    return scrubbed(auth, url_passwords(routing),
+                    number_call(auth, "POST", sid, routing_form(routing)));
   }
 
  private:
+  Result<HttpResponse> send(const TwilioAuth& auth, HttpRequest req) {
+    req.headers.emplace_back("Authorization", "Basic " + basic_credentials(auth));
+    Result<HttpResponse> r = transport_->send(req);
+    if (r.ok()) return r;
+    ApiError e = r.error();
+    e.message = who(auth) + ": " + e.message;
+    return e;
+  }
+
+  ApiError list_limit(const TwilioAuth& auth, const std::string& what, int pages,
+                      std::size_t numbers) {
+    return invalid(auth, "the IncomingPhoneNumbers list " + what + "; stopped after " +
+                             std::to_string(pages) + " pages and " + std::to_string(numbers) +
+                             " numbers");
+  }
+
   Result<std::vector<OwnedNumber>> list_pages(const TwilioAuth& auth) {
-    std::string sid;
-    Poco::URI::encode(auth.account_sid, "/?#&=+%", sid);
-    const std::string list_path = "/2010-04-01/Accounts/" + sid + "/IncomingPhoneNumbers.json";
+    Clock& clock = limits_.clock ? *limits_.clock : system_clock();
+    const double started = clock.monotonic();
+    const std::string list_path = account_path(auth) + "/IncomingPhoneNumbers.json";
     std::string target = list_path + "?PageSize=" + std::to_string(kPageSize);
-    const std::string authorization = basic_authorization(auth);
     std::vector<OwnedNumber> owned;
     std::set<std::string> seen;
     for (int page = 0;; ++page) {
-      if (page >= kMaxPages || !seen.insert(target).second)
-        return invalid_answer(auth, target, "next_page_uri repeats an earlier page; stopped");
+      if (!seen.insert(target).second)
+        return invalid_answer(auth, "GET", target,
+                              "next_page_uri repeats an earlier page; stopped");
+      if (page >= limits_.max_pages)
+        return list_limit(auth,
+                          "did not end within " + std::to_string(limits_.max_pages) +
+                              " pages (the limit of pages per list)",
+                          page, owned.size());
+      if (page > 0 && clock.monotonic() - started >= limits_.max_seconds)
+        return list_limit(auth,
+                          "did not end within " + seconds_text(limits_.max_seconds) +
+                              " s (the limit on one list's time)",
+                          page, owned.size());
       HttpRequest req;
       req.method = "GET";
       req.target = target;
-      req.headers.emplace_back("Authorization", authorization);
-      Result<HttpResponse> r = transport_->send(req);
-      if (!r.ok()) {
-        ApiError e = r.error();
-        e.message = who(auth) + ": " + e.message;
-        return e;
-      }
+      Result<HttpResponse> r = send(auth, req);
+      if (!r.ok()) return r.error();
       const HttpResponse& res = r.value();
-      if (res.status < 200 || res.status > 299) return twilio_error(auth, target, res);
-      std::string next;
-      if (auto problem = read_page(res.body, owned, next); !problem.empty())
-        return invalid_answer(auth, target, problem);
-      if (next.empty()) return owned;
-      target = next_target(next);
+      if (res.status < 200 || res.status > 299) return twilio_error(auth, "GET", target, res);
+      Poco::SharedPtr<PageReader> reader = new PageReader;
+      if (auto problem = read_json(res.body, reader); !problem.empty())
+        return invalid_answer(auth, "GET", target, problem);
+      for (auto& n : reader->items) owned.push_back(std::move(n));
+      if (owned.size() > static_cast<std::size_t>(std::max(0L, limits_.max_numbers)))
+        return list_limit(auth,
+                          "has more than " + std::to_string(limits_.max_numbers) +
+                              " numbers (the limit of numbers per account)",
+                          page + 1, owned.size());
+      if (reader->next.empty()) return owned;
+      target = next_target(reader->next);
       if (target.compare(0, list_path.size() + 1, list_path + "?") != 0)
-        return invalid_answer(auth, req.target,
-                              "next_page_uri '" + next + "' is not a page of the same list");
+        return invalid_answer(
+            auth, "GET", req.target,
+            "next_page_uri '" + reader->next + "' is not a page of the same list");
     }
   }
 
-  // Appends the page's numbers and sets next to its next_page_uri ("" on the last page);
-  // returns what is wrong with the page, or "".
-  static std::string read_page(const std::string& body, std::vector<OwnedNumber>& owned,
-                               std::string& next) {
-    try {
-      Poco::SharedPtr<PageReader> reader = new PageReader;
-      Poco::JSON::Parser parser(reader);
-      parser.parse(body);
-      reader->finish();
-      if (!reader->problem.empty()) return reader->problem;
-      for (auto& n : reader->items) owned.push_back(std::move(n));
-      next = std::move(reader->next);
-      return {};
-    } catch (const Poco::Exception& e) {
-      return e.displayText();
-    } catch (const std::exception& e) {
-      return e.what();
+  // GET (body empty) or POST (body a form) .../IncomingPhoneNumbers/{sid}.json, answered with
+  // that number.
+  Result<OwnedNumber> number_call(const TwilioAuth& auth, const std::string& method,
+                                  const std::string& sid, std::string form) {
+    if (sid.empty()) return invalid(auth, method + ": no IncomingPhoneNumber sid given");
+    HttpRequest req;
+    req.method = method;
+    req.target = account_path(auth) + "/IncomingPhoneNumbers/" + encoded(sid) + ".json";
+    if (method == "POST") {
+      req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
+      req.body = std::move(form);
     }
+    Result<HttpResponse> r = send(auth, req);
+    if (!r.ok()) return r.error();
+    const HttpResponse& res = r.value();
+    if (res.status < 200 || res.status > 299) {
+      ApiError e = twilio_error(auth, method, req.target, res);
+      const std::string prefix = who(auth) + ": ";
+      if (e.kind == ErrorKind::NotFound && e.message.compare(0, prefix.size(), prefix) == 0)
+        e.message =
+            prefix + "number " + sid +
+            " not found (deleted, or moved to another account): " + e.message.substr(prefix.size());
+      // A 5xx may have done the update: unclear, but asking again is safe (same values).
+      if (method == "POST" && e.kind == ErrorKind::Transient && res.status != 429)
+        e.maybe_committed = true;
+      return e;
+    }
+    Poco::SharedPtr<PageReader> reader = new PageReader(PageReader::Shape::number);
+    if (auto problem = read_json(res.body, reader); !problem.empty())
+      return invalid_answer(auth, method, req.target, problem);
+    if (reader->items.size() != 1)
+      return invalid_answer(auth, method, req.target, "expected one number");
+    OwnedNumber& n = reader->items.front();
+    if (n.sid != sid)
+      return invalid_answer(auth, method, req.target,
+                            "the answer is for number '" + n.sid.substr(0, 64) + "', not " + sid);
+    return std::move(n);
   }
 
   std::shared_ptr<Transport> transport_;
+  TwilioListLimits limits_;
 };
-
-// Twilio's words from an error body {code, message, more_info, status}, or the raw text.
-struct TwilioBody {
-  std::string code, message, more_info;
-};
-
-TwilioBody read_error_body(const std::string& body) {
-  TwilioBody out;
-  try {
-    Var root = parse_json(body);
-    if (root.type() == typeid(Object::Ptr)) {
-      Object::Ptr obj = root.extract<Object::Ptr>();
-      out.code = text_of(obj, "code");
-      out.message = text_of(obj, "message");
-      out.more_info = text_of(obj, "more_info");
-      if (!out.message.empty() || !out.code.empty()) return out;
-    }
-  } catch (const Poco::Exception&) {
-  } catch (const std::exception&) {
-  }
-  out = {};
-  out.message = body.substr(0, 200);
-  for (char& c : out.message)
-    if (c == '\n' || c == '\r') c = ' ';
-  return out;
-}
-
-ErrorKind kind_of(int status) {
-  if (status == 401 || status == 403) return ErrorKind::Auth;
-  if (status == 404) return ErrorKind::NotFound;
-  if (status == 409) return ErrorKind::Conflict;
-  if (status == 429 || status >= 500) return ErrorKind::Transient;
-  return ErrorKind::Invalid;
-}
 
 }  // namespace
 
-ApiError twilio_error(const TwilioAuth& auth, const std::string& target,
-                      const HttpResponse& response) {
-  ApiError e;
-  e.status = response.status;
-  e.kind = kind_of(response.status);
-  TwilioBody body = read_error_body(response.body);
-  std::string text = std::to_string(response.status);
-  if (!body.message.empty()) {
-    text += " " + body.message;
-  } else if (!response.reason.empty()) {
-    text += " " + response.reason;
-  }
-  std::string extra;
-  if (!body.code.empty()) extra = "code " + body.code;
-  if (!body.more_info.empty() && e.kind != ErrorKind::Auth)
-    extra += (extra.empty() ? "" : ", ") + body.more_info;
-  if (!extra.empty()) text += " (" + extra + ")";
-  if (e.kind == ErrorKind::Auth) {
-    std::string hint = "check " + (auth.secret_env.empty() ? "the auth token" : auth.secret_env);
-    if (auth.username != auth.account_sid) hint += " and the API key " + auth.username;
-    e.message = who(auth) + ": " + text + ": " + hint;
-  } else {
-    e.message = who(auth) + ": GET " + target + ": " + text;
-  }
-  e.message = auth.password.hide_in(e.message);
-  return e;
-}
-
-std::unique_ptr<TwilioApi> make_twilio_client(std::shared_ptr<Transport> transport) {
-  return std::make_unique<HttpTwilioClient>(std::move(transport));
+std::unique_ptr<TwilioApi> make_twilio_client(std::shared_ptr<Transport> transport,
+                                              TwilioListLimits limits) {
+  return std::make_unique<HttpTwilioClient>(std::move(transport), limits);
 }
 
 }  // namespace xs

@@ -8,6 +8,7 @@
 #include "http/errors.h"
 #include "http/transport.h"
 #include "model/routing.h"
+#include "util/clock.h"
 #include "util/secret.h"
 
 namespace xs {
@@ -15,7 +16,7 @@ namespace xs {
 struct OwnedNumber {
   std::string phone_number;  // E.164, as Twilio lists it
   std::string friendly_name;
-  std::string sid;  // PN...
+  std::string sid;        // PN...
   TwilioRouting routing;  // where its calls go now (routing.sid == sid)
 };
 
@@ -32,24 +33,39 @@ class TwilioApi {
  public:
   virtual ~TwilioApi() = default;
   // Every number the account owns: GET .../IncomingPhoneNumbers.json, PageSize=1000,
-  // following next_page_uri to the end. Errors name the account, never the secret.
+  // following next_page_uri to the end, within the client's TwilioListLimits. Errors name the
+  // account, never the secret.
   virtual Result<std::vector<OwnedNumber>> list_owned(const TwilioAuth& auth) = 0;
-  // One number: GET .../IncomingPhoneNumbers/{sid}.json.
+  // One number: GET .../IncomingPhoneNumbers/{sid}.json; a 404 is ErrorKind::NotFound, an
+  // answer for another sid is ErrorKind::Invalid.
   virtual Result<OwnedNumber> get_number(const TwilioAuth& auth, const std::string& sid) = 0;
   // Sets the number's voice routing to `routing` with Twilio's form-encoded update,
   // POST .../IncomingPhoneNumbers/{sid}.json: URLs and the two sids always (an empty value
   // clears), methods and receive mode only when not empty. Answers the number as Twilio has it
-  // now. A 404 (deleted, or moved to another account) is ErrorKind::NotFound.
+  // now. A 404 (deleted, or moved to another account) is ErrorKind::NotFound; a 5xx is
+  // Transient and maybe_committed (asking again is safe: the same values). Errors never quote
+  // the form or a webhook password.
   virtual Result<OwnedNumber> update_routing(const TwilioAuth& auth, const std::string& sid,
                                              const TwilioRouting& routing) = 0;
 };
 
+// Bounds on one account's list (issue 13): a list whose pages never end stops with an error
+// naming the account and the limit, whatever the server answers.
+struct TwilioListLimits {
+  int max_pages = 10000;       // pages per list (1000 numbers a page when Twilio is sane)
+  long max_numbers = 1000000;  // numbers per account
+  double max_seconds = 600;    // the whole list, from its first request (checked between pages)
+  Clock* clock = nullptr;      // null: the system's
+};
+
 // The client over a transport whose base URL is Twilio's (https://api.twilio.com).
-std::unique_ptr<TwilioApi> make_twilio_client(std::shared_ptr<Transport> transport);
+std::unique_ptr<TwilioApi> make_twilio_client(std::shared_ptr<Transport> transport,
+                                              TwilioListLimits limits = {});
 
 // "Twilio account 'main' (AC...): 401 Authenticate (code 20003, <more_info>)": a non-2xx
-// answer, with Twilio's error body {code, message, more_info, status} when there is one.
-ApiError twilio_error(const TwilioAuth& auth, const std::string& target,
+// answer to `method target`, with Twilio's error body {code, message, more_info, status} when
+// there is one. The auth secret is masked; the caller masks anything else it sent.
+ApiError twilio_error(const TwilioAuth& auth, const std::string& method, const std::string& target,
                       const HttpResponse& response);
 
 }  // namespace xs

@@ -1,6 +1,6 @@
 #pragma once
-// A page of Twilio's IncomingPhoneNumbers list, read as Poco's parser walks it (private to
-// src/twilio): only the three fields of each number and next_page_uri are kept.
+// A page of Twilio's IncomingPhoneNumbers list, or one IncomingPhoneNumber, read as Poco's
+// parser walks it (private to src/twilio): only each number's fields of OwnedNumber are kept.
 #include <Poco/JSON/Handler.h>
 
 #include <string>
@@ -10,12 +10,16 @@
 
 namespace xs {
 
-// Reads a page of the list as Poco's parser walks it, keeping only the three fields of each
-// number and next_page_uri: a page of 1000 numbers is about 1.3 MB of JSON, and building its
-// whole tree took three times as long as this.
+// Reads a page of the list (or, as Shape::number, one number's object) as Poco's parser walks
+// it, keeping only the fields of OwnedNumber (its routing too, null as "") and next_page_uri:
+// a page of 1000 numbers is about 1.3 MB of JSON, and building its whole tree took three times
+// as long as this.
 class PageReader final : public Poco::JSON::Handler {
  public:
-  std::vector<OwnedNumber> items;
+  enum class Shape { page, number };
+  explicit PageReader(Shape shape = Shape::page) : shape_(shape) {}
+
+  std::vector<OwnedNumber> items;  // Shape::number: the one number, once read
   std::string next;
   std::string problem;  // the first thing wrong with the page, "" if none
 
@@ -43,18 +47,24 @@ class PageReader final : public Poco::JSON::Handler {
     bool items;  // the incoming_phone_numbers array
   };
 
-  bool in_items() const { return stack_.size() == 2 && stack_[1].items; }
+  bool in_items() const { return shape_ == Shape::page && stack_.size() == 2 && stack_[1].items; }
   // Directly inside a number's object (not inside an array in the items array).
-  bool in_item() const { return stack_.size() == 3 && stack_[1].items && stack_[2].object; }
+  bool in_item() const {
+    if (shape_ == Shape::number) return stack_.size() == 1 && stack_[0].object;
+    return stack_.size() == 3 && stack_[1].items && stack_[2].object;
+  }
   void fail(const std::string& why) {
     if (problem.empty()) problem = why;
   }
-  std::string item_name() const { return "item " + std::to_string(items.size()); }
+  std::string item_name(std::size_t i) const {
+    return shape_ == Shape::number ? "the number" : "item " + std::to_string(i);
+  }
 
   void open(bool object);
   void close();
   void scalar(const std::string& v);
 
+  Shape shape_;
   std::vector<Frame> stack_;
   std::string key_;
   bool root_object_ = false;

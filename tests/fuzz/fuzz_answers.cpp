@@ -1,11 +1,13 @@
 // libFuzzer target over what the servers answer (FUZZ_TARGET=fuzz_answers scripts/fuzz.sh):
 // the XUNA client's list, import, assign and batch calls and the Twilio client's paged list,
-// through their public interfaces, over a transport that answers with the input. The first
-// byte picks the call, the second the status; the rest is the body. Promises: nothing throws,
-// no error message quotes the API key or the Twilio token, and what is read is whole.
+// single-number GET and routing update, through their public interfaces, over a transport that
+// answers with the input. The first byte picks the call, the second the status (and, for
+// Twilio, which of its calls); the rest is the body. Promises: nothing throws, no error message
+// quotes the API key, the Twilio token or a webhook password, and what is read is whole.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <memory>
 #include <string>
 
 #include "twilio/client.h"
@@ -15,6 +17,7 @@ namespace {
 
 const std::string kKey = "xk_fuzz_key_0123456789abcdef0123456789";
 const std::string kToken = "tw_fuzz_token_0123456789abcdef01";
+const std::string kHookPassword = "hook_fuzz_password_0123456789";
 constexpr int kStatuses[] = {200, 201, 204, 400, 401, 403, 404, 409, 413, 422, 429, 500, 503};
 
 class Canned final : public xs::Transport {
@@ -42,6 +45,36 @@ void check(const xs::ApiError& e, bool key, bool token) {
   if (token && e.message.find(kToken) != std::string::npos) std::abort();
 }
 
+// The Twilio client: its paged list, one number, or an update whose webhook URL carries a
+// password that no error may show either.
+void twilio_call(int which, std::shared_ptr<xs::Transport> transport) {
+  auto twilio = xs::make_twilio_client(std::move(transport));
+  xs::TwilioAuth auth{"main", "AC0123456789abcdef0123456789abcdef",
+                      "AC0123456789abcdef0123456789abcdef", xs::Secret(kToken), "TOKEN"};
+  if (which == 0) {
+    auto r = twilio->list_owned(auth);
+    if (!r.ok()) return check(r.error(), false, true);
+    for (const auto& n : r.value())
+      if (n.phone_number.empty() || n.routing.sid != n.sid) std::abort();
+    return;
+  }
+  const std::string sid = "PN0123456789abcdef0123456789abcdef";
+  xs::Result<xs::OwnedNumber> r = xs::ApiError{};
+  if (which == 1) {
+    r = twilio->get_number(auth, sid);
+  } else {
+    xs::TwilioRouting to;
+    to.voice_url = "https://ivr:" + kHookPassword + "@ivr.example.com/voice";
+    r = twilio->update_routing(auth, sid, to);
+  }
+  if (!r.ok()) {
+    check(r.error(), false, true);
+    if (r.error().message.find(kHookPassword) != std::string::npos) std::abort();
+  } else if (r.value().sid != sid || r.value().phone_number.empty()) {
+    std::abort();
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -52,14 +85,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       std::make_shared<Canned>(status, std::string(reinterpret_cast<const char*>(data + 2), size - 2));
   try {
     if (call == 4) {
-      auto twilio = xs::make_twilio_client(transport);
-      xs::TwilioAuth auth{"main", "AC0123456789abcdef0123456789abcdef",
-                          "AC0123456789abcdef0123456789abcdef", xs::Secret(kToken), "TOKEN"};
-      auto r = twilio->list_owned(auth);
-      if (!r.ok()) check(r.error(), false, true);
-      else
-        for (const auto& n : r.value())
-          if (n.phone_number.empty()) std::abort();
+      twilio_call(data[1] / 13 % 3, transport);  // 0 (the seeds' choice): the list
       return 0;
     }
     auto xuna = xs::make_xuna_client(transport, xs::Secret(kKey));

@@ -1,0 +1,122 @@
+// Routing snapshots (DESIGN §9): a number's Twilio routing before the cut-over, and after.
+#include "state/sql_store.h"
+
+namespace xs::state {
+namespace {
+
+// Every snapshot column in a fixed order: the snapshot's own, then before_*, then after_*.
+std::vector<std::string> snapshot_columns() {
+  std::vector<std::string> out{"phone_number", "twilio_account", "account_sid", "has_after",
+                               "rolled_back",  "taken_at",       "after_at",    "rolled_back_at"};
+  for (const char* side : {"before_", "after_"})
+    for (const auto& [name, field] : routing_columns()) out.push_back(side + name);
+  return out;
+}
+
+Params snapshot_params(const RoutingSnapshot& s, const std::string& taken_at) {
+  Params p{s.phone_number, s.twilio_account, s.account_sid, s.after.has_value(),
+           s.rolled_back,  taken_at,         s.after_at,    s.rolled_back_at};
+  const TwilioRouting none;
+  for (const TwilioRouting* r : {&s.before, s.after ? &*s.after : &none})
+    for (const auto& [name, field] : routing_columns()) p.push_back((*r).*field);
+  return p;
+}
+
+}  // namespace
+
+const std::vector<std::pair<std::string, std::string TwilioRouting::*>>& routing_columns() {
+  static const auto columns = [] {
+    std::vector<std::pair<std::string, std::string TwilioRouting::*>> out{
+        {"sid", &TwilioRouting::sid}};
+    for (const auto& [name, field] : routing_fields()) out.emplace_back(name, field);
+    return out;
+  }();
+  return columns;
+}
+
+void write_snapshot(Db& db, std::int64_t target, const RoutingSnapshot& s, bool replace,
+                    const std::string& now) {
+  const std::vector<std::string> columns = snapshot_columns();
+  std::string sql = "INSERT INTO snapshots(target_id", values = "?1", update;
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    sql += ", " + columns[i];
+    values += ", ?" + std::to_string(i + 2);
+    if (i > 0)
+      update += std::string(update.empty() ? "" : ", ") + columns[i] + " = excluded." + columns[i];
+  }
+  sql += ") VALUES(" + values + ") ON CONFLICT(target_id, phone_number) DO ";
+  sql += replace ? "UPDATE SET " + update : std::string("NOTHING");
+  Params p{target};
+  for (Param& v : snapshot_params(s, s.taken_at.empty() ? now : s.taken_at)) p.push_back(v);
+  db.exec(sql, p);
+}
+
+std::vector<RoutingSnapshot> read_snapshots(Db& db, std::int64_t target) {
+  std::string sql = "SELECT ";
+  const std::vector<std::string> columns = snapshot_columns();
+  for (std::size_t i = 0; i < columns.size(); ++i) sql += (i ? ", " : "") + columns[i];
+  sql += " FROM snapshots WHERE target_id = ?1 ORDER BY phone_number";
+  std::vector<RoutingSnapshot> out;
+  for (const Row& q : db.query(sql, {target})) {
+    RoutingSnapshot s;
+    s.phone_number = q[0];
+    s.twilio_account = q[1];
+    s.account_sid = q[2];
+    s.rolled_back = to_int(q[4]) != 0;
+    s.taken_at = q[5];
+    s.after_at = q[6];
+    s.rolled_back_at = q[7];
+    std::size_t i = 8;
+    for (const auto& [name, field] : routing_columns()) s.before.*field = q[i++];
+    if (to_int(q[3]) != 0) {
+      s.after.emplace();
+      for (const auto& [name, field] : routing_columns()) (*s.after).*field = q[i++];
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::vector<RoutingSnapshot> SqlStore::snapshots(std::int64_t target) {
+  return locked("snapshots", [&] {
+    if (!has_table("snapshots")) return std::vector<RoutingSnapshot>();
+    return read_snapshots(*db_, target);
+  });
+}
+
+void SqlStore::record_routing_after(std::int64_t target, const std::string& phone_number,
+                                    const TwilioRouting& after, const std::string& now) {
+  writable("record_routing_after");
+  locked("record_routing_after", [&] {
+    std::string sql = "UPDATE snapshots SET has_after = 1, rolled_back = 0, after_at = ?1";
+    Params p{now};
+    for (const auto& [name, field] : routing_columns()) {
+      p.push_back(after.*field);
+      sql += ", after_" + name + " = ?" + std::to_string(p.size());
+    }
+    p.push_back(target);
+    p.push_back(phone_number);
+    sql += " WHERE target_id = ?" + std::to_string(p.size() - 1) + " AND phone_number = ?" +
+           std::to_string(p.size());
+    if (db_->exec(sql, p) == 0) fail("no routing snapshot of " + phone_number);
+  });
+}
+
+void SqlStore::mark_rolled_back(std::int64_t target, const std::string& phone_number,
+                                bool rolled_back, const std::string& now) {
+  writable("mark_rolled_back");
+  locked("mark_rolled_back", [&] {
+    const std::int64_t changed =
+        rolled_back ? db_->exec(
+                          "UPDATE snapshots SET rolled_back = 1, rolled_back_at = ?1 "
+                          "WHERE target_id = ?2 AND phone_number = ?3",
+                          {now, target, phone_number})
+                    : db_->exec(
+                          "UPDATE snapshots SET rolled_back = 0 "
+                          "WHERE target_id = ?1 AND phone_number = ?2",
+                          {target, phone_number});
+    if (changed == 0) fail("no routing snapshot of " + phone_number);
+  });
+}
+
+}  // namespace xs::state
