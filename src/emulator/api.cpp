@@ -30,10 +30,6 @@ Response tooLarge(bool twilio) {
   return twilio ? twilioError(413, 20413, "Request body too large") : xunaDetail(413, "Request body too large");
 }
 
-bool isForm(const ApiRequest& req) {
-  return req.contentType.compare(0, 33, "application/x-www-form-urlencoded") == 0;
-}
-
 // A form body as a JSON object for the log, with the password of every URL in it hidden.
 Poco::Dynamic::Var redactedForm(const std::string& body) {
   auto obj = newObject();
@@ -62,7 +58,7 @@ ApiOutcome serveApi(Services& services, const ApiRequest& req, bool bodyTooLarge
   if (req.hasIdempotencyKey) entry.idempotencyKey = req.idempotencyKey;
   if (req.bodyIsJson) {
     entry.body = redactSecrets(req.json);
-  } else if (isForm(req) && !bodyTooLarge) {
+  } else if (isFormContentType(req.contentType) && !bodyTooLarge) {
     entry.body = redactedForm(req.body);
   }
 

@@ -257,16 +257,11 @@ Response listNumbers(World& world, const TwilioAccount& account, const ApiReques
   return r;
 }
 
-bool isFormBody(const ApiRequest& req) {
-  const std::string type = Poco::toLower(req.contentType.substr(0, req.contentType.find(';')));
-  return Poco::trim(type) == "application/x-www-form-urlencoded";
-}
-
 // Twilio's update: the routing fields of the form (others ignored), checked, then applied
 // with Twilio's precedence. Requires World::lock().
 Response updateNumber(World& world, const TwilioAccount& account, TwilioNumber& n,
                       const ApiRequest& req) {
-  if (!req.body.empty() && !isFormBody(req)) {
+  if (!req.body.empty() && !isFormContentType(req.contentType)) {
     return badParam("The request body must be application/x-www-form-urlencoded");
   }
   std::map<std::string, std::string> form;

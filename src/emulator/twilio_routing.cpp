@@ -134,6 +134,11 @@ std::string redactUrlPassword(const std::string& text) {
   return text.substr(0, colon + 1) + "***" + text.substr(at);
 }
 
+bool isFormContentType(const std::string& contentType) {
+  const std::string type = Poco::toLower(contentType.substr(0, contentType.find(';')));
+  return Poco::trim(type) == "application/x-www-form-urlencoded";
+}
+
 std::map<std::string, std::string> parseForm(const std::string& body) {
   std::map<std::string, std::string> out;
   std::size_t pos = 0;

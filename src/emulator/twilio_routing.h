@@ -59,6 +59,10 @@ std::optional<RoutingError> applyRoutingChange(NumberRouting& routing, const Rou
 // text that is not such a URL is returned unchanged. For logs: when unsure it hides more.
 std::string redactUrlPassword(const std::string& text);
 
+// True when a Content-Type header value is application/x-www-form-urlencoded (any case,
+// parameters such as charset allowed).
+bool isFormContentType(const std::string& contentType);
+
 // The fields of an application/x-www-form-urlencoded body ('+' is a space; the last of a
 // repeated name wins); throws std::exception on a bad percent-encoding.
 std::map<std::string, std::string> parseForm(const std::string& body);

@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -119,6 +120,20 @@ class TwilioRouting(Case):
                          {**DEFAULTS, "trunk_sid": TRUNK_SID, "voice_receive_mode": "fax"})
         self.assertEqual(routing_of(items[PLAIN]), DEFAULTS)
         self.assertEqual(items[PLAIN]["sid"], SID[PLAIN])
+
+    def test_generated_numbers_take_the_generate_blocks_routing(self):
+        fx = self.routing_fixture()
+        fx["twilio_accounts"][1]["generate"] = {
+            "prefix": "+1666", "count": 3, "voice_url": "https://pbx.example.com/in",
+            "trunk_sid": TRUNK_SID, "status_callback_method": "get"}
+        emu = self.start_emulator(fx)
+        items = self.listed(emu, account=OTHER_SID, token=self.other_token)
+        generated = [n for p, n in items.items() if p.startswith("+1666")]
+        self.assertEqual(len(generated), 3)
+        for n in generated:
+            self.assertEqual(routing_of(n), {**DEFAULTS, "voice_url": "https://pbx.example.com/in",
+                                             "trunk_sid": TRUNK_SID, "status_callback_method": "GET"})
+        self.assertEqual(routing_of(items[OTHERS]), DEFAULTS)
 
     def test_list_filters_decode_plus_as_space(self):
         status, body, _ = self.call(
@@ -253,6 +268,11 @@ class TwilioRouting(Case):
                                     form={"VoiceUrl": "https://x.example.com/"})
         self.assertEqual((status, body["code"]), (400, 20001), body)
         self.assertIsNone(twilio_routing(self.emu, PLAIN)["voice_url"])
+        # The media type is case-insensitive and may carry parameters.
+        status, body, _ = self.call(
+            "POST", number_path(ACCOUNT_SID, SID[PLAIN]), form={"VoiceUrl": "https://y.example.com/"},
+            headers={"Content-Type": "Application/X-WWW-Form-URLEncoded; charset=utf-8"})
+        self.assertEqual((status, body["voice_url"]), (200, "https://y.example.com/"), body)
 
     def test_the_list_cache_follows_every_change(self):
         first = self.listed()  # renders and caches every item
@@ -263,6 +283,31 @@ class TwilioRouting(Case):
         self.assertEqual(second[PLAIN]["voice_url"], "https://two.example.com/")
         self.assertEqual({k: v for k, v in second.items() if k != PLAIN},
                          {k: v for k, v in first.items() if k != PLAIN})
+
+    def test_concurrent_updates_and_lists_stay_consistent(self):
+        failures = []
+
+        def flip(worker):
+            for i in range(25):
+                form = {"VoiceApplicationSid": APP_SID} if (i + worker) % 2 else {"TrunkSid": TRUNK_SID}
+                status, body, _ = self.update(APP, form)
+                if status != 200 or (body["voice_application_sid"] is None) == (body["trunk_sid"] is None):
+                    failures.append((status, body))
+
+        def read():
+            for _ in range(25):
+                n = self.listed()[APP]
+                if (n["voice_application_sid"] is None) == (n["trunk_sid"] is None):
+                    failures.append(n)
+
+        threads = [threading.Thread(target=flip, args=(w,)) for w in range(4)]
+        threads.append(threading.Thread(target=read))
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
+        self.assertEqual(failures, [])
+        self.assertIsNone(self.emu.proc.poll())
 
     # --- the admin way (the Twilio console) ---------------------------------------------------
     def test_admin_reads_and_changes_routing_with_twilios_rules(self):
