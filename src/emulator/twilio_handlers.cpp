@@ -311,8 +311,8 @@ Poco::JSON::Object::Ptr adminTwilioItem(const TwilioAccount& account, const Twil
 bool isInboundCallPath(const std::string& path) { return path == "/twilio/inbound_call"; }
 
 Response handleInboundCall(const ApiRequest& req) {
-  if (req.method != "POST" && req.method != "GET") {
-    Response r = twilioError(405, 20004, "Method not allowed");
+  if (req.method != "POST" && req.method != "GET") {  // XUNA's endpoint: XUNA's error shape
+    Response r = xunaDetail(405, "Method Not Allowed");
     r.headers.emplace_back("Allow", "GET, POST");
     return r;
   }
