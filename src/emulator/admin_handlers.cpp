@@ -1,6 +1,8 @@
 #include "emulator/admin_handlers.h"
 
 #include "emulator/json_util.h"
+#include "emulator/twilio_handlers.h"
+#include "emulator/twilio_routing.h"
 #include "emulator/xuna_handlers.h"
 
 #include <Poco/NumberFormatter.h>
@@ -17,6 +19,7 @@ using Poco::JSON::Object;
 
 const std::string kRoot = "/_emulator";
 const std::string kNumbersPrefix = "/_emulator/numbers/";
+const std::string kTwilioNumbers = "/_emulator/twilio/numbers";
 
 Response notAllowed(const std::string& allow) {
   Response r = xunaDetail(405, "Method Not Allowed");
@@ -100,6 +103,75 @@ Response changeNumber(World& world, const ApiRequest& req, const std::string& id
   const XunaNumber* n = world.updateNumber(id, label, agent);
   if (!n) return xunaDetail(404, "Phone number " + id + " not found");
   return jsonResponse(200, adminItem(world, *n));
+}
+
+// The account_sid=... of a raw query, or "".
+std::string accountFilter(const std::string& rawQuery) {
+  try {
+    auto q = parseForm(rawQuery);
+    auto it = q.find("account_sid");
+    return it == q.end() ? "" : it->second;
+  } catch (...) {
+    throw BadInput("Malformed query string");
+  }
+}
+
+Response listTwilioNumbers(World& world, const ApiRequest& req) {
+  const std::string only = accountFilter(req.rawQuery);
+  auto lock = world.lock();
+  auto arr = newArray();
+  for (const auto& [sid, account] : world.accounts) {
+    if (!only.empty() && sid != only) continue;
+    for (const auto& n : account.numbers) arr->add(adminTwilioItem(account, n));
+  }
+  return jsonResponse(200, arr);
+}
+
+// The Twilio number with this phone (in the account_sid of the query, if given); throws
+// BadInput for an ambiguous phone. Requires world.lock().
+std::pair<TwilioAccount*, TwilioNumber*> findTwilioNumber(World& world, const std::string& phone,
+                                                          const std::string& only) {
+  std::pair<TwilioAccount*, TwilioNumber*> found{nullptr, nullptr};
+  for (auto& [sid, account] : world.accounts) {
+    if (!only.empty() && sid != only) continue;
+    if (TwilioNumber* n = account.findPhone(phone)) {
+      if (found.second) {
+        throw BadInput(phone + " is in several Twilio accounts: add ?account_sid=AC...");
+      }
+      found = {&account, n};
+    }
+  }
+  return found;
+}
+
+// Reads or changes a Twilio number's routing as someone in the Twilio console would: the
+// body's keys are the fixture's routing keys (string, or null to clear), checked and applied
+// with Twilio's rules; an unknown key is refused.
+Response twilioNumber(World& world, const ApiRequest& req, const std::string& phone) {
+  RoutingChange change;
+  if (req.method == "PUT") {
+    auto body = requireObject(req);
+    Object::NameList names;
+    body->getNames(names);
+    for (const auto& key : names) {
+      bool known = false;
+      for (const RoutingField& f : routingFields()) known = known || f.key == key;
+      if (!known) throw BadInput("unknown routing field " + key);
+      if (auto v = optNullableString(body, key)) change[key] = v->value_or("");
+    }
+  }
+  const std::string only = accountFilter(req.rawQuery);
+  auto lock = world.lock();
+  auto [account, n] = findTwilioNumber(world, phone, only);
+  if (!n) return xunaDetail(404, "No Twilio number " + phone);
+  if (req.method == "PUT") {
+    NumberRouting routing = n->routing;
+    if (auto error = applyRoutingChange(routing, change, /*formNames=*/false)) {
+      throw BadInput(error->message);
+    }
+    world.setRouting(*n, routing);
+  }
+  return jsonResponse(200, adminTwilioItem(*account, *n));
 }
 
 Response listBatches(World& world) {
@@ -196,6 +268,16 @@ Response route(Services& s, const ApiRequest& req) {
       p.find('/', kNumbersPrefix.size()) == std::string::npos) {
     if (m == "PUT") return changeNumber(s.world, req, p.substr(kNumbersPrefix.size()));
     return notAllowed("PUT");
+  }
+  if (p == kTwilioNumbers) {
+    if (m == "GET") return listTwilioNumbers(s.world, req);
+    return notAllowed("GET");
+  }
+  const std::string twilioPrefix = kTwilioNumbers + "/";
+  if (p.size() > twilioPrefix.size() && p.compare(0, twilioPrefix.size(), twilioPrefix) == 0 &&
+      p.find('/', twilioPrefix.size()) == std::string::npos) {
+    if (m == "GET" || m == "PUT") return twilioNumber(s.world, req, p.substr(twilioPrefix.size()));
+    return notAllowed("GET, PUT");
   }
   if (p == kRoot + "/batches") {
     if (m == "GET") return listBatches(s.world);

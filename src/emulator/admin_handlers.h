@@ -1,5 +1,6 @@
 // Admin endpoints under /_emulator/ for tests: request log, numbers behind the tool's back,
-// batches, stats, run-time fault settings. No auth, no faults, not logged.
+// Twilio routing changed as in the Twilio console, batches, stats, run-time fault settings.
+// No auth, no faults, not logged.
 #pragma once
 
 #include "emulator/exchange.h"

@@ -2,6 +2,7 @@
 
 #include "emulator/json_util.h"
 #include "emulator/twilio_handlers.h"
+#include "emulator/twilio_routing.h"
 #include "emulator/xuna_handlers.h"
 
 #include <chrono>
@@ -29,6 +30,23 @@ Response tooLarge(bool twilio) {
   return twilio ? twilioError(413, 20413, "Request body too large") : xunaDetail(413, "Request body too large");
 }
 
+// A form body as a JSON object for the log, with the password of every URL in it hidden.
+Poco::Dynamic::Var redactedForm(const std::string& body) {
+  auto obj = newObject();
+  try {
+    for (const auto& [name, value] : parseForm(body)) obj->set(name, redactUrlPassword(value));
+  } catch (...) {
+    return Poco::Dynamic::Var();
+  }
+  return obj;
+}
+
+Response handle(Services& services, const ApiRequest& req) {
+  if (isTwilioPath(req.path)) return handleTwilio(services.world, req);
+  if (isInboundCallPath(req.path)) return handleInboundCall(req);
+  return handleXuna(services.world, req);
+}
+
 }  // namespace
 
 ApiOutcome serveApi(Services& services, const ApiRequest& req, bool bodyTooLarge) {
@@ -38,7 +56,11 @@ ApiOutcome serveApi(Services& services, const ApiRequest& req, bool bodyTooLarge
   entry.path = req.path;
   entry.query = req.rawQuery;
   if (req.hasIdempotencyKey) entry.idempotencyKey = req.idempotencyKey;
-  if (req.bodyIsJson) entry.body = redactSecrets(req.json);
+  if (req.bodyIsJson) {
+    entry.body = redactSecrets(req.json);
+  } else if (isFormContentType(req.contentType) && !bodyTooLarge) {
+    entry.body = redactedForm(req.body);
+  }
 
   const bool twilio = isTwilioPath(req.path);
   ApiOutcome out;
@@ -55,7 +77,7 @@ ApiOutcome serveApi(Services& services, const ApiRequest& req, bool bodyTooLarge
       out.response = injectedError(twilio, d.errorStatus);
       entry.fault = "error";
     } else {
-      out.response = twilio ? handleTwilio(services.world, req) : handleXuna(services.world, req);
+      out.response = handle(services, req);
       if (d.drop) {
         out.drop = true;
         entry.fault = "dropped";

@@ -21,6 +21,7 @@ struct ApiRequest {
   bool hasApiKey = false;
   std::string apiKey;          // xi-api-key header
   std::string authorization;   // Authorization header, "" when absent
+  std::string contentType;     // Content-Type header, "" when absent
   bool hasIdempotencyKey = false;
   std::string idempotencyKey;  // Idempotency-Key header (non-empty when present)
 };

@@ -104,6 +104,20 @@ struct Generator {
   }
 };
 
+// The routing keys of a Twilio number (or of a generate block): each optional, null = empty.
+// Values are checked as Twilio's update checks them, but an application and a trunk may
+// both be set, so a fixture can hold any state.
+NumberRouting readRouting(const Object::Ptr& obj, const std::string& where) {
+  NumberRouting routing;
+  for (const RoutingField& f : routingFields()) {
+    auto value = optString(obj, f.key, where);
+    if (!value) continue;
+    if (auto error = checkRoutingValue(f, f.key, *value)) fail(where + f.key, error->message);
+    routing.*f.member = *value;
+  }
+  return routing;
+}
+
 void loadTwilioAccount(const Object::Ptr& acc, const std::string& where, World& world) {
   TwilioAccount account;
   account.sid = reqString(acc, "account_sid", where);
@@ -125,6 +139,7 @@ void loadTwilioAccount(const Object::Ptr& acc, const std::string& where, World& 
       tn.phone = e164(n, "phone_number", w);
       tn.friendlyName = optString(n, "friendly_name", w).value_or(tn.phone);
       tn.sid = optString(n, "sid", w).value_or(derivedSid("PN", account.sid + tn.phone));
+      tn.routing = readRouting(n, w);
       account.numbers.push_back(tn);
     }
   }
@@ -133,17 +148,19 @@ void loadTwilioAccount(const Object::Ptr& acc, const std::string& where, World& 
     auto g = objectAt(acc->get("generate"), w);
     Generator gen = Generator::read(g, w);
     std::string nameTemplate = optString(g, "friendly_name", w).value_or("{n}");
+    const NumberRouting routing = readRouting(g, w);
     account.numbers.reserve(account.numbers.size() + static_cast<std::size_t>(gen.count));
     for (std::int64_t i = 0; i < gen.count; ++i) {
       TwilioNumber tn;
       tn.phone = Generator::phone(gen, i);
       tn.friendlyName = replaceAll(nameTemplate, "{n}", tn.phone);
       tn.sid = derivedSid("PN", account.sid + tn.phone);
+      tn.routing = routing;
       account.numbers.push_back(std::move(tn));
     }
   }
   std::string dup = account.sortNumbers();
-  if (!dup.empty()) fail(where + "numbers", "duplicate phone number " + dup);
+  if (!dup.empty()) fail(where + "numbers", dup);
   renderNumbers(account);
   std::string sid = account.sid;
   world.accounts.emplace(sid, std::move(account));

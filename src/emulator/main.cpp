@@ -105,6 +105,10 @@ int main(int argc, char** argv) {
     return fail(kExitRuntime, "cannot listen on " + options.host + ":" + std::to_string(options.port) + ": " +
                                   e.displayText());
   }
+  if (options.twilioRepoint) {
+    const std::string origin = options.publicOrigin.empty() ? server->url() : options.publicOrigin;
+    world.inboundCallUrl = origin + "/twilio/inbound_call";
+  }
   server->start();
 
   if (!options.portFile.empty() && !writePortFile(options.portFile, server->port())) {

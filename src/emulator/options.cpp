@@ -1,6 +1,10 @@
 #include "emulator/options.h"
 
+#include "emulator/twilio_routing.h"
+
 #include <Poco/NumberFormatter.h>
+#include <Poco/String.h>
+#include <Poco/URI.h>
 
 #include <cerrno>
 #include <cmath>
@@ -37,13 +41,36 @@ double parseDouble(const std::string& flag, const std::string& v, double lo, dou
   return d;
 }
 
+// "scheme://host[:port]" from an http(s) origin with no user, query or path beyond "/".
+std::string parseOrigin(const std::string& v) {
+  const std::string bad =
+      "--public-origin needs an http(s)://host[:port] origin, got \"" + redactUrlPassword(v) + "\"";
+  try {
+    Poco::URI uri(v);
+    const std::string scheme = Poco::toLower(uri.getScheme());
+    if ((scheme != "http" && scheme != "https") || uri.getHost().empty() ||
+        !uri.getUserInfo().empty() || !(uri.getPath().empty() || uri.getPath() == "/") ||
+        !uri.getRawQuery().empty() || !uri.getFragment().empty()) {
+      throw UsageError(bad);
+    }
+    std::string origin = v;
+    while (!origin.empty() && origin.back() == '/') origin.pop_back();
+    return origin;
+  } catch (const UsageError&) {
+    throw;
+  } catch (...) {
+    throw UsageError(bad);
+  }
+}
+
 }  // namespace
 
 std::string usage() {
   return "usage: xuna-emulator --fixture FILE [--host 127.0.0.1] [--port 0] [--port-file FILE]\n"
          "                     [--log FILE] [--latency-ms N] [--tls-cert FILE --tls-key FILE] [--seed N]\n"
          "                     [--rate-limit RPS] [--error-rate P] [--drop-rate P] [--slow-rate P] [--slow-ms N]\n"
-         "Emulates the XUNA phone-number API and Twilio's IncomingPhoneNumbers list (see docs/emulator.md).\n";
+         "                     [--public-origin URL] [--no-twilio-repoint]\n"
+         "Emulates the XUNA phone-number API and Twilio's IncomingPhoneNumbers (see docs/emulator.md).\n";
 }
 
 Options parseOptions(int argc, char** argv) {
@@ -64,12 +91,17 @@ Options parseOptions(int argc, char** argv) {
       {"--drop-rate", [&](const std::string& v) { f.dropRate = parseDouble("--drop-rate", v, 0, 1); }},
       {"--slow-rate", [&](const std::string& v) { f.slowRate = parseDouble("--slow-rate", v, 0, 1); }},
       {"--slow-ms", [&](const std::string& v) { f.slowMs = static_cast<int>(parseInt("--slow-ms", v, 0, 600000)); }},
+      {"--public-origin", [&](const std::string& v) { o.publicOrigin = parseOrigin(v); }},
   };
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") {
       o.help = true;
       return o;
+    }
+    if (arg == "--no-twilio-repoint") {
+      o.twilioRepoint = false;
+      continue;
     }
     std::string name = arg, value;
     bool inlineValue = false;

@@ -18,6 +18,8 @@ struct Options {
   std::string tlsCert;
   std::string tlsKey;
   FaultConfig faults;
+  std::string publicOrigin;   // http(s)://host[:port] imports point Twilio at; "" = listen address
+  bool twilioRepoint = true;  // false: imports leave Twilio routing alone
   bool help = false;
 };
 

@@ -29,6 +29,7 @@ bool readRequest(Poco::Net::HTTPServerRequest& request, ApiRequest& req, bool& b
     req.apiKey = request.get("xi-api-key");
   }
   req.authorization = request.get("Authorization", "");
+  req.contentType = request.get("Content-Type", "");
   req.idempotencyKey = request.get("Idempotency-Key", "");
   req.hasIdempotencyKey = !req.idempotencyKey.empty();
   BodyRead read = readBody(request, req.body, kMaxBodyBytes);

@@ -26,14 +26,34 @@ constexpr long long kMaxPageSize = 1000;
 constexpr long long kDefaultPageSize = 50;
 constexpr long long kMaxPage = 1'000'000'000;
 
-// The account SID in /2010-04-01/Accounts/{sid}/IncomingPhoneNumbers.json, or nullopt.
-std::optional<std::string> listAccount(const std::string& path) {
-  if (path.size() <= kAccountsPrefix.size() + kListSuffix.size()) return std::nullopt;
+// A parsed Twilio path: /2010-04-01/Accounts/{account}/IncomingPhoneNumbers.json (the list,
+// sid "") or /2010-04-01/Accounts/{account}/IncomingPhoneNumbers/{sid}.json (one number).
+struct TwilioRoute {
+  std::string account;
+  std::string sid;
+};
+
+std::optional<TwilioRoute> parseRoute(const std::string& path) {
+  const std::string numbers = "/IncomingPhoneNumbers";
   if (path.compare(0, kAccountsPrefix.size(), kAccountsPrefix) != 0) return std::nullopt;
-  if (path.compare(path.size() - kListSuffix.size(), kListSuffix.size(), kListSuffix) != 0) return std::nullopt;
-  std::string sid = path.substr(kAccountsPrefix.size(), path.size() - kAccountsPrefix.size() - kListSuffix.size());
-  if (sid.empty() || sid.find('/') != std::string::npos) return std::nullopt;
-  return sid;
+  const std::size_t slash = path.find('/', kAccountsPrefix.size());
+  if (slash == std::string::npos || slash == kAccountsPrefix.size()) return std::nullopt;
+  TwilioRoute route{path.substr(kAccountsPrefix.size(), slash - kAccountsPrefix.size()), ""};
+  const std::string rest = path.substr(slash);
+  if (rest == kListSuffix) return route;
+  const std::string json = ".json";
+  const std::string prefix = numbers + "/";
+  if (rest.size() <= prefix.size() + json.size() || rest.compare(0, prefix.size(), prefix) != 0 ||
+      rest.compare(rest.size() - json.size(), json.size(), json) != 0) {
+    return std::nullopt;
+  }
+  route.sid = rest.substr(prefix.size(), rest.size() - prefix.size() - json.size());
+  if (route.sid.find('/') != std::string::npos) return std::nullopt;
+  return route;
+}
+
+Response notFound(const std::string& path) {
+  return twilioError(404, 20404, "The requested resource " + path + " was not found");
 }
 
 Response unauthorized() {
@@ -58,26 +78,6 @@ bool authenticated(const TwilioAccount* account, const ApiRequest& req) {
   } catch (...) {
     return false;
   }
-}
-
-// Decoded query parameters (form rules: '+' is a space); the last of a repeated name wins.
-std::map<std::string, std::string> queryParams(const std::string& raw) {
-  std::map<std::string, std::string> out;
-  std::size_t pos = 0;
-  while (pos <= raw.size() && !raw.empty()) {
-    std::size_t amp = raw.find('&', pos);
-    std::string pair = raw.substr(pos, amp == std::string::npos ? std::string::npos : amp - pos);
-    if (!pair.empty()) {
-      std::size_t eq = pair.find('=');
-      std::string name, value;
-      Poco::URI::decode(pair.substr(0, eq), name, true);
-      if (eq != std::string::npos) Poco::URI::decode(pair.substr(eq + 1), value, true);
-      out[name] = value;
-    }
-    if (amp == std::string::npos) break;
-    pos = amp + 1;
-  }
-  return out;
 }
 
 std::optional<long long> parseNonNegative(const std::string& s) {
@@ -105,7 +105,10 @@ std::string encodeParam(const std::string& value) {
   return out;
 }
 
+Var orNull(const std::string& s) { return s.empty() ? Var() : Var(s); }
+
 Var numberResource(const TwilioAccount& account, const TwilioNumber& n) {
+  const NumberRouting& r = n.routing;
   const std::string uri = kAccountsPrefix + account.sid + "/IncomingPhoneNumbers/" + n.sid;
   auto caps = newObject();
   caps->set("voice", true);
@@ -136,28 +139,40 @@ Var numberResource(const TwilioAccount& account, const TwilioNumber& n) {
   o->set("sms_fallback_url", "");
   o->set("sms_method", "POST");
   o->set("sms_url", "");
-  o->set("status_callback", "");
-  o->set("status_callback_method", "POST");
-  o->set("trunk_sid", Var());
+  o->set("status_callback", orNull(r.statusCallback));
+  o->set("status_callback_method", r.statusCallbackMethod);
+  o->set("trunk_sid", orNull(r.trunkSid));
   o->set("uri", uri + ".json");
-  o->set("voice_application_sid", "");
+  o->set("voice_application_sid", orNull(r.voiceApplicationSid));
   o->set("voice_caller_id_lookup", false);
-  o->set("voice_fallback_method", "POST");
-  o->set("voice_fallback_url", "");
-  o->set("voice_method", "POST");
-  o->set("voice_url", "");
+  o->set("voice_fallback_method", r.voiceFallbackMethod);
+  o->set("voice_fallback_url", orNull(r.voiceFallbackUrl));
+  o->set("voice_method", r.voiceMethod);
+  o->set("voice_url", orNull(r.voiceUrl));
   o->set("bundle_sid", Var());
-  o->set("voice_receive_mode", "voice");
+  o->set("voice_receive_mode", r.voiceReceiveMode);
   o->set("status", "in-use");
   o->set("type", "local");
   o->set("subresource_uris", sub);
   return o;
 }
 
-Response listNumbers(const TwilioAccount& account, const ApiRequest& req) {
+// The number's resource JSON, rendered again only after a change; requires World::lock().
+const std::string& itemJson(const TwilioAccount& account, const TwilioNumber& n) {
+  if (n.json.empty()) n.json = toJson(numberResource(account, n));
+  return n.json;
+}
+
+Response numberResponse(const TwilioAccount& account, const TwilioNumber& n) {
+  Response r;
+  r.body = itemJson(account, n);
+  return r;
+}
+
+Response listNumbers(World& world, const TwilioAccount& account, const ApiRequest& req) {
   std::map<std::string, std::string> q;
   try {
-    q = queryParams(req.rawQuery);
+    q = parseForm(req.rawQuery);
   } catch (...) {
     return badParam("Invalid query string");
   }
@@ -226,17 +241,55 @@ Response listNumbers(const TwilioAccount& account, const ApiRequest& req) {
   out->set("start", start);
   out->set("uri", base + std::to_string(page) + (token.empty() ? "" : "&PageToken=" + encodeParam(token)));
   Response r = jsonResponse(200, out);
-  // The numbers go into the empty array as Poco rendered them when the fixture was loaded:
-  // rendering 1,000 of them per request took ~55 ms, on the critical path of every preflight.
+  // The numbers go into the empty array as Poco rendered them when the fixture was loaded (or
+  // after their routing last changed): rendering 1,000 of them per request took ~55 ms, on the
+  // critical path of every preflight.
   std::string items;
   items.reserve(static_cast<std::size_t>(count) * 1400);
+  auto lock = world.lock();
   for (long long i = 0; i < count; ++i) {
     if (i > 0) items += ',';
-    items += matched[static_cast<std::size_t>(start + i)]->json;
+    items += itemJson(account, *matched[static_cast<std::size_t>(start + i)]);
   }
+  lock.unlock();
   const std::string slot = "\"incoming_phone_numbers\":[";
   r.body.insert(r.body.find(slot) + slot.size(), items);
   return r;
+}
+
+// Twilio's update: the routing fields of the form (others ignored), checked, then applied
+// with Twilio's precedence. Requires World::lock().
+Response updateNumber(World& world, const TwilioAccount& account, TwilioNumber& n,
+                      const ApiRequest& req) {
+  if (!req.body.empty() && !isFormContentType(req.contentType)) {
+    return badParam("The request body must be application/x-www-form-urlencoded");
+  }
+  std::map<std::string, std::string> form;
+  try {
+    form = parseForm(req.body);
+  } catch (...) {
+    return badParam("Invalid form body");
+  }
+  RoutingChange change;
+  for (const RoutingField& f : routingFields()) {
+    auto it = form.find(f.form);
+    if (it != form.end()) change[f.key] = it->second;
+  }
+  NumberRouting routing = n.routing;
+  if (auto error = applyRoutingChange(routing, change, /*formNames=*/true)) {
+    return twilioError(400, error->code, error->message);
+  }
+  world.setRouting(n, routing);
+  return numberResponse(account, n);
+}
+
+Response oneNumber(World& world, TwilioAccount& account, const ApiRequest& req,
+                   const std::string& sid) {
+  auto lock = world.lock();
+  TwilioNumber* n = account.findSid(sid);
+  if (!n) return notFound(req.path);
+  if (req.method == "POST") return updateNumber(world, account, *n, req);
+  return numberResponse(account, *n);
 }
 
 }  // namespace
@@ -245,21 +298,47 @@ void renderNumbers(TwilioAccount& account) {
   for (TwilioNumber& n : account.numbers) n.json = toJson(numberResource(account, n));
 }
 
+Poco::JSON::Object::Ptr adminTwilioItem(const TwilioAccount& account, const TwilioNumber& n) {
+  auto o = newObject();
+  o->set("account_sid", account.sid);
+  o->set("sid", n.sid);
+  o->set("phone_number", n.phone);
+  o->set("friendly_name", n.friendlyName);
+  for (const RoutingField& f : routingFields()) o->set(f.key, orNull(n.routing.*f.member));
+  return o;
+}
+
+bool isInboundCallPath(const std::string& path) { return path == "/twilio/inbound_call"; }
+
+Response handleInboundCall(const ApiRequest& req) {
+  if (req.method != "POST" && req.method != "GET") {  // XUNA's endpoint: XUNA's error shape
+    Response r = xunaDetail(405, "Method Not Allowed");
+    r.headers.emplace_back("Allow", "GET, POST");
+    return r;
+  }
+  Response r;
+  r.body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Say>XUNA</Say></Response>";
+  r.headers.emplace_back("Content-Type", "text/xml");
+  return r;
+}
+
 bool isTwilioPath(const std::string& path) {
   return path == kApiRoot || path.compare(0, kApiRoot.size() + 1, kApiRoot + "/") == 0;
 }
 
-Response handleTwilio(const World& world, const ApiRequest& req) {
-  auto sid = listAccount(req.path);
-  if (!sid) return twilioError(404, 20404, "The requested resource " + req.path + " was not found");
-  if (req.method != "GET") {
+Response handleTwilio(World& world, const ApiRequest& req) {
+  auto route = parseRoute(req.path);
+  if (!route) return notFound(req.path);
+  const bool list = route->sid.empty();
+  if (req.method != "GET" && (list || req.method != "POST")) {
     Response r = twilioError(405, 20004, "Method not allowed");
-    r.headers.emplace_back("Allow", "GET");
+    r.headers.emplace_back("Allow", list ? "GET" : "GET, POST");
     return r;
   }
-  const TwilioAccount* account = world.findAccount(*sid);
+  TwilioAccount* account = world.findAccount(route->account);
   if (!authenticated(account, req)) return unauthorized();
-  return listNumbers(*account, req);
+  if (list) return listNumbers(world, *account, req);
+  return oneNumber(world, *account, req, route->sid);
 }
 
 }  // namespace xs::emu

@@ -25,12 +25,35 @@ std::string TwilioAccount::sortNumbers() {
   std::stable_sort(numbers.begin(), numbers.end(),
                    [](const TwilioNumber& a, const TwilioNumber& b) { return a.phone < b.phone; });
   for (std::size_t i = 1; i < numbers.size(); ++i) {
-    if (numbers[i].phone == numbers[i - 1].phone) return numbers[i].phone;
+    if (numbers[i].phone == numbers[i - 1].phone) {
+      return "duplicate phone number " + numbers[i].phone;
+    }
+  }
+  bySid.clear();
+  bySid.reserve(numbers.size());
+  for (std::size_t i = 0; i < numbers.size(); ++i) {
+    if (!bySid.emplace(numbers[i].sid, i).second) return "duplicate sid " + numbers[i].sid;
   }
   return "";
 }
 
+TwilioNumber* TwilioAccount::findSid(const std::string& sid) {
+  auto it = bySid.find(sid);
+  return it == bySid.end() ? nullptr : &numbers[it->second];
+}
+
+TwilioNumber* TwilioAccount::findPhone(const std::string& phone) {
+  auto it = std::lower_bound(numbers.begin(), numbers.end(), phone,
+                             [](const TwilioNumber& n, const std::string& p) { return n.phone < p; });
+  return it != numbers.end() && it->phone == phone ? &*it : nullptr;
+}
+
 const TwilioAccount* World::findAccount(const std::string& sid) const {
+  auto it = accounts.find(sid);
+  return it == accounts.end() ? nullptr : &it->second;
+}
+
+TwilioAccount* World::findAccount(const std::string& sid) {
   auto it = accounts.find(sid);
   return it == accounts.end() ? nullptr : &it->second;
 }
@@ -82,5 +105,10 @@ const Response* World::idempotentResponse(const std::string& key) const {
 }
 
 void World::rememberResponse(const std::string& key, const Response& r) { idempotency_.emplace(key, r); }
+
+void World::setRouting(TwilioNumber& n, const NumberRouting& routing) {
+  n.routing = routing;
+  n.json.clear();
+}
 
 }  // namespace xs::emu

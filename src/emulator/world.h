@@ -1,10 +1,11 @@
 // The emulator's in-memory world: XUNA numbers, agents, Twilio accounts, batches and the
 // idempotency cache. Loaded from the fixture before the server starts; after that the
-// configuration part (api keys, agents, Twilio accounts, list shape) is read-only and the
-// rest is guarded by one mutex.
+// configuration part (api keys, agents, Twilio accounts and their numbers, list shape) is
+// read-only and the rest (Twilio numbers' routing included) is guarded by one mutex.
 #pragma once
 
 #include "emulator/exchange.h"
+#include "emulator/twilio_routing.h"
 
 #include <Poco/Dynamic/Var.h>
 
@@ -33,7 +34,9 @@ struct TwilioNumber {
   std::string sid;
   std::string phone;
   std::string friendlyName;
-  std::string json;  // the list item, rendered once the fixture is loaded (renderNumbers)
+  NumberRouting routing;  // mutable: read and written under World::lock()
+  // The list item as last rendered ("" = stale, under World::lock()); cleared on change.
+  mutable std::string json;
 };
 
 struct TwilioApiKey {
@@ -46,13 +49,18 @@ struct TwilioAccount {
   std::string authToken;
   std::vector<TwilioApiKey> apiKeys;
   std::vector<TwilioNumber> numbers;  // sorted by phone, unique (see sortNumbers)
+  std::unordered_map<std::string, std::size_t> bySid;  // index into numbers (see sortNumbers)
 
   // True when user/password are the account SID + auth token or one of its API keys.
   bool accepts(const std::string& user, const std::string& password) const;
   // True when the account owns phone (exact E.164 match).
   bool owns(const std::string& phone) const;
-  // Sorts numbers by phone; returns a duplicated phone number, or "" when all are unique.
+  // Sorts numbers by phone and indexes their SIDs; returns "duplicate phone number X" or
+  // "duplicate sid X", or "" when all are unique.
   std::string sortNumbers();
+  // The number with this SID or this phone, or null.
+  TwilioNumber* findSid(const std::string& sid);
+  TwilioNumber* findPhone(const std::string& phone);
 };
 
 struct Batch {
@@ -70,6 +78,8 @@ class World {
   std::set<std::string> agents;
   std::map<std::string, TwilioAccount> accounts;
   ListShape listShape = ListShape::AgentId;
+  // Where an import re-points the Twilio number's voice_url ("" = imports leave it alone).
+  std::string inboundCallUrl;
 
   // True when key is one of the fixture's API keys.
   bool isApiKey(const std::string& key) const { return apiKeys.count(key) > 0; }
@@ -77,6 +87,7 @@ class World {
   bool isAgent(const std::string& id) const { return agents.count(id) > 0; }
   // The Twilio account with this SID, or null.
   const TwilioAccount* findAccount(const std::string& sid) const;
+  TwilioAccount* findAccount(const std::string& sid);
 
   // ---- mutable state: every member below requires the caller to hold lock() ----
 
@@ -105,6 +116,9 @@ class World {
   const Response* idempotentResponse(const std::string& key) const;
   // Caches r as the response for this Idempotency-Key (the first one wins).
   void rememberResponse(const std::string& key, const Response& r);
+
+  // Replaces n's routing and marks its rendered list item stale.
+  void setRouting(TwilioNumber& n, const NumberRouting& routing);
 
  private:
   std::mutex mu_;

@@ -64,6 +64,19 @@ Response list(const World& world) {
   return r;
 }
 
+// "XUNA AI configures the number's webhook automatically": the Twilio number's voice URL
+// now points at this emulator (unless --no-twilio-repoint); an application or a trunk stays.
+void repointTwilio(World& world, const std::string& accountSid, const std::string& phone) {
+  if (world.inboundCallUrl.empty()) return;
+  TwilioAccount* account = world.findAccount(accountSid);
+  TwilioNumber* n = account ? account->findPhone(phone) : nullptr;
+  if (!n) return;
+  NumberRouting routing = n->routing;
+  routing.voiceUrl = world.inboundCallUrl;
+  routing.voiceMethod = "POST";
+  world.setRouting(*n, routing);
+}
+
 Response import(World& world, const ApiRequest& req) {
   auto body = bodyObject(req);
   if (!body) return malformed();
@@ -89,6 +102,7 @@ Response import(World& world, const ApiRequest& req) {
   fresh.label = label;
   fresh.twilioAccountSid = sid;
   const XunaNumber& added = world.addNumber(std::move(fresh));
+  repointTwilio(world, sid, phone);
   auto out = newObject();
   out->set("phone_number_id", added.id);
   return jsonResponse(200, out);

@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
-# Installs the npm packages the contract tests run (Stoplight Prism, Twilio's Node library) into
-# a cache under the build tree: tests/contract/setup.sh BUILD_DIR. Idempotent: when they are
-# there already, nothing is fetched. Exit 125 (CTest: skipped) only when the npm registry cannot
+# Installs the npm packages the contract tests run (Stoplight Prism, Twilio's Node library, the
+# ajv JSON Schema validator with its formats, a YAML 1.2 parser) into a cache under the build
+# tree: tests/contract/setup.sh BUILD_DIR. Idempotent: when they are there already, nothing is
+# fetched. Exit 125 (CTest: skipped) only when the npm registry cannot
 # be reached; any other problem fails.
 set -euo pipefail
 build=${1:?usage: setup.sh BUILD_DIR}
 prefix="$(mkdir -p "$build" && cd "$build" && pwd)/contract-node"
-packages=("@stoplight/prism-cli@5.14.2" "twilio@6")
+packages=("@stoplight/prism-cli@5.14.2" "twilio@6" "ajv-cli@5.0.0" "ajv-formats@3.0.1"
+          "yaml@2.9.1")
 
 installed() {
-  [ -x "$prefix/node_modules/.bin/prism" ] &&
+  [ -x "$prefix/node_modules/.bin/prism" ] && [ -x "$prefix/node_modules/.bin/ajv" ] &&
     node -e '
       const p = (n) => require(process.argv[1] + "/node_modules/" + n + "/package.json").version;
-      if (p("@stoplight/prism-cli") !== "5.14.2" || !p("twilio").startsWith("6.")) process.exit(1);
+      if (p("@stoplight/prism-cli") !== "5.14.2" || !p("twilio").startsWith("6.") ||
+          p("ajv-cli") !== "5.0.0" || p("ajv-formats") !== "3.0.1" || p("yaml") !== "2.9.1") {
+        process.exit(1);
+      }
     ' "$prefix" 2>/dev/null
 }
 

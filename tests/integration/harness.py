@@ -257,3 +257,18 @@ def main():
         print(f"binaries not built ({SYNC}, {EMULATOR})")
         raise SystemExit(125)
     unittest.main(verbosity=2)
+
+
+# --- Twilio number routing in the emulator (as if changed in the Twilio console) -------------
+def twilio_routing(emulator, phone_number, account_sid=None):
+    """The emulator's Twilio number with this phone: account_sid, sid, phone_number,
+    friendly_name and the routing fields (voice_url, ..., null when empty)."""
+    query = f"?account_sid={account_sid}" if account_sid else ""
+    return emulator._admin("GET", f"/_emulator/twilio/numbers/{phone_number}{query}")
+
+
+def set_twilio_routing(emulator, phone_number, account_sid=None, **fields):
+    """Changes routing fields (fixture key names; None clears) with Twilio's rules; returns
+    the number as twilio_routing() does."""
+    query = f"?account_sid={account_sid}" if account_sid else ""
+    return emulator._admin("PUT", f"/_emulator/twilio/numbers/{phone_number}{query}", fields)

@@ -44,10 +44,10 @@ def resource(phone, name, sid):
         f'"friendly_name":"{name}","identity_sid":null,"origin":"twilio",'
         f'"phone_number":"{phone}","sid":"{sid}","sms_application_sid":"",'
         f'"sms_fallback_method":"POST","sms_fallback_url":"","sms_method":"POST","sms_url":"",'
-        f'"status_callback":"","status_callback_method":"POST","trunk_sid":null,'
-        f'"uri":"{uri}.json","voice_application_sid":"","voice_caller_id_lookup":false,'
-        f'"voice_fallback_method":"POST","voice_fallback_url":"","voice_method":"POST",'
-        f'"voice_url":"","bundle_sid":null,"voice_receive_mode":"voice","status":"in-use",'
+        f'"status_callback":null,"status_callback_method":"POST","trunk_sid":null,'
+        f'"uri":"{uri}.json","voice_application_sid":null,"voice_caller_id_lookup":false,'
+        f'"voice_fallback_method":"POST","voice_fallback_url":null,"voice_method":"POST",'
+        f'"voice_url":null,"bundle_sid":null,"voice_receive_mode":"voice","status":"in-use",'
         f'"type":"local","subresource_uris":{{"assigned_add_ons":"{uri}/AssignedAddOns.json"}}}}')
 
 
