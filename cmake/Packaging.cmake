@@ -22,8 +22,7 @@ install(FILES mappings/example.yaml contrib/xuna-sync.service contrib/xuna-sync.
         DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)
 install(FILES contrib/ci/github-actions.yml DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples/ci)
 # The JSON Schema of the mapping format, for editors (yaml-language-server, VS Code, JetBrains).
-install(FILES mappings/schema.json DESTINATION ${CMAKE_INSTALL_DATADIR}/xuna-sync
-        RENAME mapping.schema.json)
+install(FILES schema/mapping.schema.json DESTINATION ${CMAKE_INSTALL_DATADIR}/xuna-sync)
 
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME xuna-sync)

@@ -6,6 +6,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -160,8 +161,15 @@ class FakeJournal final : public Journal {
   std::vector<Entry> entries;
   std::map<std::string, std::string> managed_numbers;
 
+  // Intents after this many throw, as a full disk does (-1: never).
+  int fail_intents_after = -1;
+  // batch_intent throws, as a lost lock does.
+  bool lock_lost = false;
+
   std::int64_t intent(const Action& a, const std::string& key) override {
     std::lock_guard<std::mutex> lock(mutex_);
+    if (fail_intents_after >= 0 && static_cast<int>(entries.size()) >= fail_intents_after)
+      throw std::runtime_error("database or disk is full");
     entries.push_back({to_string(a.kind), a.phone_number, key, Outcome::Unknown, false, "", ""});
     return static_cast<std::int64_t>(entries.size() - 1);
   }
@@ -179,15 +187,16 @@ class FakeJournal final : public Journal {
     managed_numbers[number] = id;
   }
   // Batch chunk records, as the state keeps them: name -> chunk -> status.
-  std::map<std::string, std::map<int, std::string>> chunks;
+  std::map<std::string, std::map<int, BatchStatus>> chunks;
   std::vector<std::string> batch_keys;
   void batch_intent(const std::string& name, int chunk, const std::string&,
                     const std::string& key) override {
     std::lock_guard<std::mutex> lock(mutex_);
-    chunks[name][chunk] = "pending";
+    if (lock_lost) throw std::runtime_error("lost the lock");
+    chunks[name][chunk] = BatchStatus::Pending;
     batch_keys.push_back(key);
   }
-  void batch_outcome(const std::string& name, int chunk, const std::string& status,
+  void batch_outcome(const std::string& name, int chunk, BatchStatus status,
                      const std::string&, long long) override {
     std::lock_guard<std::mutex> lock(mutex_);
     chunks[name][chunk] = status;

@@ -101,7 +101,7 @@ TEST_CASE("a large campaign goes in chunks, each recorded on its own") {
   REQUIRE(api.batches.size() == 3);
   CHECK(api.batches[0].calls.size() == 1000);
   CHECK(api.batches[2].calls.size() == 500);
-  CHECK(journal.chunks["renewals"] == std::map<int, std::string>{{0, "sent"}, {1, "sent"}, {2, "sent"}});
+  CHECK(journal.chunks["renewals"] == std::map<int, BatchStatus>{{0, BatchStatus::Sent}, {1, BatchStatus::Sent}, {2, BatchStatus::Sent}});
   // the keys are stable per (target, name, chunk) and distinct per chunk
   CHECK(journal.batch_keys.size() == 3);
   CHECK(journal.batch_keys[0] != journal.batch_keys[1]);
@@ -111,7 +111,7 @@ TEST_CASE("a crash between chunks resumes with the chunks not yet sent") {
   FakeXuna api;
   FakeJournal journal;
   Desired d = campaign(2500);
-  journal.chunks["renewals"] = {{0, "sent"}};  // what a killed run left behind
+  journal.chunks["renewals"] = {{0, BatchStatus::Sent}};  // what a killed run left behind
   PlanOptions po;
   po.batch_chunk = 1000;
   auto report = run(api, journal, d, po);
@@ -127,7 +127,7 @@ TEST_CASE("an unclear answer marks the chunk unknown; it is resent only with --r
   api.batch_faults = {FakeXuna::Fault::CommitThenDrop};
   auto report = run(api, journal, d);
   CHECK(report.unknown == 1);
-  CHECK(journal.chunks["renewals"][0] == "unknown");
+  CHECK(journal.chunks["renewals"][0] == BatchStatus::Unknown);
   CHECK(api.batches.size() == 1);
 
   Plan again = make_plan(d, api.list_numbers().value(), view_of(journal, d));
@@ -143,7 +143,7 @@ TEST_CASE("an unclear answer marks the chunk unknown; it is resent only with --r
   auto resent = run(api, journal, d, po);
   CHECK(resent.success());
   CHECK(api.batches.size() == 2);
-  CHECK(journal.chunks["renewals"][0] == "sent");
+  CHECK(journal.chunks["renewals"][0] == BatchStatus::Sent);
 }
 
 TEST_CASE("a campaign whose content changed after it was sent is reported, not resent") {
@@ -174,7 +174,7 @@ TEST_CASE("a rejected batch fails; its from number being absent skips it") {
   api.batch_faults = {FakeXuna::Fault::Reject};
   auto report = run(api, journal, campaign(2));
   CHECK(report.failed == 1);
-  CHECK(journal.chunks["renewals"][0] == "failed");
+  CHECK(journal.chunks["renewals"][0] == BatchStatus::Failed);
 
   FakeXuna api2;
   FakeJournal journal2;

@@ -23,9 +23,11 @@ int run_plan(const Options& options) {
   std::unique_ptr<state::Store> store;
   if (state_exists(options)) store = open_state(options, state::OpenMode::ReadOnly);
   EnvTwilio twilio(options);
+  sync::GatherOptions gather = gather_options(options, remote.url);
+  gather.check_routing = true;
   sync::Planned p = sync::plan_only(store.get(), *remote.api, twilio, system_clock(),
                                     {remote.url, remote.key_fingerprint}, std::move(desired),
-                                    gather_options(options, remote.url));
+                                    gather);
   metrics.planned(p);
   print_plan(options, p);
   if (auto refused = check_guards(p.plan, p.live, guard_options(options)))

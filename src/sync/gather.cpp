@@ -48,7 +48,7 @@ Planned gather(Desired desired, XunaApi& xuna, TwilioSource& twilio, const State
   p.credentials = twilio.credentials(p.desired, importing);
   std::map<std::string, TwilioCredentials> checking;  // cut over before, nothing to import now
   for (const std::string& name : cut_over_accounts(p.desired, view)) {
-    if (importing.count(name)) continue;
+    if (importing.count(name) || !options.check_routing) continue;
     try {
       checking.merge(twilio.credentials(p.desired, {name}));
     } catch (const std::exception& e) {
@@ -57,15 +57,19 @@ Planned gather(Desired desired, XunaApi& xuna, TwilioSource& twilio, const State
   }
   if (!importing.empty() || !checking.empty()) {  // make_plan is pure: plan again with Twilio's word
     OwnedLists lists = prefetch.take();
-    std::map<std::string, TwilioCredentials> missing;
-    for (const auto* wanted : {&p.credentials, &checking})
-      for (const auto& [name, c] : *wanted)
-        if (!lists.count(name)) missing.emplace(name, c);
+    std::map<std::string, TwilioCredentials> missing, missing_checks;
+    for (const auto& [name, c] : p.credentials)
+      if (!lists.count(name)) missing.emplace(name, c);
+    for (const auto& [name, c] : checking)
+      if (!lists.count(name)) missing_checks.emplace(name, c);
     if (!missing.empty()) lists.merge(list_owned(twilio.api(), p.desired, missing));
+    // The drift check is a courtesy: one attempt, and a Twilio outage does not hold plan up.
+    if (!missing_checks.empty())
+      lists.merge(list_owned(twilio.api(/*once=*/true), p.desired, missing_checks));
     for (auto it = lists.begin(); it != lists.end();) {
       const bool check_only = checking.count(it->first) && !importing.count(it->first);
       if (check_only && !it->second.ok())
-        log_warn("routing of cut-over numbers not checked: " + it->second.error().message);
+        log_debug("routing of cut-over numbers not checked: " + it->second.error().message);
       const bool keep = importing.count(it->first) || (check_only && it->second.ok());
       it = keep ? std::next(it) : lists.erase(it);  // prefetched, but not needed
     }

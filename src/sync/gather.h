@@ -34,6 +34,9 @@ struct Target {
 struct GatherOptions {
   PlanOptions plan;
   std::vector<std::string> sources;  // the mapping files and folders, for the plan header
+  // Also ask Twilio how the numbers cut over earlier are routed now (routing_drift): plan does,
+  // apply does not (it changes nothing there, and spares the read).
+  bool check_routing = false;
 };
 
 // Lists XUNA once, asks Twilio (one paged list per account) what the accounts with numbers to

@@ -15,7 +15,7 @@ RunLock::RunLock(state::Store& store, std::int64_t target, const Identity& ident
                               identity.pid_alive);
   using Kind = state::LockResult::Kind;
   if (r.kind == Kind::Held)
-    throw SyncError(Stop::Locked, "another run holds the lock on " + store.where() + ": " +
+    throw SyncError(Stop::Locked, "another apply holds the lock on " + store.where() + ": " +
                                       describe(r.holder) +
                                       " (if that run is gone: xuna-sync state unlock --force)");
   if (r.kind == Kind::TakenOver)

@@ -1,4 +1,4 @@
-"""The JSON Schema of the mapping format (mappings/schema.json) against a real validator: ajv-cli
+"""The JSON Schema of the mapping format (schema/mapping.schema.json) against a real validator: ajv-cli
 5.0.0 (npm) in draft 2020-12 strict mode with ajv-formats. Every valid mapping the tests use
 passes (mappings/example.yaml, the integration harness's mapping, tests/contract/schema_cases/
 valid/); every case in schema_cases/invalid/ fails at the place and with the keyword its
@@ -22,7 +22,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import NODE_PREFIX, bin_path, harness, node_env, setup_npm  # noqa: E402
 
 SOURCE = os.path.abspath(harness.SOURCE_DIR)
-SCHEMA = os.path.join(SOURCE, "mappings", "schema.json")
+SCHEMA = os.path.join(SOURCE, "schema", "mapping.schema.json")
 CASES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "schema_cases")
 AJV_FLAGS = ["--spec=draft2020", "-c", "ajv-formats", "--strict=true", "--allow-union-types"]
 # Keys being added to the parser by issues 11 and 15: a parser that refuses only these as

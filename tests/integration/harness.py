@@ -272,3 +272,12 @@ def set_twilio_routing(emulator, phone_number, account_sid=None, **fields):
     the number as twilio_routing() does."""
     query = f"?account_sid={account_sid}" if account_sid else ""
     return emulator._admin("PUT", f"/_emulator/twilio/numbers/{phone_number}{query}", fields)
+
+
+def plant_lock(state_path, pid, host, since="2026-01-02T03:04:05Z"):
+    """Writes a lock row for every target of a SQLite state, as a run that holds it (or one
+    that is gone) would have left it."""
+    import sqlite3
+    with sqlite3.connect(state_path) as db:
+        db.execute("INSERT OR REPLACE INTO locks(target_id, pid, host, since, token) "
+                   "SELECT id, ?, ?, ?, 'planted' FROM targets", (pid, host, since))

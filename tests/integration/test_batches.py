@@ -94,10 +94,12 @@ class Batches(Case):
         self.assertEqual(proxy.dropped, 1)
         self.assertEqual(len(self.batches()), 1)  # it did arrive
 
-        p = self.sync("plan", *via)
+        p = self.sync("plan", "--detailed-exitcode", *via)
         self.assertIn("apply --resubmit renewals-2026-11", p.stdout)
         self.assertIn("0 batches to submit", p.stdout)
-        self.assertExit(self.sync("apply", "--auto-approve", *via), 0)
+        self.assertExit(p, 2)  # an unknown campaign is a pending change
+        # apply says so (exit 1) while it stays unknown, and does not resend it
+        self.assertExit(self.sync("apply", "--auto-approve", *via), 1)
         self.assertEqual(len(self.batches()), 1)  # not resent automatically
 
         # --resubmit sends it again with the same idempotency key: this emulator honours the

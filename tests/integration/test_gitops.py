@@ -18,6 +18,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
+import harness  # noqa: E402
 from harness import SALES, SOURCE_DIR, SUPPORT, SYNC, Case, main  # noqa: E402
 
 CONTRIB = os.path.join(SOURCE_DIR, "contrib")
@@ -158,7 +159,8 @@ class Metrics(GitOpsCase):
         self.assertEqual(set(types), {
             "xuna_sync_last_run_timestamp_seconds", "xuna_sync_last_run_success",
             "xuna_sync_last_run_duration_seconds", "xuna_sync_actions", "xuna_sync_numbers",
-            "xuna_sync_plan_changes"})
+            "xuna_sync_plan_changes", "xuna_sync_cutover_failed", "xuna_sync_batches_unknown",
+            "xuna_sync_routing_drift"})
         for name in types:
             self.assertIn(f"# HELP {name} ", text)
         self.assertEqual(gauge(s, "xuna_sync_last_run_success"), 1)
@@ -250,9 +252,8 @@ class Metrics(GitOpsCase):
         self.assertExit(self.sync("apply", "--auto-approve", "--metrics-file", self.prom,
                                   emulator=self.emu), 0)
         ino = os.stat(self.prom).st_ino
-        with sqlite3.connect(os.path.join(self.dir, "state", "state.db")) as db:
-            db.execute("INSERT OR REPLACE INTO lock(id, pid, host, since) VALUES(1, ?, ?, ?)",
-                       (os.getpid(), socket.gethostname(), "2026-01-02T03:04:05Z"))
+        harness.plant_lock(os.path.join(self.dir, "state", "state.db"), os.getpid(),
+                           socket.gethostname())
         p = self.sync("apply", "--auto-approve", "--metrics-file", self.prom, emulator=self.emu)
         self.assertExit(p, 4)
         self.assertEqual(os.stat(self.prom).st_ino, ino)
@@ -525,9 +526,8 @@ class Contrib(Case):
         self.assertEqual(p.returncode, 4, p.stderr)
         self.assertEqual(self.emu.requests(), [])
         # the tool's own lock gives the same exit code when a run holds it by another route
-        with sqlite3.connect(os.path.join(self.dir, "var/lib/xuna-sync/state.db")) as db:
-            db.execute("INSERT OR REPLACE INTO lock(id, pid, host, since) VALUES(1, ?, ?, ?)",
-                       (os.getpid(), socket.gethostname(), "2026-01-02T03:04:05Z"))
+        harness.plant_lock(os.path.join(self.dir, "var/lib/xuna-sync/state.db"), os.getpid(),
+                           socket.gethostname())
         p = run()
         self.assertEqual(p.returncode, 4, p.stderr)
         self.assertIn("another apply holds the lock", p.stderr)

@@ -9,6 +9,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from bulk import bulk_fixture, bulk_mapping, bulk_numbers  # noqa: E402
+import harness  # noqa: E402
 from harness import SYNC, Case, main  # noqa: E402
 
 
@@ -40,9 +41,7 @@ class Lock(Case):
     def plant_lock(self, pid, host, since="2026-01-02T03:04:05Z"):
         """Writes a lock row as a run that is gone would have left it."""
         self.assertExit(self.sync("apply", "--auto-approve", emulator=self.emu), 0)  # a state
-        with sqlite3.connect(self.state) as db:
-            db.execute("INSERT OR REPLACE INTO lock(id, pid, host, since) VALUES(1, ?, ?, ?)",
-                       (pid, host, since))
+        harness.plant_lock(self.state, pid, host, since)
 
     def test_a_second_apply_exits_4_naming_the_holder(self):
         first = self.start_apply()
