@@ -69,7 +69,8 @@ void twilio_call(int which, std::shared_ptr<xs::Transport> transport) {
   }
   if (!r.ok()) {
     check(r.error(), false, true);
-    if (r.error().message.find(kHookPassword) != std::string::npos) std::abort();
+    // only the update sent the password: to the GET, a body quoting it is just text
+    if (which == 2 && r.error().message.find(kHookPassword) != std::string::npos) std::abort();
   } else if (r.value().sid != sid || r.value().phone_number.empty()) {
     std::abort();
   }
