@@ -60,6 +60,14 @@ ApiError invalid_answer(const TwilioAuth& auth, const std::string& method,
   return invalid(auth, method + " " + target + ": unexpected answer from Twilio: " + why);
 }
 
+// A list stopped by one of its limits (what: which, and how).
+ApiError list_limit(const TwilioAuth& auth, const std::string& what, int pages,
+                    std::size_t numbers) {
+  return invalid(auth, "the IncomingPhoneNumbers list " + what + "; stopped after " +
+                           std::to_string(pages) + " pages and " + std::to_string(numbers) +
+                           " numbers");
+}
+
 std::string encoded(const std::string& segment) {
   std::string out;
   Poco::URI::encode(segment, "/?#&=+%", out);
@@ -130,13 +138,6 @@ class HttpTwilioClient final : public TwilioApi {
     ApiError e = r.error();
     e.message = who(auth) + ": " + e.message;
     return e;
-  }
-
-  ApiError list_limit(const TwilioAuth& auth, const std::string& what, int pages,
-                      std::size_t numbers) {
-    return invalid(auth, "the IncomingPhoneNumbers list " + what + "; stopped after " +
-                             std::to_string(pages) + " pages and " + std::to_string(numbers) +
-                             " numbers");
   }
 
   Result<std::vector<OwnedNumber>> list_pages(const TwilioAuth& auth) {
