@@ -60,7 +60,8 @@ class PocoTransport final : public Transport {
       req.set("Accept", "application/json");
       for (const auto& [name, value] : request.headers) req.set(name, value);
       if (!request.body.empty() || request.method == "POST" || request.method == "PATCH") {
-        req.setContentType("application/json");
+        // a Content-Type of the caller's own (Twilio's update is a form) is kept
+        if (!req.has("Content-Type")) req.setContentType("application/json");
         req.setContentLength(static_cast<std::streamsize>(request.body.size()));
       }
       std::ostream& out = session->sendRequest(req);

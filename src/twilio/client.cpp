@@ -1,6 +1,5 @@
 #include "twilio/client.h"
 
-#include <Poco/Base64Encoder.h>
 #include <Poco/Exception.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/URI.h>
@@ -9,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "twilio/auth.h"
 #include "twilio/page_reader.h"
 #include "twilio/routing_form.h"
 
@@ -16,15 +16,6 @@ namespace xs {
 namespace {
 
 constexpr int kPageSize = 1000;  // Twilio's maximum
-
-std::string basic_credentials(const TwilioAuth& auth) {
-  std::ostringstream out;
-  Poco::Base64Encoder encoder(out);
-  encoder.rdbuf()->setLineLength(0);  // one line: the default breaks every 72 characters
-  encoder << auth.username << ':' << auth.password.reveal();
-  encoder.close();
-  return out.str();
-}
 
 std::string who(const TwilioAuth& auth) {
   return "Twilio account '" + auth.account + "' (" + auth.account_sid + ")";
@@ -34,8 +25,7 @@ std::string who(const TwilioAuth& auth) {
 // header's value (a server may quote the header), and the given extras (webhook passwords).
 std::string scrub(const TwilioAuth& auth, const std::vector<std::string>& extras,
                   std::string text) {
-  text = auth.password.hide_in(std::move(text));
-  if (!auth.password.empty()) text = Secret(basic_credentials(auth)).hide_in(std::move(text));
+  text = hide_auth(auth, std::move(text));
   for (const std::string& extra : extras) text = Secret(extra).hide_in(std::move(text));
   return text;
 }
@@ -58,6 +48,14 @@ ApiError invalid(const TwilioAuth& auth, const std::string& what) {
 ApiError invalid_answer(const TwilioAuth& auth, const std::string& method,
                         const std::string& target, const std::string& why) {
   return invalid(auth, method + " " + target + ": unexpected answer from Twilio: " + why);
+}
+
+// A list stopped by one of its limits (what: which, and how).
+ApiError list_limit(const TwilioAuth& auth, const std::string& what, int pages,
+                    std::size_t numbers) {
+  return invalid(auth, "the IncomingPhoneNumbers list " + what + "; stopped after " +
+                           std::to_string(pages) + " pages and " + std::to_string(numbers) +
+                           " numbers");
 }
 
 std::string encoded(const std::string& segment) {
@@ -130,13 +128,6 @@ class HttpTwilioClient final : public TwilioApi {
     ApiError e = r.error();
     e.message = who(auth) + ": " + e.message;
     return e;
-  }
-
-  ApiError list_limit(const TwilioAuth& auth, const std::string& what, int pages,
-                      std::size_t numbers) {
-    return invalid(auth, "the IncomingPhoneNumbers list " + what + "; stopped after " +
-                             std::to_string(pages) + " pages and " + std::to_string(numbers) +
-                             " numbers");
   }
 
   Result<std::vector<OwnedNumber>> list_pages(const TwilioAuth& auth) {

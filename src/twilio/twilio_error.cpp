@@ -3,6 +3,7 @@
 #include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
 
+#include "twilio/auth.h"
 #include "twilio/client.h"
 
 namespace xs {
@@ -81,7 +82,7 @@ ApiError twilio_error(const TwilioAuth& auth, const std::string& method, const s
   } else {
     e.message = who + ": " + method + " " + target + ": " + text;
   }
-  e.message = auth.password.hide_in(e.message);
+  e.message = hide_auth(auth, std::move(e.message));
   return e;
 }
 

@@ -1,13 +1,11 @@
 // libFuzzer target over what the servers answer (FUZZ_TARGET=fuzz_answers scripts/fuzz.sh):
 // the XUNA client's list, import, assign and batch calls and the Twilio client's paged list,
-// single-number GET and routing update, through their public interfaces, over a transport that
-// answers with the input. The first byte picks the call, the second the status (and, for
-// Twilio, which of its calls); the rest is the body. Promises: nothing throws, no error message
-// quotes the API key, the Twilio token or a webhook password, and what is read is whole.
+// through their public interfaces, over a transport that answers with the input. The first
+// byte picks the call, the second the status; the rest is the body. Promises: nothing throws,
+// no error message quotes the API key or the Twilio token, and what is read is whole.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
-#include <memory>
 #include <string>
 
 #include "twilio/client.h"
@@ -17,7 +15,6 @@ namespace {
 
 const std::string kKey = "xk_fuzz_key_0123456789abcdef0123456789";
 const std::string kToken = "tw_fuzz_token_0123456789abcdef01";
-const std::string kHookPassword = "hook_fuzz_password_0123456789";
 constexpr int kStatuses[] = {200, 201, 204, 400, 401, 403, 404, 409, 413, 422, 429, 500, 503};
 
 class Canned final : public xs::Transport {
@@ -46,8 +43,9 @@ void check(const xs::ApiError& e, bool key, bool token) {
 }
 
 // The Twilio client: its paged list, one number, or an update whose webhook URL carries a
-// password that no error may show either.
+// password that no error may show either. `which` comes from the status byte's high part.
 void twilio_call(int which, std::shared_ptr<xs::Transport> transport) {
+  const std::string kHookPassword = "hook_fuzz_password_0123456789";
   auto twilio = xs::make_twilio_client(std::move(transport));
   xs::TwilioAuth auth{"main", "AC0123456789abcdef0123456789abcdef",
                       "AC0123456789abcdef0123456789abcdef", xs::Secret(kToken), "TOKEN"};
@@ -69,7 +67,8 @@ void twilio_call(int which, std::shared_ptr<xs::Transport> transport) {
   }
   if (!r.ok()) {
     check(r.error(), false, true);
-    if (r.error().message.find(kHookPassword) != std::string::npos) std::abort();
+    // only the update sent the password: to the GET, a body quoting it is just text
+    if (which == 2 && r.error().message.find(kHookPassword) != std::string::npos) std::abort();
   } else if (r.value().sid != sid || r.value().phone_number.empty()) {
     std::abort();
   }
