@@ -14,7 +14,7 @@ int unlock(const Options& options, state::Store& store) {
     throw UsageError("'state unlock' removes the lock whoever holds it: add --force");
   auto holder = store.lock_holder(0);
   if (!holder) {
-    std::cout << "The state was not locked.\n";
+    std::cout << "The state file was not locked.\n";
     return kOk;
   }
   const sync::Identity me = this_process();
