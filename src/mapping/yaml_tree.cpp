@@ -196,11 +196,7 @@ std::string describe(const yaml_parser_t& p, char at, NodeType::value open) {
 
 class Builder {
  public:
-  Builder(Tree& tree, size_t text_size) : t_(tree) {
-    t_.nodes.reserve(text_size / 12 + 16);
-    t_.kids.reserve(text_size / 12 + 16);
-    t_.arena.reserve(text_size / 2 + 16);
-  }
+  Builder(Tree& tree, size_t text_size) : t_(tree) { t_.arena.reserve(text_size + 16); }
 
   std::optional<uint32_t> root;
   std::optional<SyntaxError> error;
@@ -308,8 +304,7 @@ class Builder {
     Tree::Rec& r = t_.nodes[index];
     r.first = static_cast<uint32_t>(t_.kids.size());
     r.count = static_cast<uint32_t>(pending_.size() - start);
-    t_.kids.insert(t_.kids.end(), pending_.begin() + static_cast<std::ptrdiff_t>(start),
-                   pending_.end());
+    for (size_t i = start; i < pending_.size(); ++i) t_.kids.push_back(pending_[i]);
     pending_.resize(start);
     attach(index);
   }

@@ -100,6 +100,25 @@ struct Documents {
 // throws but std::bad_alloc; a syntax error inside the first document leaves root Null.
 Documents parse_documents(const std::string& text);
 
+// A vector grown in fixed chunks: no reallocation, so no moment holding two copies.
+template <typename T>
+class Chunked {
+ public:
+  const T& operator[](size_t i) const { return chunks_[i >> kShift][i & kMask]; }
+  T& operator[](size_t i) { return chunks_[i >> kShift][i & kMask]; }
+  size_t size() const { return size_; }
+  void push_back(const T& v) {
+    if ((size_ >> kShift) == chunks_.size()) chunks_.push_back(std::make_unique<T[]>(kMask + 1));
+    (*this)[size_++] = v;
+  }
+
+ private:
+  static constexpr size_t kShift = 12;
+  static constexpr size_t kMask = (size_t{1} << kShift) - 1;
+  std::vector<std::unique_ptr<T[]>> chunks_;
+  size_t size_ = 0;
+};
+
 class Tree {
  public:
   struct Rec {
@@ -112,9 +131,9 @@ class Tree {
     uint8_t plain = 0;
   };
 
-  std::vector<Rec> nodes;
-  std::vector<uint32_t> kids;
-  std::string arena;
+  Chunked<Rec> nodes;
+  Chunked<uint32_t> kids;
+  std::string arena;  // reserved at the text's size: scalars are rarely longer than written
   std::vector<std::string> tags{""};
 };
 
