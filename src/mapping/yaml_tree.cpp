@@ -167,12 +167,26 @@ Mark mark(const yaml_mark_t& m) {
 
 // libyaml's problem in the words of yaml-cpp where the tests pin them; else libyaml's own,
 // with where the construct it was reading started.
-// at: the character at the problem ('\0' at the end); open: the innermost unclosed collection.
-std::string describe(const yaml_parser_t& p, char at, NodeType::value open) {
+// "the '[' at line 2, column 10 is not closed" for a flow collection opened at m.
+std::string unclosed(char opener, const Mark& m) {
+  return std::string(" (the '") + opener + "' at line " + std::to_string(m.line + 1) + ", column " +
+         std::to_string(m.column + 1) + " is not closed)";
+}
+
+// The innermost collection still open when parsing stopped (type Null when none).
+struct Open {
+  NodeType::value type = NodeType::Null;
+  Mark mark;
+};
+
+// at: the character at the problem ('\0' at the end).
+std::string describe(const yaml_parser_t& p, char at, const Open& open) {
   const std::string problem = p.problem ? p.problem : "syntax error";
-  if (at == '\0' && open != NodeType::Null && problem == "did not find expected node content") {
-    return open == NodeType::Sequence ? "end of sequence flow not found"
-                                      : "end of map flow not found";
+  if (at == '\0' && open.type != NodeType::Null &&
+      problem == "did not find expected node content") {
+    return open.type == NodeType::Sequence
+               ? "end of sequence flow not found" + unclosed('[', open.mark)
+               : "end of map flow not found" + unclosed('{', open.mark);
   }
   const bool flow_character = at == ',' || at == ']' || at == '}';
   if (flow_character && problem == "did not find expected <document start>") {
@@ -186,8 +200,12 @@ std::string describe(const yaml_parser_t& p, char at, NodeType::value open) {
   if (problem == "found a tab character that violates indentation") {
     return "illegal tab when looking for indentation";
   }
-  if (problem == "did not find expected ',' or ']'") return "end of sequence flow not found";
-  if (problem == "did not find expected ',' or '}'") return "end of map flow not found";
+  if (problem == "did not find expected ',' or ']'") {
+    return "end of sequence flow not found" + unclosed('[', mark(p.context_mark));
+  }
+  if (problem == "did not find expected ',' or '}'") {
+    return "end of map flow not found" + unclosed('{', mark(p.context_mark));
+  }
   if (!p.context) return problem;
   return problem + " (" + p.context + " that starts at line " +
          std::to_string(p.context_mark.line + 1) + ", column " +
@@ -201,10 +219,11 @@ class Builder {
   std::optional<uint32_t> root;
   std::optional<SyntaxError> error;
 
-  // The innermost collection not closed yet (Null when none).
-  NodeType::value open_type() const {
-    if (open_.empty()) return NodeType::Null;
-    return static_cast<NodeType::value>(t_.nodes[open_.back().first].type);
+  // The innermost collection not closed yet.
+  Open innermost() const {
+    if (open_.empty()) return {};
+    const Tree::Rec& r = t_.nodes[open_.back().first];
+    return {static_cast<NodeType::value>(r.type), {r.line, r.column}};
   }
 
   // Adds one event of the first document; false (error set) when the tree can't take it.
@@ -363,7 +382,7 @@ class Parser {
   bool has_event_ = false;
 };
 
-SyntaxError syntax_error(const yaml_parser_t& p, const std::string& text, NodeType::value open) {
+SyntaxError syntax_error(const yaml_parser_t& p, const std::string& text, const Open& open) {
   if (p.error == YAML_MEMORY_ERROR) return {{}, "out of memory while parsing"};
   if (p.error == YAML_READER_ERROR) {
     std::string message = p.problem ? p.problem : "cannot read the text";
@@ -399,7 +418,7 @@ Documents parse_documents(const std::string& original) {
   for (size_t n = 0; n < 4 * text.size() + 64; ++n) {
     const yaml_event_t* e = parser.next();
     if (!e) {
-      SyntaxError error = syntax_error(parser.parser(), text, builder.open_type());
+      SyntaxError error = syntax_error(parser.parser(), text, builder.innermost());
       const bool stray = error.message.rfind("unexpected '", 0) == 0;
       // Text after a finished document that is not a stray flow character is a second one.
       if (first_done && !stray && parser.parser().problem &&
