@@ -150,6 +150,12 @@ TEST_CASE("syntax errors not worded after yaml-cpp name what was open and where 
   CHECK(check("version: 1\nx: [1, 2\ny: 3\n") ==
         Lines{"m.yaml:3:2: end of sequence flow not found (the '[' at line 2, column 4 is not "
               "closed)"});
+  CHECK(check("version: 1\nx: \"a\\qb\"\n") ==
+        Lines{"m.yaml:2:6: found unknown escape character '\\q' (while parsing a quoted scalar "
+              "that starts at line 2, column 4)"});
+  CHECK(check("version: 1\nnumbers:\n  - label: a\n   agent: b\n") ==
+        Lines{"m.yaml:4:4: did not find expected '-' indicator (while parsing a block "
+              "collection that starts at line 3, column 3; check the indentation)"});
   CHECK(check("version: 1\nx: @here\n") ==
         Lines{"m.yaml:2:4: found character that cannot start any token (while scanning for the "
               "next token that starts at line 2, column 4)"});

@@ -179,8 +179,8 @@ struct Open {
   Mark mark;
 };
 
-// at: the character at the problem ('\0' at the end).
-std::string describe(const yaml_parser_t& p, char at, const Open& open) {
+// at, next: the characters at the problem and after it ('\0' past the end).
+std::string describe(const yaml_parser_t& p, char at, char next, const Open& open) {
   const std::string problem = p.problem ? p.problem : "syntax error";
   if (at == '\0' && open.type != NodeType::Null &&
       problem == "did not find expected node content") {
@@ -206,10 +206,15 @@ std::string describe(const yaml_parser_t& p, char at, const Open& open) {
   if (problem == "did not find expected ',' or '}'") {
     return "end of map flow not found" + unclosed('{', mark(p.context_mark));
   }
-  if (!p.context) return problem;
-  return problem + " (" + p.context + " that starts at line " +
+  std::string what = problem;
+  if (problem == "found unknown escape character" && at == '\\' && next > ' ') {
+    what += std::string(" '\\") + next + "'";
+  }
+  if (!p.context) return what;
+  const bool block = std::strstr(p.context, "block") != nullptr;
+  return what + " (" + p.context + " that starts at line " +
          std::to_string(p.context_mark.line + 1) + ", column " +
-         std::to_string(p.context_mark.column + 1) + ")";
+         std::to_string(p.context_mark.column + 1) + (block ? "; check the indentation)" : ")");
 }
 
 class Builder {
@@ -395,7 +400,8 @@ SyntaxError syntax_error(const yaml_parser_t& p, const std::string& text, const 
   }
   const Mark at = mark(p.problem_mark);
   const size_t offset = utf16_or_32(text) ? text.size() : offset_of(text, at);
-  return {at, describe(p, offset < text.size() ? text[offset] : '\0', open)};
+  const auto char_at = [&](size_t i) { return i < text.size() ? text[i] : '\0'; };
+  return {at, describe(p, char_at(offset), char_at(offset + 1), open)};
 }
 
 }  // namespace
