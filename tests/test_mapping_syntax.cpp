@@ -202,3 +202,8 @@ TEST_CASE("a merge key is an ordinary (unknown) key, as with yaml-cpp") {
   CHECK(check("version: 1\nbase: &b {x: 1}\n<<: *b\n") ==
         Lines{"m.yaml:2:1: unknown key 'base'", "m.yaml:3:1: unknown key '<<'"});
 }
+
+TEST_CASE("the first document is still read when a stray character follows it") {
+  CHECK(check("{\"version\": 2},\n") ==
+        Lines{"m.yaml:1:13: unsupported version 2 (expected 1)", "m.yaml:1:15: unexpected ','"});
+}

@@ -404,6 +404,20 @@ SyntaxError syntax_error(const yaml_parser_t& p, const std::string& text, const 
   return {at, describe(p, char_at(offset), char_at(offset + 1), open)};
 }
 
+// Records where parsing stopped: a second document when text follows a finished first one
+// (and is not a stray ',', ']' or '}'), else a syntax error.
+void stopped(Documents& d, const yaml_parser_t& p, const std::string& text, const Open& open,
+             bool first_done) {
+  SyntaxError error = syntax_error(p, text, open);
+  const bool stray = error.message.rfind("unexpected '", 0) == 0;
+  if (first_done && !stray && p.problem &&
+      std::strcmp(p.problem, "did not find expected <document start>") == 0) {
+    if (!d.second) d.second = error.mark;
+  } else {
+    d.error = std::move(error);
+  }
+}
+
 }  // namespace
 
 Documents parse_documents(const std::string& original) {
@@ -420,18 +434,15 @@ Documents parse_documents(const std::string& original) {
   Builder builder(*d.tree, text.size());
   int documents = 0;
   bool first_done = false;
-  // Every event consumes text or ends the stream; the bound only guards against a bug.
-  for (size_t n = 0; n < 4 * text.size() + 64; ++n) {
-    const yaml_event_t* e = parser.next();
+  // Every event but the stream's own consumes text: the bound is a guard, never reached.
+  const size_t max_events = 4 * text.size() + 64;
+  for (size_t n = 0;; ++n) {
+    const yaml_event_t* e = n < max_events ? parser.next() : nullptr;
     if (!e) {
-      SyntaxError error = syntax_error(parser.parser(), text, builder.innermost());
-      const bool stray = error.message.rfind("unexpected '", 0) == 0;
-      // Text after a finished document that is not a stray flow character is a second one.
-      if (first_done && !stray && parser.parser().problem &&
-          std::strcmp(parser.parser().problem, "did not find expected <document start>") == 0) {
-        if (!d.second) d.second = error.mark;
+      if (n < max_events) {
+        stopped(d, parser.parser(), text, builder.innermost(), first_done);
       } else {
-        d.error = std::move(error);
+        d.error = SyntaxError{{}, "too many YAML events"};
       }
       break;
     }
