@@ -30,6 +30,7 @@ class Node {
   Node(const Tree* tree, uint32_t index) : tree_(tree), index_(index) {}
 
   NodeType::value Type() const;
+  bool IsDefined() const { return true; }  // every handle names a node (a default one: Null)
   // Empty, or a plain untagged ~, null, Null or NULL (as yaml-cpp).
   bool IsNull() const { return Type() == NodeType::Null; }
   bool IsScalar() const { return Type() == NodeType::Scalar; }
