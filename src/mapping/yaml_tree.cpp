@@ -13,7 +13,7 @@ namespace xs::mapping::yaml {
 std::string_view Node::text() const {
   if (!tree_) return {};
   const Tree::Rec& r = tree_->nodes[index_];
-  if (r.type != NodeType::Scalar && r.type != NodeType::Null) return {};
+  if (r.type != NodeType::Scalar) return {};  // a null's "~" is not text, as in yaml-cpp
   return std::string_view(tree_->arena).substr(r.first, r.count);
 }
 

@@ -1,8 +1,8 @@
 #pragma once
 // A compact, read-only YAML node tree built from libyaml's events (private to src/mapping;
-// libyaml types never leave yaml_tree.cpp). Nodes live in one vector, scalar texts in one
-// arena, each with its 0-based mark; Node is a cheap handle offering the part of yaml-cpp's
-// Node interface the mapping readers use.
+// libyaml types never leave yaml_tree.cpp). Nodes (20 bytes, with their 0-based marks) and
+// child lists grow in chunks, scalar texts share one arena; Node is a cheap handle offering
+// the part of yaml-cpp's Node interface the mapping readers use.
 #include <cstdint>
 #include <memory>
 #include <optional>
