@@ -49,7 +49,7 @@ if(XS_DPKG_SHLIBDEPS)
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 else()
   set(CPACK_DEBIAN_PACKAGE_DEPENDS
-      "libpocofoundation80, libpoconet80, libpoconetssl80, libpocojson80, libpocoutil80, libyaml-cpp0.7, libsqlite3-0, libstdc++6, libc6")
+      "libpocofoundation80, libpoconet80, libpoconetssl80, libpocojson80, libpocoutil80, libyaml-cpp0.7, libyaml-0-2, libsqlite3-0, libstdc++6, libc6")
 endif()
 include(CPack)
 

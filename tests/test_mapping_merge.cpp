@@ -118,7 +118,9 @@ TEST_CASE("a broken file doesn't hide the problems of the others") {
       {"b.yaml", kAccounts + "numbers:\n  - {phone_number: \"+15551234567\", label: \"\"}\n"},
   });
   CHECK(diags_of(r) ==
-        Lines{"a.yaml:3:1: end of sequence flow not found", "b.yaml:11:43: empty label"});
+        Lines{"a.yaml:3:1: end of sequence flow not found (the '[' at line 2, column 10 is not "
+              "closed)",
+              "b.yaml:11:43: empty label"});
 }
 
 TEST_CASE("Diagnostic::str and LoadResult::ok") {

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "mapping/load.h"
+#include "mapping_fixtures.h"
 
 namespace {
 
@@ -19,7 +20,8 @@ using Lines = std::vector<std::string>;
 
 TEST_CASE("a YAML syntax error is reported at its mark, 1-based") {
   CHECK(check("version: 1\nnumbers: [\n  {a: 1}\n") ==
-        Lines{"m.yaml:4:1: end of sequence flow not found"});
+        Lines{"m.yaml:4:1: end of sequence flow not found (the '[' at line 2, column 10 is not "
+              "closed)"});
   CHECK(check("version: 1\nnumbers:\n  - label: a: b\n") ==
         Lines{"m.yaml:3:13: illegal map value"});
   CHECK(check("version: 1\n\tnumbers: []\n") ==
@@ -103,11 +105,12 @@ TEST_CASE("recursive and exploding aliases are refused, not followed forever") {
         Lines{"m.yaml: too large: more than 2000000 nodes once aliases are expanded"});
 }
 
-TEST_CASE("nesting beyond yaml-cpp's depth limit is a diagnostic, not a crash") {
+TEST_CASE("nesting beyond the reader's depth limit (1000) is a diagnostic, not a crash") {
   const std::string deep = "version: 1\nx: " + std::string(3000, '[') + std::string(3000, ']');
   const Lines d = check(deep);
   REQUIRE(d.size() == 1);
   CHECK(d[0].rfind("m.yaml:2:", 0) == 0);
+  CHECK(d[0] == "m.yaml:2:1003: nested too deeply");
 }
 
 TEST_CASE("Windows line endings and a UTF-8 byte order mark are fine") {
@@ -136,4 +139,71 @@ TEST_CASE("an opening '---' (after comments and a directive) is not a second doc
   CHECK(check("---\nversion: 1\n...\n").empty());
   CHECK(check("---\nversion: 1\n---\nversion: 1\n") ==
         Lines{"m.yaml:3:1: more than one YAML document in a file (split them into files)"});
+}
+
+TEST_CASE("syntax errors not worded after yaml-cpp name what was open and where it started") {
+  CHECK(check("version: 1\nx: \"open\n") ==
+        Lines{"m.yaml:3:1: found unexpected end of stream (while scanning a quoted scalar that "
+              "starts at line 2, column 4)"});
+  CHECK(check("version: 1\nx: {a: 1\n") ==
+        Lines{"m.yaml:3:1: end of map flow not found (the '{' at line 2, column 4 is not closed)"});
+  CHECK(check("version: 1\nx: [1, 2\ny: 3\n") ==
+        Lines{"m.yaml:3:2: end of sequence flow not found (the '[' at line 2, column 4 is not "
+              "closed)"});
+  CHECK(check("version: 1\nx: \"a\\qb\"\n") ==
+        Lines{"m.yaml:2:6: found unknown escape character '\\q' (while parsing a quoted scalar "
+              "that starts at line 2, column 4)"});
+  CHECK(check("version: 1\nnumbers:\n  - label: a\n   agent: b\n") ==
+        Lines{"m.yaml:4:4: did not find expected '-' indicator (while parsing a block "
+              "collection that starts at line 3, column 3; check the indentation)"});
+  CHECK(check("version: 1\nx: @here\n") ==
+        Lines{"m.yaml:2:4: found character that cannot start any token (while scanning for the "
+              "next token that starts at line 2, column 4)"});
+}
+
+TEST_CASE("columns count characters, not bytes") {
+  CHECK(check("version: 1\nagents: {\"ünï\": agent_, x: [}\n") ==
+        Lines{"m.yaml:2:29: illegal flow end"});
+}
+
+TEST_CASE("a control character is located; invalid UTF-8 is read as U+FFFD") {
+  CHECK(check("version: 1\nx: a\x01"
+              "b\n") == Lines{"m.yaml:2:5: control characters are not allowed (#x1)"});
+  const std::string text =
+      xs::test::kMappingHeader + "  - phone_number: \"+15551234567\"\n    label: caf\xE9\n";
+  const auto r = xs::load_mapping_sources({{"m.yaml", text}});
+  REQUIRE(r.diagnostics.empty());
+  CHECK(r.desired.numbers.at(0).label == "caf\xEF\xBF\xBD");
+}
+
+TEST_CASE("plain scalars stay text: YAML 1.1 booleans, numbers and unquoted phone numbers") {
+  const std::string text = xs::test::kMappingHeader +
+                           "  - phone_number: +15551234567\n    label: no\n"
+                           "  - phone_number: '+15551234568'\n    label: 0x1F\n"
+                           "  - phone_number: \"+15551234569\"\n    label: !!str 12\n";
+  const auto r = xs::load_mapping_sources({{"m.yaml", text}});
+  REQUIRE(r.diagnostics.empty());
+  REQUIRE(r.desired.numbers.size() == 3);
+  CHECK(r.desired.numbers[0].phone_number == "+15551234567");
+  CHECK(r.desired.numbers[0].label == "no");
+  CHECK(r.desired.numbers[1].label == "0x1F");
+  CHECK(r.desired.numbers[2].label == "12");
+}
+
+TEST_CASE("an anchor's value is reused by its aliases") {
+  const std::string text =
+      "version: 1\nagents:\n  a: &id agent_7101k5zvyjhmfg983brhmhkd98n6\n  b: *id\n";
+  const auto r = xs::load_mapping_sources({{"m.yaml", text}});
+  REQUIRE(r.diagnostics.empty());
+  CHECK(r.desired.agents.at("b") == "agent_7101k5zvyjhmfg983brhmhkd98n6");
+}
+
+TEST_CASE("a merge key is an ordinary (unknown) key, as with yaml-cpp") {
+  CHECK(check("version: 1\nbase: &b {x: 1}\n<<: *b\n") ==
+        Lines{"m.yaml:2:1: unknown key 'base'", "m.yaml:3:1: unknown key '<<'"});
+}
+
+TEST_CASE("the first document is still read when a stray character follows it") {
+  CHECK(check("{\"version\": 2},\n") ==
+        Lines{"m.yaml:1:13: unsupported version 2 (expected 1)", "m.yaml:1:15: unexpected ','"});
 }

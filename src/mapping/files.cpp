@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
-#include <sstream>
+#include <string>
 
 #include "mapping/diagnostics.h"
 #include "mapping/load.h"
@@ -79,16 +79,35 @@ class Collector {
     std::error_code ec;
     const fs::path canonical = fs::weakly_canonical(path, ec);
     if (!ec && !seen_.insert(canonical.string()).second) return;  // named twice: read once
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    if (in) text << in.rdbuf();
-    if (!in || in.bad()) {
+    std::string text;
+    if (!read_whole(path, text)) {
       problem(path, std::string("cannot read: ") + std::strerror(errno));
       return;
     }
+    if (text.size() > kMaxFileBytes) {
+      problem(path, "too large: more than 1 GiB");
+      return;
+    }
     order_.push_back(path);
-    sources_.push_back({path, text.str()});
+    sources_.push_back({path, std::move(text)});
   }
+
+  // The file's bytes in one string sized once (the file is in memory once); false with errno
+  // set when it cannot be read. Stops one byte past kMaxFileBytes.
+  static bool read_whole(const std::string& path, std::string& out) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return false;
+    std::error_code ec;
+    const auto size = fs::file_size(path, ec);
+    if (!ec) out.reserve(std::min<std::uintmax_t>(size, kMaxFileBytes + 1));
+    char buffer[1 << 16];
+    while (out.size() <= kMaxFileBytes && in.read(buffer, sizeof buffer).gcount() > 0) {
+      out.append(buffer, static_cast<size_t>(in.gcount()));
+    }
+    return !in.bad();
+  }
+
+  static constexpr size_t kMaxFileBytes = size_t{1} << 30;
 
   std::vector<MappingSource> sources_;
   std::vector<Diagnostic> problems_;

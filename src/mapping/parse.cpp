@@ -1,6 +1,5 @@
 #include "mapping/parse.h"
 
-#include "mapping/documents.h"
 #include "mapping/sections.h"
 
 namespace xs::mapping {
@@ -49,30 +48,21 @@ ParsedFile parse_source(const MappingSource& source, Diags& diags) {
   out.name = source.name;
   Ctx ctx{source.name, diags, {}};
   try {
-    const Documents docs = load_documents(source.text);
-    if (docs.stuck) {
-      const size_t pos = static_cast<size_t>(docs.stuck->pos);
-      ctx.error(ctx.loc(*docs.stuck), pos < source.text.size()
-                                          ? "unexpected '" + source.text.substr(pos, 1) + "'"
-                                          : "unexpected end of file");
-    }
+    const yaml::Documents docs = yaml::parse_documents(source.text);
+    if (docs.error) ctx.error(ctx.loc(docs.error->mark), docs.error->message);
     if (docs.second) {
       ctx.error(ctx.loc(*docs.second),
                 "more than one YAML document in a file (split them into files)");
     }
     if (docs.root.IsNull()) {
-      if (!docs.stuck && !docs.second) {
+      if (!docs.error && !docs.second) {
         ctx.error({source.name, 0, 0},
                   "empty file (expected a mapping starting with 'version: 1')");
       }
       return out;
     }
     read_root(ctx, docs.root, out);
-  } catch (const YAML::DeepRecursion& e) {
-    ctx.error(ctx.loc(e.mark), "nested too deeply");
-  } catch (const YAML::Exception& e) {
-    ctx.error(ctx.loc(e.mark), e.msg);
-  } catch (const std::exception& e) {
+  } catch (const std::exception& e) {  // out of memory
     ctx.error({source.name, 0, 0}, std::string("cannot read: ") + e.what());
   }
   return out;

@@ -61,10 +61,12 @@ struct Converter {
   Ctx& ctx;
   bool ok = true;
 
-  Value scalar(const YAML::Node& n) {
-    const std::string& tag = n.Tag();
-    const std::string& t = n.Scalar();
-    if (tag == "!" || tag == "tag:yaml.org,2002:str") return Value::string(t);
+  Value scalar(const yaml::Node& n) {
+    const std::string t = n.Scalar();
+    if (!n.plain()) {
+      const std::string tag = n.Tag();
+      if (tag == "!" || tag == "tag:yaml.org,2002:str") return Value::string(t);
+    }
     if (t.empty() || t == "~" || t == "null" || t == "Null" || t == "NULL") return Value::null();
     if (t == "true" || t == "True" || t == "TRUE") return Value::boolean_value(true);
     if (t == "false" || t == "False" || t == "FALSE") return Value::boolean_value(false);
@@ -82,10 +84,11 @@ struct Converter {
     return Value::string(t);
   }
 
-  Value convert(const YAML::Node& n) {
+  Value convert(const yaml::Node& n) {
     if (n.IsScalar()) return scalar(n);
     if (n.IsSequence()) {
       Value v = Value::array();
+      v.items.reserve(n.size());
       for (const auto& item : n) v.items.push_back(convert(item));
       return v;
     }
@@ -115,7 +118,7 @@ NumberForm yaml_number(const std::string& t, std::string& json) {
   return decimal_to_json(t, json) ? NumberForm::Json : NumberForm::NotANumber;
 }
 
-std::optional<Value> to_value(Ctx& ctx, const YAML::Node& node) {
+std::optional<Value> to_value(Ctx& ctx, const yaml::Node& node) {
   Converter c{ctx};
   Value v = c.convert(node);
   if (!c.ok) return std::nullopt;

@@ -16,6 +16,6 @@ NumberForm yaml_number(const std::string& text, std::string& json);
 
 // Converts a tree: maps -> Object (source order), sequences -> Array, plain scalars by the core
 // schema (null, bool, number as written), everything else -> String. Problems are reported.
-std::optional<Value> to_value(Ctx& ctx, const YAML::Node& node);
+std::optional<Value> to_value(Ctx& ctx, const yaml::Node& node);
 
 }  // namespace xs::mapping

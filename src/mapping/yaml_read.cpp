@@ -8,16 +8,16 @@
 
 namespace xs::mapping {
 
-Location Ctx::loc(const YAML::Mark& m) const {
+Location Ctx::loc(const yaml::Mark& m) const {
   if (m.line < 0) return {file, 0, 0};
   return {file, m.line + 1, m.column + 1};
 }
 
-bool Ctx::is_secret(const YAML::Node& n) const {
-  return secrets.count({n.Mark().line, n.Mark().column}) > 0;
+bool Ctx::is_secret(const yaml::Node& n) const {
+  return !secrets.empty() && secrets.count({n.Mark().line, n.Mark().column}) > 0;
 }
 
-bool is_secret_entry(const std::string& key, const YAML::Node& value) {
+bool is_secret_entry(const std::string& key, const yaml::Node& value) {
   return !value.IsMap() && !value.IsSequence() && !secret_key_message(key).empty();
 }
 
@@ -51,26 +51,29 @@ class SeenKeys {
 
 }  // namespace
 
-MapReader::MapReader(Ctx& ctx, const YAML::Node& map, const std::vector<std::string>& known)
+MapReader::MapReader(Ctx& ctx, const yaml::Node& map, const std::vector<std::string>& known)
     : ctx_(ctx) {
   SeenKeys seen;
-  // Range-for keeps each key/value pair alive; yaml-cpp's it->first points into a temporary.
-  for (const auto& kv : map) {
-    const YAML::Node& k = kv.first;
-    const Location key_loc = ctx.loc(k);
+  entries_.reserve(map.size());
+  for (size_t i = 0; i < map.size(); ++i) {
+    const yaml::Node k = map.key(i);
+    const yaml::Node v = map.value(i);
+    Location key_loc = ctx.loc(k);
     if (!k.IsScalar()) {
       ctx.error(key_loc, "expected a string key");
       continue;
     }
     if (ctx.is_secret(k)) continue;  // refused by the scan; never echo it
-    Entry e{k.Scalar(), kv.second, key_loc, kv.second.IsNull() ? key_loc : ctx.loc(kv.second)};
-    if (const Location* first = seen.first_or_add(e.key, key_loc)) {
-      ctx.error(key_loc, "duplicate key '" + e.key + "' (first declared at " + first->str() + ")");
+    Location value_loc = v.IsNull() ? key_loc : ctx.loc(v);
+    Entry e{k.Scalar(), v, std::move(key_loc), std::move(value_loc)};
+    if (const Location* first = seen.first_or_add(e.key, e.key_loc)) {
+      ctx.error(e.key_loc,
+                "duplicate key '" + e.key + "' (first declared at " + first->str() + ")");
       continue;
     }
     if (!known.empty() && std::find(known.begin(), known.end(), e.key) == known.end() &&
         !is_secret_entry(e.key, e.value)) {
-      ctx.error(key_loc, "unknown key '" + e.key + "'" + did_you_mean(e.key, known));
+      ctx.error(e.key_loc, "unknown key '" + e.key + "'" + did_you_mean(e.key, known));
       continue;
     }
     entries_.push_back(std::move(e));
@@ -97,7 +100,7 @@ std::optional<Field> MapReader::scalar(const std::string& key) {
     return std::nullopt;
   }
   if (ctx_.is_secret(e->value)) return std::nullopt;
-  return Field{e->value.Scalar(), e->value_loc, false, e->value.Tag() != "?"};
+  return Field{e->value.Scalar(), e->value_loc, false, !e->value.plain()};
 }
 
 std::optional<Field> MapReader::text(const std::string& key) {
@@ -125,16 +128,16 @@ struct Scanner {
   long nodes = 0;
 
   // Marks n as refused; false when it already was (an alias seen twice).
-  bool refuse(const YAML::Node& n) {
+  bool refuse(const yaml::Node& n) {
     return ctx.secrets.insert({n.Mark().line, n.Mark().column}).second;
   }
 
-  void check_value(const YAML::Node& n, const std::string& key) {
+  void check_value(const yaml::Node& n, const std::string& key) {
     const std::string message = secret_value_message(n.Scalar(), key);
     if (!message.empty() && refuse(n)) ctx.error(ctx.loc(n), message);
   }
 
-  bool walk(const YAML::Node& n, const std::string& key, int depth) {
+  bool walk(const yaml::Node& n, const std::string& key, int depth) {
     if (++nodes > kMaxNodes) {
       ctx.error({ctx.file, 0, 0}, "too large: more than " + std::to_string(kMaxNodes) +
                                       " nodes once aliases are expanded");
@@ -152,18 +155,19 @@ struct Scanner {
         if (!walk(item, key, depth + 1)) return false;
       }
     } else if (n.IsMap()) {
-      for (const auto& kv : n) {
-        const YAML::Node& k = kv.first;
+      for (size_t i = 0; i < n.size(); ++i) {
+        const yaml::Node k = n.key(i);
+        const yaml::Node v = n.value(i);
         if (!k.IsScalar()) {
           if (!walk(k, key, depth + 1)) return false;  // reported as a bad key by the reader
-        } else if (is_secret_entry(k.Scalar(), kv.second)) {
-          if (kv.second.IsScalar()) refuse(kv.second);
+        } else if (is_secret_entry(k.Scalar(), v)) {
+          if (v.IsScalar()) refuse(v);
           ctx.error(ctx.loc(k), secret_key_message(k.Scalar()));
           continue;
         } else {
           check_value(k, "");
         }
-        if (!walk(kv.second, k.IsScalar() ? k.Scalar() : key, depth + 1)) return false;
+        if (!walk(v, k.IsScalar() ? k.Scalar() : key, depth + 1)) return false;
       }
     }
     return true;
@@ -172,7 +176,7 @@ struct Scanner {
 
 }  // namespace
 
-bool scan_tree(Ctx& ctx, const YAML::Node& root) {
+bool scan_tree(Ctx& ctx, const yaml::Node& root) {
   Scanner s{ctx};
   return s.walk(root, "", 0);
 }

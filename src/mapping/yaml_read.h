@@ -1,8 +1,6 @@
 #pragma once
-// Reading yaml-cpp nodes with their positions, one map at a time (private to src/mapping;
-// yaml-cpp types never leave this folder).
-#include <yaml-cpp/depthguard.h>
-#include <yaml-cpp/yaml.h>
+// Reading YAML nodes (yaml_tree.h, built from libyaml's events) with their positions, one map
+// at a time (private to src/mapping).
 
 #include <optional>
 #include <set>
@@ -11,8 +9,13 @@
 #include <vector>
 
 #include "mapping/diagnostics.h"
+#include "mapping/yaml_tree.h"
 
 namespace xs::mapping {
+
+// Transitional: section readers written against yaml-cpp (YAML::Node, YAML::NodeType::Map)
+// compile unchanged against yaml_tree.h. New code names yaml:: directly.
+namespace YAML = yaml;
 
 // What every reader of one file needs: its name, the diagnostics, the values refused as secrets.
 struct Ctx {
@@ -20,18 +23,19 @@ struct Ctx {
   Diags& diags;
   std::set<std::pair<int, int>> secrets;  // marks (line, column) of refused values
 
-  Location loc(const YAML::Mark& m) const;
-  Location loc(const YAML::Node& n) const { return loc(n.Mark()); }
-  bool is_secret(const YAML::Node& n) const;
+  Location loc(const yaml::Mark& m) const;
+  Location loc(const yaml::Node& n) const { return loc(n.Mark()); }
+  bool is_secret(const yaml::Node& n) const;
   void error(const Location& at, std::string message) { diags.error(at, std::move(message)); }
 };
 
 // One key of a map, its value, and where both are.
 struct Entry {
   std::string key;
-  YAML::Node value;
+  yaml::Node value;
   Location key_loc;
-  Location value_loc;  // the key's place when the value is empty (yaml-cpp marks it elsewhere)
+  Location value_loc;  // the key's place when the value is empty (an empty value has no text to
+                       // point at)
 };
 
 // A scalar value: its text and where to point at it.
@@ -43,13 +47,13 @@ struct Field {
 };
 
 // A secret-named key holding a scalar: refused by the scan, so not reported as unknown.
-bool is_secret_entry(const std::string& key, const YAML::Node& value);
+bool is_secret_entry(const std::string& key, const yaml::Node& value);
 
 class MapReader {
  public:
   // Reads map's entries; reports non-string and duplicate keys and, unless known is empty,
   // unknown keys with a did-you-mean among known.
-  MapReader(Ctx& ctx, const YAML::Node& map, const std::vector<std::string>& known = {});
+  MapReader(Ctx& ctx, const yaml::Node& map, const std::vector<std::string>& known = {});
 
   const std::vector<Entry>& entries() const { return entries_; }
   // The first entry for key, or nullptr.
@@ -70,6 +74,6 @@ class MapReader {
 
 // Walks the whole tree once: refuses literal secrets (keys and values) and trees that are too
 // deep or too large (recursive or exploding aliases). False when the file can't be read on.
-bool scan_tree(Ctx& ctx, const YAML::Node& root);
+bool scan_tree(Ctx& ctx, const yaml::Node& root);
 
 }  // namespace xs::mapping

@@ -39,7 +39,7 @@ grep -q '^-rwxr-xr-x .* \./usr/bin/xuna-sync$' <<<"$listing" || fail "usr/bin/xu
 
 depends=$(dpkg-deb -f "$deb" Depends)
 echo "Depends: $depends"
-for lib in libpoconet80 libpoconetssl80 libpocofoundation80 libyaml-cpp0.7 libsqlite3-0; do
+for lib in libpoconet80 libpoconetssl80 libpocofoundation80 libyaml-cpp0.7 libyaml-0-2 libsqlite3-0; do
   grep -q "$lib" <<<"$depends" || fail "Depends lacks $lib"
 done
 [ "$(dpkg-deb -f "$deb" Package)" = xuna-sync ] || fail "package name"
