@@ -225,11 +225,11 @@ TEST_CASE("32 threads journal at once: each write commits, and only bad ones fai
   std::vector<std::thread> threads;
   for (int w = 0; w < 32; ++w) {
     threads.emplace_back([&, w] {
+      auto other = st.open();  // another connection, as another process has
       for (int i = 0; i < 40; ++i) {
         const std::string number = "+1555" + std::to_string(1000000 + w * 100 + i);
         const auto id = s.record_intent(run, intent(ActionKind::Import, number), kT0);
         // Committed for any other connection once record_intent returns.
-        auto other = st.open();
         bool seen = false;
         for (const auto& a : other->unfinished_actions(t)) seen = seen || a.id == id;
         if (!seen) ++unseen;
