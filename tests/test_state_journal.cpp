@@ -265,3 +265,22 @@ TEST_CASE("32 threads journal at once: each write commits, and only bad ones fai
   CHECK(failed == 32 * 20);
   CHECK(s.unfinished_actions(t).empty());
 }
+
+TEST_CASE("mark_managed_many takes a number twice in one call, its last id winning",
+          "[conformance]") {
+  TestState st;
+  auto s = st.open();
+  const auto t = s->target("https://api.xuna.ai", "fp");
+  s->mark_managed_many(t,
+                       {{"+15550000001", "pn_1", "", ""},
+                        {"+15550000002", "", "", ""},
+                        {"+15550000001", "pn_9", "", ""},
+                        {"+15550000001", "", "", ""}},
+                       kT0);
+  const auto m = s->managed_numbers(t);
+  REQUIRE(m.size() == 2);
+  CHECK(m[0].phone_number_id == "pn_9");
+  CHECK(m[1].phone_number_id.empty());
+  s->mark_managed_many(t, {}, kT1);  // nothing to do
+  CHECK(s->managed_numbers(t).size() == 2);
+}
