@@ -117,3 +117,24 @@ TEST_CASE("a database never used, opened read-only, is empty and left alone", "[
   }
   CHECK(st.open(OpenMode::ReadOnly)->schema_version() == 0);
 }
+
+TEST_CASE("a runner role without CREATE uses a database another role migrated", "[.postgresql]") {
+  TestState st;
+  st.open();  // migrated by the owner
+  const std::string db = database_of(st.location());
+  const std::string role = "runner_" + db;
+  REQUIRE(xs::test::shared_pg_cluster().psql(
+      db, "CREATE ROLE " + role + " LOGIN; REVOKE CREATE ON SCHEMA public FROM PUBLIC; " +
+              "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + role +
+              "; GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO " + role));
+  std::string uri = st.location();
+  uri.replace(uri.find("user=postgres"), std::string("user=postgres").size(), "user=" + role);
+  auto s = open_store(uri);
+  const auto t = s->target("https://api.xuna.ai", "fp");
+  const auto lock = s->acquire_lock(t, 1, "h", kT0, alive);
+  CHECK(lock.kind == Kind::Acquired);
+  s->record_batch_intent(t, "a", 0, "d", "k", kT0, lock.token);
+  s->release_lock(t, lock.token);
+  s.reset();
+  xs::test::shared_pg_cluster().psql(db, "DROP OWNED BY " + role + "; DROP ROLE " + role);
+}

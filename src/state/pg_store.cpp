@@ -19,10 +19,12 @@ constexpr const char* kConnectTimeout = "10";
 
 std::unique_ptr<pqxx::connection> pg_connect(const std::string& uri) {
   std::string with_timeout = uri;
-  if (uri.find("connect_timeout=") == std::string::npos) {
-    with_timeout += (uri.find('?') == std::string::npos ? "?" : "&");
-    with_timeout += std::string("connect_timeout=") + kConnectTimeout;
-  }
+  const auto add = [&](const std::string& key, const std::string& value) {
+    if (uri.find(key + "=") != std::string::npos) return;
+    with_timeout += (with_timeout.find('?') == std::string::npos ? "?" : "&") + key + "=" + value;
+  };
+  add("connect_timeout", kConnectTimeout);
+  add("application_name", "xuna-sync");  // how a DBA tells our sessions (and lock holders) apart
   try {
     return std::make_unique<pqxx::connection>(with_timeout);
   } catch (const std::exception& e) {
@@ -75,7 +77,8 @@ PgStore::PgStore(const std::string& uri, OpenMode mode)
       fail("was written by a newer xuna-sync (schema " + std::to_string(found) +
            ", this one knows " + std::to_string(latest) + ")");
     }
-    if (!read_only_) pg_migrate_to(*db_, latest);
+    // Only when behind: a role without CREATE can use a database someone else migrated.
+    if (!read_only_ && found < latest) pg_migrate_to(*db_, latest);
     set_tables(pg_tables(*db_));
   });
 }
