@@ -88,11 +88,11 @@ void check_same(Store& x, Store& y) {
 }  // namespace
 
 TEST_CASE("a state is copied to the other backend and back with every row", "[conformance]") {
-  TempDir tmp;
+  TestState st;  // first: it may end the executable (no cluster), leaving nothing behind
+  auto there = st.open();
+  const TempDir& tmp = st.tmp;
   auto sqlite = open_store(tmp / "from.db");
   fill(*sqlite);
-  TestState st;
-  auto there = st.open();
   const CopyCounts c = copy_state(*sqlite, *there, false);
   CHECK(c.targets == 2);
   CHECK(c.runs == 2);
@@ -115,11 +115,10 @@ TEST_CASE("a state is copied to the other backend and back with every row", "[co
 }
 
 TEST_CASE("copying into a state that is not empty is refused unless forced", "[conformance]") {
-  TempDir tmp;
-  auto from = open_store(tmp / "from.db");
-  fill(*from);
   TestState st;
   auto to = st.open();
+  auto from = open_store(st.tmp / "from.db");
+  fill(*from);
   const auto t = to->target("https://other.example", "fp");
   to->begin_run(t, "apply", kT0);
   CHECK_THROWS_WITH(copy_state(*from, *to, false), Catch::Contains("not empty"));
