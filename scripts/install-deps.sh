@@ -3,8 +3,8 @@
 # that already has them is left alone (no apt-get update, no network).
 set -euo pipefail
 
-packages=(g++ cmake make pkg-config libpoco-dev libsqlitecpp-dev libsqlite3-dev catch2
-          libyaml-cpp-dev libyaml-dev openssl curl python3 sqlite3)
+packages=(g++ cmake make pkg-config libpoco-dev libsqlitecpp-dev libsqlite3-dev catch2 libpqxx-dev
+          libyaml-cpp-dev libyaml-dev openssl curl python3 sqlite3 postgresql)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -3,7 +3,8 @@
 # system user when we are root (the server refuses root), listening only on a Unix socket in
 # DIR (no TCP), trust auth, fsync off. Used by the state tests (tests/pg_cluster.cpp) and
 # usable from integration tests:
-#   pg_cluster.sh start DIR           starts it (DIR must not exist); prints the URI of the
+#   pg_cluster.sh start DIR           starts it (DIR must not exist; as root, DIR's parent is
+#                                     made traversable for postgres); prints the URI of the
 #                                     database `postgres`: postgresql:///postgres?host=DIR&user=postgres
 #   pg_cluster.sh createdb DIR NAME   creates database NAME; prints its URI
 #   pg_cluster.sh stop DIR            stops the server (immediate) and removes DIR
@@ -39,7 +40,13 @@ case "$cmd" in
     [ ! -e "$dir" ] || die "$dir already exists"
     mkdir -p "$dir"
     chmod 0700 "$dir"
-    if [ "$(id -u)" -eq 0 ]; then chown postgres: "$dir"; fi
+    if [ "$(id -u)" -eq 0 ]; then
+      chown postgres: "$dir"
+      # The server must reach DIR: a parent made by mkdtemp (0700) is opened for traversal.
+      parent=$(dirname "$dir")
+      runuser -u postgres -- test -x "$parent" || chmod o+x "$parent"
+      runuser -u postgres -- test -x "$dir" || die "the postgres user cannot reach $dir"
+    fi
     as_postgres "$bin/initdb" -D "$dir/data" -A trust -U postgres -E UTF8 --locale=C --no-sync \
       >"$dir/initdb.log" 2>&1 || die "initdb failed: $(tail -n 5 "$dir/initdb.log")"
     as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \

@@ -225,11 +225,11 @@ TEST_CASE("32 threads journal at once: each write commits, and only bad ones fai
   std::vector<std::thread> threads;
   for (int w = 0; w < 32; ++w) {
     threads.emplace_back([&, w] {
+      auto other = st.open();  // another connection, as another process has
       for (int i = 0; i < 40; ++i) {
         const std::string number = "+1555" + std::to_string(1000000 + w * 100 + i);
         const auto id = s.record_intent(run, intent(ActionKind::Import, number), kT0);
         // Committed for any other connection once record_intent returns.
-        auto other = st.open();
         bool seen = false;
         for (const auto& a : other->unfinished_actions(t)) seen = seen || a.id == id;
         if (!seen) ++unseen;
@@ -264,4 +264,23 @@ TEST_CASE("32 threads journal at once: each write commits, and only bad ones fai
   CHECK(ids.size() == actions.size());
   CHECK(failed == 32 * 20);
   CHECK(s.unfinished_actions(t).empty());
+}
+
+TEST_CASE("mark_managed_many takes a number twice in one call, its last id winning",
+          "[conformance]") {
+  TestState st;
+  auto s = st.open();
+  const auto t = s->target("https://api.xuna.ai", "fp");
+  s->mark_managed_many(t,
+                       {{"+15550000001", "pn_1", "", ""},
+                        {"+15550000002", "", "", ""},
+                        {"+15550000001", "pn_9", "", ""},
+                        {"+15550000001", "", "", ""}},
+                       kT0);
+  const auto m = s->managed_numbers(t);
+  REQUIRE(m.size() == 2);
+  CHECK(m[0].phone_number_id == "pn_9");
+  CHECK(m[1].phone_number_id.empty());
+  s->mark_managed_many(t, {}, kT1);  // nothing to do
+  CHECK(s->managed_numbers(t).size() == 2);
 }

@@ -15,6 +15,11 @@ bool testing_postgres() {
   return backend && std::strcmp(backend, "postgresql") == 0;
 }
 
+bool TestState::start_backend() {
+  if (testing_postgres()) xs::test::shared_pg_cluster();
+  return true;
+}
+
 TestState::TestState() {
   if (!testing_postgres()) {
     location_ = tmp / "state.db";

@@ -25,9 +25,16 @@ class TestState {
   std::unique_ptr<Store> open(OpenMode mode = OpenMode::ReadWrite) const {
     return open_store(location_, mode);
   }
+
+ private:
+  // The cluster starts (or the executable exits 125) before anything needs cleaning up.
+  const bool started_ = start_backend();
+
+ public:
   TempDir tmp;  // always there, for files the test needs
 
  private:
+  static bool start_backend();
   std::string location_, database_;
 };
 

@@ -33,6 +33,19 @@ void SqlStore::record_batch_intent(std::int64_t target, const std::string& name,
                                    const std::string& now, const std::string& lock_token) {
   writable("record_batch_intent");
   locked("record_batch_intent", [&] {
+    try {
+      write_batch_intent(target, name, chunk, digest, idempotency_key, now, lock_token);
+    } catch (const ConnectionLost& e) {  // and with it the session that held the lock
+      if (lock_token.empty()) throw;
+      fail(std::string("this run no longer holds the lock (") + e.what() + ")", true);
+    }
+  });
+}
+
+void SqlStore::write_batch_intent(std::int64_t target, const std::string& name, int chunk,
+                                  const std::string& digest, const std::string& idempotency_key,
+                                  const std::string& now, const std::string& lock_token) {
+  {
     Tx tx(*db_, true);  // the lock check and the insert, with no writer in between
     if (!lock_token.empty()) check_lock_locked(target, lock_token);
     db_->exec(
@@ -43,7 +56,7 @@ void SqlStore::record_batch_intent(std::int64_t target, const std::string& name,
         "batch_id = '', calls_initiated = 0, updated_at = excluded.updated_at",
         {target, name, chunk, digest, idempotency_key, now});
     tx.commit();
-  });
+  }
 }
 
 void SqlStore::record_batch_outcome(std::int64_t target, const std::string& name, int chunk,

@@ -13,6 +13,10 @@ namespace xs::state {
 struct DbError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
+// The connection to the server was lost (PostgreSQL): its session locks are gone with it.
+struct ConnectionLost : DbError {
+  using DbError::DbError;
+};
 
 struct Param {
   Param(std::string s) : text(std::move(s)) {}

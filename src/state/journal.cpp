@@ -1,5 +1,8 @@
 // The journal: action intents (with their routing snapshot) and outcomes, and the numbers this
 // tool manages.
+#include <algorithm>
+#include <map>
+
 #include "state/sql_store.h"
 
 namespace xs::state {
@@ -32,12 +35,22 @@ std::vector<ActionRecord> to_actions(const Rows& rows) {
   return out;
 }
 
-constexpr const char* kUpsertManaged =
-    "INSERT INTO managed_numbers(target_id, phone_number, phone_number_id, first_seen, "
-    "last_applied) VALUES(?1, ?2, ?3, ?4, ?4) "
-    "ON CONFLICT(target_id, phone_number) DO UPDATE SET last_applied = excluded.last_applied, "
-    "phone_number_id = CASE WHEN excluded.phone_number_id <> '' THEN excluded.phone_number_id "
-    "ELSE managed_numbers.phone_number_id END";
+// The upsert of `rows` managed numbers in one statement: ?1 the target, ?2 now, then a number
+// and its id per row. An empty id keeps the one already known.
+std::string upsert_managed(std::size_t rows) {
+  std::string sql =
+      "INSERT INTO managed_numbers(target_id, phone_number, phone_number_id, first_seen, "
+      "last_applied) VALUES";
+  for (std::size_t i = 0; i < rows; ++i) {
+    sql += (i ? ", (?1, ?" : "(?1, ?") + std::to_string(3 + 2 * i) + ", ?" +
+           std::to_string(4 + 2 * i) + ", ?2, ?2)";
+  }
+  return sql +
+         " ON CONFLICT(target_id, phone_number) DO UPDATE SET last_applied = "
+         "excluded.last_applied, phone_number_id = CASE WHEN excluded.phone_number_id <> '' "
+         "THEN excluded.phone_number_id ELSE managed_numbers.phone_number_id END";
+}
+constexpr std::size_t kUpsertRows = 250;  // one round trip per 250 numbers
 
 }  // namespace
 
@@ -96,9 +109,27 @@ void SqlStore::mark_managed_many(std::int64_t target, const std::vector<ManagedN
                                  const std::string& now) {
   writable("mark_managed_many");
   locked("mark_managed_many", [&] {
+    // One row per number (an upsert may not touch a row twice), the last non-empty id kept.
+    std::vector<std::pair<std::string, std::string>> rows;
+    std::map<std::string, std::size_t> at;
+    for (const auto& n : numbers) {
+      auto [it, added] = at.try_emplace(n.phone_number, rows.size());
+      if (added) {
+        rows.emplace_back(n.phone_number, n.phone_number_id);
+      } else if (!n.phone_number_id.empty()) {
+        rows[it->second].second = n.phone_number_id;
+      }
+    }
     Tx tx(*db_, true);
-    for (const auto& n : numbers)
-      db_->exec(kUpsertManaged, {target, n.phone_number, n.phone_number_id, now});
+    for (std::size_t start = 0; start < rows.size(); start += kUpsertRows) {
+      const std::size_t count = std::min(kUpsertRows, rows.size() - start);
+      Params p{target, now};
+      for (std::size_t i = start; i < start + count; ++i) {
+        p.push_back(rows[i].first);
+        p.push_back(rows[i].second);
+      }
+      db_->exec(upsert_managed(count), p);
+    }
     tx.commit();
   });
 }

@@ -70,13 +70,20 @@ class SqlStore : public Store {
   virtual void check_lock_locked(std::int64_t target, const std::string& token) = 0;
   // After load() wrote rows with their ids (PostgreSQL moves its sequences past them).
   virtual void after_load() {}
-  [[noreturn]] void fail(const std::string& what) const { throw StateError(label_ + ": " + what); }
+  // Throws StateError (LockLost if lost) with label_ and what.
+  [[noreturn]] void fail(const std::string& what, bool lost = false) const {
+    if (lost) throw LockLost(label_ + ": " + what);
+    throw StateError(label_ + ": " + what);
+  }
 
   std::unique_ptr<Db> db_;
   const std::string where_, label_;
   const bool read_only_;
 
  private:
+  void write_batch_intent(std::int64_t target, const std::string& name, int chunk,
+                          const std::string& digest, const std::string& idempotency_key,
+                          const std::string& now, const std::string& lock_token);
   std::mutex mu_;
   std::set<std::string> tables_;
 };

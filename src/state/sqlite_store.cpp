@@ -87,7 +87,8 @@ std::unique_ptr<SQLite::Database> open_file(const std::string& path, OpenMode mo
   try {
     version = user_version(*db);  // also where "file is not a database" shows up
   } catch (const SQLite::Exception& e) {
-    if (mode != OpenMode::ReadOnly || e.getErrorCode() != SQLITE_CANTOPEN) throw;
+    const int code = e.getErrorCode() & 0xff;  // CANTOPEN, or READONLY(_CANTINIT) by version
+    if (mode != OpenMode::ReadOnly || (code != SQLITE_CANTOPEN && code != SQLITE_READONLY)) throw;
     // A WAL file in a folder we cannot write: no -shm can be made, read it as it is.
     db = std::make_unique<SQLite::Database>(immutable_uri(path),
                                             SQLite::OPEN_READONLY | SQLITE_OPEN_URI);
