@@ -1,6 +1,7 @@
 // batch_calls: outbound campaigns, each dialled once.
 #include "mapping/calls_csv.h"
 #include "mapping/e164.h"
+#include "mapping/read_values.h"
 #include "mapping/sections.h"
 #include "mapping/to_value.h"
 
@@ -64,17 +65,6 @@ void read_call(Ctx& ctx, const YAML::Node& item, ParsedBatch& batch) {
   batch.calls.push_back(std::move(c));
 }
 
-void read_allow_duplicates(Ctx& ctx, MapReader& r, ParsedBatch& b) {
-  auto f = r.scalar("allow_duplicates");
-  if (!f) return;
-  const std::string& t = f->text;
-  if (!f->quoted && (t == "true" || t == "True" || t == "TRUE")) {
-    b.batch.allow_duplicates = true;
-  } else if (f->quoted || !(t == "false" || t == "False" || t == "FALSE")) {
-    ctx.error(f->loc, "expected true or false for 'allow_duplicates'");
-  }
-}
-
 void read_batch(Ctx& ctx, const YAML::Node& item, ParsedFile& out) {
   if (!item.IsMap()) {
     ctx.error(ctx.loc(item), "expected a map for each entry of 'batch_calls'");
@@ -100,7 +90,7 @@ void read_batch(Ctx& ctx, const YAML::Node& item, ParsedFile& out) {
     b.valid_from = is_e164(f->text);
     if (!b.valid_from) ctx.error(f->loc, e164_error(f->text));
   }
-  read_allow_duplicates(ctx, r, b);
+  if (auto v = read_bool(ctx, r, "allow_duplicates")) b.batch.allow_duplicates = *v;
   if (const Entry* calls = r.find("calls")) {
     if (calls->value.IsNull() || (calls->value.IsSequence() && calls->value.size() == 0)) {
       ctx.error(calls->value_loc, "empty 'calls': a batch needs at least one call");

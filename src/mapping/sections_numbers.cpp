@@ -1,11 +1,13 @@
 // numbers: the phone numbers XUNA should have.
 #include "mapping/e164.h"
+#include "mapping/read_values.h"
 #include "mapping/sections.h"
 
 namespace xs::mapping {
 namespace {
 
-const std::vector<std::string> kNumberKeys = {"phone_number", "label", "agent", "twilio_account"};
+const std::vector<std::string> kNumberKeys = {"phone_number", "label", "agent", "twilio_account",
+                                              "routing_takeover"};
 
 bool is_blank(const std::string& s) {
   return s.find_first_not_of(" \t\r\n") == std::string::npos;
@@ -39,6 +41,7 @@ void read_number(Ctx& ctx, const YAML::Node& item, ParsedFile& out) {
     p.number.agent_ref = f->text;
   }
   if (auto f = r.optional_text("twilio_account")) p.twilio_account = Ref{f->text, f->loc};
+  if (auto v = read_bool(ctx, r, "routing_takeover")) p.number.routing_takeover = *v;
   out.numbers.push_back(std::move(p));
 }
 
