@@ -3,6 +3,7 @@
 #include "mapping/e164.h"
 #include "mapping/read_values.h"
 #include "mapping/sections.h"
+#include "mapping/text_check.h"
 #include "mapping/to_value.h"
 
 namespace xs::mapping {
@@ -57,7 +58,7 @@ void read_call(Ctx& ctx, const YAML::Node& item, ParsedBatch& batch) {
   if (auto f = r.scalar("first_message")) {
     if (f->null) {
       ctx.error(f->loc, "missing value for 'first_message'");
-    } else {
+    } else if (check_text(ctx.diags, f->loc, "first_message", f->text)) {
       fold_first_message(ctx, override, *f);
     }
   }
@@ -76,7 +77,7 @@ void read_batch(Ctx& ctx, const YAML::Node& item, ParsedFile& out) {
   for (const char* key : {"name", "agent", "from"}) r.require(key, b.batch.loc);
   if (!r.find("calls") && !r.find("calls_csv"))
     ctx.error(b.batch.loc, "missing required key 'calls' (or 'calls_csv')");
-  if (auto f = r.text("name")) {
+  if (auto f = r.text("name"); f && check_text(ctx.diags, f->loc, "batch name", f->text)) {
     b.batch.name = f->text;
     b.name_loc = f->loc;
   }
@@ -99,6 +100,10 @@ void read_batch(Ctx& ctx, const YAML::Node& item, ParsedFile& out) {
     }
   }
   std::optional<Field> first_message = r.text("first_message");
+  if (first_message &&
+      !check_text(ctx.diags, first_message->loc, "first_message", first_message->text)) {
+    first_message.reset();
+  }
   if (auto csv = r.text("calls_csv")) {
     read_calls_csv(ctx, *csv, first_message, b);
   } else if (first_message) {

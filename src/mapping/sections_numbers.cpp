@@ -2,6 +2,7 @@
 #include "mapping/e164.h"
 #include "mapping/read_values.h"
 #include "mapping/sections.h"
+#include "mapping/text_check.h"
 
 namespace xs::mapping {
 namespace {
@@ -32,7 +33,7 @@ void read_number(Ctx& ctx, const YAML::Node& item, ParsedFile& out) {
   if (auto f = r.scalar("label")) {
     if (is_blank(f->text)) {
       ctx.error(f->loc, "empty label");
-    } else {
+    } else if (check_text(ctx.diags, f->loc, "label", f->text)) {
       p.number.label = f->text;
     }
   }
