@@ -115,3 +115,20 @@ TEST_CASE("names and messages are checked like labels") {
                      "(text output shows it escaped)",
                      "m.yaml:19:24: first_message contains a NUL character"});
 }
+
+TEST_CASE("a tab used to indent YAML is named as such") {
+  const auto lines = [](const std::string& text) {
+    Lines out;
+    for (const auto& d : xs::load_mapping_sources({{"t.yaml", text}}).diagnostics) {
+      out.push_back(d.str());
+    }
+    return out;
+  };
+  CHECK(lines("version: 1\nnumbers:\n\t- phone_number: x\n") ==
+        Lines{"t.yaml:3:1: tabs cannot indent YAML; use spaces"});
+  CHECK(lines("version: 1\nnumbers:\n  - phone_number: x\n\t  label: y\n") ==
+        Lines{"t.yaml:4:1: tabs cannot indent YAML; use spaces"});
+  CHECK(lines("version: 1\ndefaults:\n  \ttwilio_account: main\n") ==
+        Lines{"t.yaml:3:3: tabs cannot indent YAML; use spaces"});
+  CHECK(lines("version: 1\nnumbers: [\n") == Lines{"t.yaml:3:1: end of sequence flow not found"});
+}

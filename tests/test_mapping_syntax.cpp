@@ -23,7 +23,7 @@ TEST_CASE("a YAML syntax error is reported at its mark, 1-based") {
   CHECK(check("version: 1\nnumbers:\n  - label: a: b\n") ==
         Lines{"m.yaml:3:13: illegal map value"});
   CHECK(check("version: 1\n\tnumbers: []\n") ==
-        Lines{"m.yaml:2:1: illegal tab when looking for indentation"});
+        Lines{"m.yaml:2:1: tabs cannot indent YAML; use spaces"});
   CHECK(check("version: 1\nx: *nowhere\n") ==
         Lines{"m.yaml:2:4: the referenced anchor is not defined"});
 }

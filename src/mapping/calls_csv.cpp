@@ -8,6 +8,8 @@
 
 #include "mapping/csv.h"
 #include "mapping/e164.h"
+#include "mapping/message_template.h"
+#include "mapping/text_check.h"
 
 namespace xs::mapping {
 namespace {
@@ -42,34 +44,43 @@ std::optional<std::string> read_file(Ctx& ctx, const Field& at, const std::strin
   return text.str();
 }
 
-// The {column} names a template uses, in order.
-std::vector<std::string> placeholders(const std::string& t) {
-  std::vector<std::string> out;
-  for (std::size_t open = t.find('{'); open != std::string::npos; open = t.find('{', open + 1)) {
-    const auto close = t.find('}', open);
-    if (close == std::string::npos) break;
-    out.push_back(t.substr(open + 1, close - open - 1));
+// The columns of the header row by column_key; a repeated name is reported.
+std::map<std::string, std::size_t> header_columns(Ctx& ctx, const std::string& file,
+                                                  const CsvRow& header) {
+  std::map<std::string, std::size_t> columns;
+  for (std::size_t i = 0; i < header.fields.size(); ++i) {
+    const CsvField& f = header.fields[i];
+    if (!columns.emplace(column_key(f.text), i).second) {
+      ctx.error(Location{file, f.line, f.col}, "duplicate column '" + f.text + "'");
+    }
   }
-  return out;
+  return columns;
 }
 
-std::string render(const std::string& t, const std::map<std::string, std::size_t>& columns,
-                   const CsvRow& row) {
+// first_message for row, or nullopt when a value it uses is empty or unsafe (reported).
+std::optional<std::string> render(Ctx& ctx, const std::string& file,
+                                  const std::vector<TemplatePart>& parts,
+                                  const std::map<std::string, std::size_t>& columns,
+                                  const CsvRow& row) {
   std::string out;
-  std::size_t i = 0;
-  while (i < t.size()) {
-    const auto open = t.find('{', i);
-    const auto close = open == std::string::npos ? open : t.find('}', open);
-    if (close == std::string::npos) {
-      out += t.substr(i);
-      break;
+  bool ok = true;
+  for (const auto& part : parts) {
+    if (part.column.empty()) {
+      out += part.text;
+      continue;
     }
-    out += t.substr(i, open - i);
-    auto col = columns.find(t.substr(open + 1, close - open - 1));
-    if (col != columns.end() && col->second < row.fields.size()) out += row.fields[col->second].text;
-    i = close + 1;
+    const CsvField& f = row.fields[columns.at(part.column)];
+    const Location at{file, f.line, f.col};
+    if (f.text.find_first_not_of(" \t") == std::string::npos) {
+      ctx.error(at, "empty value in column '" + part.column + "' (first_message uses " +
+                        part.text + ")");
+      ok = false;
+    } else if (!check_text(ctx.diags, at, "column '" + part.column + "'", f.text)) {
+      ok = false;
+    }
+    out += f.text;
   }
-  return out;
+  return ok ? std::optional<std::string>(out) : std::nullopt;
 }
 
 }  // namespace
@@ -79,6 +90,8 @@ void read_calls_csv(Ctx& ctx, const Field& path, const std::optional<Field>& fir
   const std::string file = resolve(ctx.file, path.text);
   auto text = read_file(ctx, path, file);
   if (!text) return;
+  constexpr char kBom[] = "\xEF\xBB\xBF";  // Excel's "CSV UTF-8" starts with one
+  if (text->compare(0, 3, kBom) == 0) text->erase(0, 3);
   CsvResult csv = parse_csv(*text);
   if (!csv.error.empty()) {
     ctx.error(Location{file, csv.error_line, csv.error_col}, csv.error);
@@ -88,28 +101,27 @@ void read_calls_csv(Ctx& ctx, const Field& path, const std::optional<Field>& fir
     ctx.error(Location{file, 1, 1}, "empty CSV: expected a header row with a 'to' column");
     return;
   }
-  std::map<std::string, std::size_t> columns;
   const CsvRow& header = csv.rows[0];
-  for (std::size_t i = 0; i < header.fields.size(); ++i) columns.emplace(header.fields[i].text, i);
+  const std::map<std::string, std::size_t> columns = header_columns(ctx, file, header);
   if (!columns.count("to")) {
     ctx.error(Location{file, header.line, 1}, "the header row has no 'to' column");
     return;
   }
+  std::vector<TemplatePart> parts;
+  if (first_message) parts = parse_template(first_message->text);
   bool template_ok = true;
-  if (first_message) {
-    for (const auto& name : placeholders(first_message->text)) {
-      if (!columns.count(name)) {
-        ctx.error(first_message->loc, "first_message uses {" + name + "}, but " + file +
-                                          " has no column '" + name + "'");
-        template_ok = false;
-      }
+  for (const auto& part : parts) {
+    if (!part.column.empty() && !columns.count(part.column)) {
+      ctx.error(first_message->loc, "first_message uses " + part.text + ", but " + file +
+                                        " has no column '" + part.column + "'");
+      template_ok = false;
     }
   }
   if (csv.rows.size() == 1) {
     ctx.error(Location{file, header.line, 1}, "no calls in " + file + " (only a header row)");
     return;
   }
-  const std::size_t to = columns["to"];
+  const std::size_t to = columns.at("to");
   for (std::size_t r = 1; r < csv.rows.size(); ++r) {
     const CsvRow& row = csv.rows[r];
     if (row.fields.size() != header.fields.size()) {
@@ -125,9 +137,11 @@ void read_calls_csv(Ctx& ctx, const Field& path, const std::optional<Field>& fir
     c.to_loc = Location{file, f.line, f.col};
     c.valid_to = is_e164(f.text);
     if (!c.valid_to) ctx.error(c.to_loc, e164_error(f.text));
-    if (first_message && template_ok) {
+    std::optional<std::string> message;
+    if (first_message && template_ok) message = render(ctx, file, parts, columns, row);
+    if (message) {
       Value agent = Value::object();
-      agent.set("first_message", Value::string(render(first_message->text, columns, row)));
+      agent.set("first_message", Value::string(*message));
       Value override = Value::object();
       override.set("agent", std::move(agent));
       c.target.override = std::move(override);

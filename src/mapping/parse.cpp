@@ -2,6 +2,7 @@
 
 #include "mapping/documents.h"
 #include "mapping/sections.h"
+#include "mapping/syntax_hint.h"
 
 namespace xs::mapping {
 namespace {
@@ -71,7 +72,7 @@ ParsedFile parse_source(const MappingSource& source, Diags& diags) {
   } catch (const YAML::DeepRecursion& e) {
     ctx.error(ctx.loc(e.mark), "nested too deeply");
   } catch (const YAML::Exception& e) {
-    ctx.error(ctx.loc(e.mark), e.msg);
+    report_syntax_error(diags, source.text, ctx.loc(e.mark), e.msg);
   } catch (const std::exception& e) {
     ctx.error({source.name, 0, 0}, std::string("cannot read: ") + e.what());
   }
