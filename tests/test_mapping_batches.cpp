@@ -183,17 +183,16 @@ TEST_CASE("'from' must be a mapped number, 'to' strict E.164") {
         });
 }
 
-TEST_CASE("calling a number twice in a batch is a warning unless allowed") {
+TEST_CASE("calling a number twice in a batch is an error unless allowed") {
   const std::string calls =
       "      - to: \"+15559876543\"\n"  // 7
       "      - to: \"+15557654321\"\n"
       "      - to: \"+15559876543\"\n";  // 9
-  const auto warned = load(batch(calls));
-  CHECK(warned.ok());
-  REQUIRE(warned.diagnostics.size() == 1);
-  CHECK(warned.diagnostics[0].warning);
-  CHECK(warned.diagnostics[0].str() ==
-        "m.yaml:9:13: warning: duplicate call to +15559876543 in batch 'renewals' (first "
+  const auto refused = load(batch(calls));
+  CHECK_FALSE(refused.ok());
+  REQUIRE(refused.diagnostics.size() == 1);
+  CHECK(refused.diagnostics[0].str() ==
+        "m.yaml:9:13: duplicate call to +15559876543 in batch 'renewals' (first "
         "declared at m.yaml:7:13); set 'allow_duplicates: true' if intended");
   const std::string allowed =
       "version: 1\n"

@@ -132,3 +132,19 @@ TEST_CASE("a tab used to indent YAML is named as such") {
         Lines{"t.yaml:3:3: tabs cannot indent YAML; use spaces"});
   CHECK(lines("version: 1\nnumbers: [\n") == Lines{"t.yaml:3:1: end of sequence flow not found"});
 }
+
+TEST_CASE("a batch calling one of the mapping's own numbers is warned about") {
+  CHECK(check("  - phone_number: \"+12125550100\"\n"
+              "    label: Outbound\n"
+              "  - phone_number: \"+12125550101\"\n"
+              "    label: Support\n"
+              "batch_calls:\n"
+              "  - name: renewals\n"
+              "    agent: support\n"
+              "    from: \"+12125550100\"\n"
+              "    calls:\n"
+              "      - to: \"+12125550150\"\n"
+              "      - to: \"+12125550101\"\n") ==
+        Lines{"m.yaml:21:13: warning: batch 'renewals' calls +12125550101, one of the mapping's "
+              "own numbers (declared at m.yaml:13:19)"});
+}

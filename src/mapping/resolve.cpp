@@ -148,9 +148,17 @@ class Resolver {
       if (c.valid_to && !b.allow_duplicates) {
         auto [it, inserted] = seen.emplace(c.target.to, c.to_loc);
         if (!inserted) {
-          diags_.warning(c.to_loc, "duplicate call to " + c.target.to + " in batch '" + b.name +
-                                       "'" + first_at(it->second) +
-                                       "; set 'allow_duplicates: true' if intended");
+          diags_.error(c.to_loc, "duplicate call to " + c.target.to + " in batch '" + b.name +
+                                     "'" + first_at(it->second) +
+                                     "; set 'allow_duplicates: true' if intended");
+        }
+      }
+      if (c.valid_to) {
+        auto own = numbers_.find(c.target.to);
+        if (own != numbers_.end()) {
+          diags_.warning(c.to_loc, "batch '" + b.name + "' calls " + c.target.to +
+                                       ", one of the mapping's own numbers (declared at " +
+                                       own->second.str() + ")");
         }
       }
       b.calls.push_back(c.target);
