@@ -9,6 +9,7 @@
 #include "mapping/csv.h"
 #include "mapping/e164.h"
 #include "mapping/message_template.h"
+#include "mapping/phone_lib.h"
 #include "mapping/text_check.h"
 
 namespace xs::mapping {
@@ -57,6 +58,27 @@ std::map<std::string, std::size_t> header_columns(Ctx& ctx, const std::string& f
   return columns;
 }
 
+// Sets `to` from a CSV value: E.164, or a national number when region is set; false when
+// it is neither or libphonenumber calls it impossible (reported at `at`).
+bool read_recipient(Ctx& ctx, const Location& at, const std::string& text,
+                    const std::string& region, std::string& to) {
+  to = text;
+  if (!is_e164(text) && !region.empty()) {
+    std::string why;
+    auto e164 = to_e164(text, region, why);
+    if (!e164) {
+      ctx.error(at, "invalid phone number '" + text + "' for region " + region + ": " + why);
+      return false;
+    }
+    to = *e164;
+  }
+  if (!is_e164(to)) {
+    ctx.error(at, e164_error(text));
+    return false;
+  }
+  return check_phone(ctx.diags, at, to);
+}
+
 // first_message for row, or nullopt when a value it uses is empty or unsafe (reported).
 std::optional<std::string> render(Ctx& ctx, const std::string& file,
                                   const std::vector<TemplatePart>& parts,
@@ -72,8 +94,8 @@ std::optional<std::string> render(Ctx& ctx, const std::string& file,
     const CsvField& f = row.fields[columns.at(part.column)];
     const Location at{file, f.line, f.col};
     if (f.text.find_first_not_of(" \t") == std::string::npos) {
-      ctx.error(at, "empty value in column '" + part.column + "' (first_message uses " +
-                        part.text + ")");
+      ctx.error(
+          at, "empty value in column '" + part.column + "' (first_message uses " + part.text + ")");
       ok = false;
     } else if (!check_text(ctx.diags, at, "column '" + part.column + "'", f.text)) {
       ok = false;
@@ -132,11 +154,9 @@ void read_calls_csv(Ctx& ctx, const Field& path, const std::optional<Field>& fir
     }
     ParsedCall c;
     const CsvField& f = row.fields[to];
-    c.target.to = f.text;
     c.target.loc = Location{file, row.line, 1};
     c.to_loc = Location{file, f.line, f.col};
-    c.valid_to = is_e164(f.text);
-    if (!c.valid_to) ctx.error(c.to_loc, e164_error(f.text));
+    c.valid_to = read_recipient(ctx, c.to_loc, f.text, batch.default_region, c.target.to);
     std::optional<std::string> message;
     if (first_message && template_ok) message = render(ctx, file, parts, columns, row);
     if (message) {

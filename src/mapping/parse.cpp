@@ -1,14 +1,15 @@
 #include "mapping/parse.h"
 
 #include "mapping/documents.h"
+#include "mapping/read_values.h"
 #include "mapping/sections.h"
 #include "mapping/syntax_hint.h"
 
 namespace xs::mapping {
 namespace {
 
-const std::vector<std::string> kTopKeys = {"version",  "twilio_accounts", "agents",
-                                           "defaults", "numbers",         "batch_calls"};
+const std::vector<std::string> kTopKeys = {
+    "version", "twilio_accounts", "agents", "defaults", "numbers", "batch_calls", "default_region"};
 
 void read_version(Ctx& ctx, const MapReader& top, const YAML::Node& root) {
   const Entry* e = top.find("version");
@@ -29,6 +30,7 @@ void read_root(Ctx& ctx, const YAML::Node& root, ParsedFile& out) {
   if (!scan_tree(ctx, root)) return;
   MapReader top(ctx, root, kTopKeys);
   read_version(ctx, top, root);
+  if (auto region = read_region(ctx, top, "default_region")) out.default_region = *region;
   if (const Entry* e = top.find("twilio_accounts")) read_accounts(ctx, *e, out);
   if (const Entry* e = top.find("agents")) read_agents(ctx, *e, out);
   if (const Entry* e = top.find("defaults")) read_defaults(ctx, *e, out);

@@ -11,4 +11,8 @@ namespace xs::mapping {
 // (reported: "expected true or false for 'KEY'").
 std::optional<bool> read_bool(Ctx& ctx, MapReader& r, const std::string& key);
 
+// key's region code for national phone numbers, upper-cased ("us" -> "US"); nullopt when
+// absent, empty or unknown (reported).
+std::optional<std::string> read_region(Ctx& ctx, MapReader& r, const std::string& key);
+
 }  // namespace xs::mapping

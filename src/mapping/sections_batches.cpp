@@ -1,6 +1,7 @@
 // batch_calls: outbound campaigns, each dialled once.
 #include "mapping/calls_csv.h"
 #include "mapping/e164.h"
+#include "mapping/phone_lib.h"
 #include "mapping/read_values.h"
 #include "mapping/sections.h"
 #include "mapping/text_check.h"
@@ -10,7 +11,8 @@ namespace xs::mapping {
 namespace {
 
 const std::vector<std::string> kBatchKeys = {
-    "name", "agent", "from", "calls", "calls_csv", "first_message", "allow_duplicates"};
+    "name",          "agent", "from", "calls", "calls_csv", "first_message", "allow_duplicates",
+    "default_region"};
 const std::vector<std::string> kCallKeys = {"to", "first_message", "conversation_config_override"};
 
 // first_message is shorthand for conversation_config_override.agent.first_message.
@@ -49,7 +51,11 @@ void read_call(Ctx& ctx, const YAML::Node& item, ParsedBatch& batch) {
     c.target.to = f->text;
     c.to_loc = f->loc;
     c.valid_to = is_e164(f->text);
-    if (!c.valid_to) ctx.error(f->loc, e164_error(f->text));
+    if (!c.valid_to) {
+      ctx.error(f->loc, e164_error(f->text));
+    } else {
+      check_phone(ctx.diags, f->loc, f->text);
+    }
   }
   std::optional<Value> override;
   if (const Entry* o = r.find("conversation_config_override")) {
@@ -92,6 +98,8 @@ void read_batch(Ctx& ctx, const YAML::Node& item, ParsedFile& out) {
     if (!b.valid_from) ctx.error(f->loc, e164_error(f->text));
   }
   if (auto v = read_bool(ctx, r, "allow_duplicates")) b.batch.allow_duplicates = *v;
+  b.default_region = out.default_region;
+  if (auto region = read_region(ctx, r, "default_region")) b.default_region = *region;
   if (const Entry* calls = r.find("calls")) {
     if (calls->value.IsNull() || (calls->value.IsSequence() && calls->value.size() == 0)) {
       ctx.error(calls->value_loc, "empty 'calls': a batch needs at least one call");

@@ -1,5 +1,6 @@
 // numbers: the phone numbers XUNA should have.
 #include "mapping/e164.h"
+#include "mapping/phone_lib.h"
 #include "mapping/read_values.h"
 #include "mapping/sections.h"
 #include "mapping/text_check.h"
@@ -28,7 +29,11 @@ void read_number(Ctx& ctx, const YAML::Node& item, ParsedFile& out) {
     p.number.phone_number = f->text;
     p.phone_loc = f->loc;
     p.valid_phone = is_e164(f->text);
-    if (!p.valid_phone) ctx.error(f->loc, e164_error(f->text));
+    if (!p.valid_phone) {
+      ctx.error(f->loc, e164_error(f->text));
+    } else {
+      check_phone(ctx.diags, f->loc, f->text);
+    }
   }
   if (auto f = r.scalar("label")) {
     if (is_blank(f->text)) {
