@@ -11,6 +11,7 @@
 #include "mapping/message_template.h"
 #include "mapping/phone_lib.h"
 #include "mapping/text_check.h"
+#include "mapping/window_read.h"
 
 namespace xs::mapping {
 namespace {
@@ -144,6 +145,7 @@ void read_calls_csv(Ctx& ctx, const Field& path, const std::optional<Field>& fir
     return;
   }
   const std::size_t to = columns.at("to");
+  const auto zone_column = columns.find("timezone");
   for (std::size_t r = 1; r < csv.rows.size(); ++r) {
     const CsvRow& row = csv.rows[r];
     if (row.fields.size() != header.fields.size()) {
@@ -157,6 +159,13 @@ void read_calls_csv(Ctx& ctx, const Field& path, const std::optional<Field>& fir
     c.target.loc = Location{file, row.line, 1};
     c.to_loc = Location{file, f.line, f.col};
     c.valid_to = read_recipient(ctx, c.to_loc, f.text, batch.default_region, c.target.to);
+    if (zone_column != columns.end()) {
+      const CsvField& z = row.fields[zone_column->second];
+      if (z.text.find_first_not_of(" \t") != std::string::npos &&
+          check_time_zone(ctx.diags, Location{file, z.line, z.col}, z.text)) {
+        c.target.timezone = z.text;
+      }
+    }
     std::optional<std::string> message;
     if (first_message && template_ok) message = render(ctx, file, parts, columns, row);
     if (message) {

@@ -6,14 +6,24 @@
 #include "mapping/sections.h"
 #include "mapping/text_check.h"
 #include "mapping/to_value.h"
+#include "mapping/window_read.h"
 
 namespace xs::mapping {
 namespace {
 
-const std::vector<std::string> kBatchKeys = {
-    "name",          "agent", "from", "calls", "calls_csv", "first_message", "allow_duplicates",
-    "default_region"};
-const std::vector<std::string> kCallKeys = {"to", "first_message", "conversation_config_override"};
+const std::vector<std::string> kBatchKeys = {"name",
+                                             "agent",
+                                             "from",
+                                             "calls",
+                                             "calls_csv",
+                                             "first_message",
+                                             "allow_duplicates",
+                                             "default_region",
+                                             "not_before",
+                                             "not_after",
+                                             "calling_hours"};
+const std::vector<std::string> kCallKeys = {"to", "first_message", "conversation_config_override",
+                                            "timezone"};
 
 // first_message is shorthand for conversation_config_override.agent.first_message.
 void fold_first_message(Ctx& ctx, std::optional<Value>& override, const Field& f) {
@@ -69,6 +79,9 @@ void read_call(Ctx& ctx, const YAML::Node& item, ParsedBatch& batch) {
     }
   }
   c.target.override = std::move(override);
+  if (auto f = r.text("timezone"); f && check_time_zone(ctx.diags, f->loc, f->text)) {
+    c.target.timezone = f->text;
+  }
   batch.calls.push_back(std::move(c));
 }
 
@@ -100,6 +113,7 @@ void read_batch(Ctx& ctx, const YAML::Node& item, ParsedFile& out) {
   if (auto v = read_bool(ctx, r, "allow_duplicates")) b.batch.allow_duplicates = *v;
   b.default_region = out.default_region;
   if (auto region = read_region(ctx, r, "default_region")) b.default_region = *region;
+  read_window(ctx, r, b.batch.window);
   if (const Entry* calls = r.find("calls")) {
     if (calls->value.IsNull() || (calls->value.IsSequence() && calls->value.size() == 0)) {
       ctx.error(calls->value_loc, "empty 'calls': a batch needs at least one call");
