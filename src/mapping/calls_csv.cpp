@@ -1,50 +1,17 @@
 #include "mapping/calls_csv.h"
 
-#include <sys/stat.h>
-
-#include <fstream>
 #include <map>
-#include <sstream>
 
 #include "mapping/csv.h"
 #include "mapping/e164.h"
 #include "mapping/message_template.h"
 #include "mapping/phone_lib.h"
+#include "mapping/side_files.h"
 #include "mapping/text_check.h"
 #include "mapping/window_read.h"
 
 namespace xs::mapping {
 namespace {
-
-constexpr long long kMaxCsvBytes = 64ll << 20;
-
-// The CSV path as the user would open it: relative to the mapping file's folder.
-std::string resolve(const std::string& mapping_file, const std::string& path) {
-  if (!path.empty() && path[0] == '/') return path;
-  const auto slash = mapping_file.find_last_of('/');
-  return slash == std::string::npos ? path : mapping_file.substr(0, slash + 1) + path;
-}
-
-// The file's text, or nullopt with a diagnostic at the calls_csv value.
-std::optional<std::string> read_file(Ctx& ctx, const Field& at, const std::string& file) {
-  struct stat st {};
-  if (::stat(file.c_str(), &st) != 0) {
-    ctx.error(at.loc, "cannot read calls_csv '" + file + "': no such file");
-    return std::nullopt;
-  }
-  if (!S_ISREG(st.st_mode) || st.st_size > kMaxCsvBytes) {
-    ctx.error(at.loc, "calls_csv '" + file + "' is not a regular file of at most 64 MiB");
-    return std::nullopt;
-  }
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (!in) {
-    ctx.error(at.loc, "cannot read calls_csv '" + file + "'");
-    return std::nullopt;
-  }
-  return text.str();
-}
 
 // The columns of the header row by column_key; a repeated name is reported.
 std::map<std::string, std::size_t> header_columns(Ctx& ctx, const std::string& file,
@@ -110,11 +77,10 @@ std::optional<std::string> render(Ctx& ctx, const std::string& file,
 
 void read_calls_csv(Ctx& ctx, const Field& path, const std::optional<Field>& first_message,
                     ParsedBatch& batch) {
-  const std::string file = resolve(ctx.file, path.text);
-  auto text = read_file(ctx, path, file);
+  const std::string file = beside(ctx.file, path.text);
+  auto text = read_side_file(ctx, path.loc, "calls_csv", file);
   if (!text) return;
-  constexpr char kBom[] = "\xEF\xBB\xBF";  // Excel's "CSV UTF-8" starts with one
-  if (text->compare(0, 3, kBom) == 0) text->erase(0, 3);
+  strip_bom(*text);
   CsvResult csv = parse_csv(*text);
   if (!csv.error.empty()) {
     ctx.error(Location{file, csv.error_line, csv.error_col}, csv.error);

@@ -3,13 +3,15 @@
 #include "mapping/documents.h"
 #include "mapping/read_values.h"
 #include "mapping/sections.h"
+#include "mapping/suppress.h"
 #include "mapping/syntax_hint.h"
 
 namespace xs::mapping {
 namespace {
 
-const std::vector<std::string> kTopKeys = {
-    "version", "twilio_accounts", "agents", "defaults", "numbers", "batch_calls", "default_region"};
+const std::vector<std::string> kTopKeys = {"version",        "twilio_accounts", "agents",
+                                           "defaults",       "numbers",         "batch_calls",
+                                           "default_region", "suppress"};
 
 void read_version(Ctx& ctx, const MapReader& top, const YAML::Node& root) {
   const Entry* e = top.find("version");
@@ -36,6 +38,7 @@ void read_root(Ctx& ctx, const YAML::Node& root, ParsedFile& out) {
   if (const Entry* e = top.find("defaults")) read_defaults(ctx, *e, out);
   if (const Entry* e = top.find("numbers")) read_numbers(ctx, *e, out);
   if (const Entry* e = top.find("batch_calls")) read_batches(ctx, *e, out);
+  if (const Entry* e = top.find("suppress")) read_suppress(ctx, *e, out);
 }
 
 }  // namespace

@@ -53,6 +53,8 @@ struct ParsedFile {
   std::string default_region;  // top-level default_region, for this file's batches
   std::vector<ParsedNumber> numbers;
   std::vector<ParsedBatch> batches;
+  std::vector<std::string> suppressed;      // E.164, from the files of 'suppress'
+  std::vector<std::string> suppress_files;  // as resolved beside the mapping file
 };
 
 }  // namespace xs::mapping

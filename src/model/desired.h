@@ -79,7 +79,8 @@ struct Desired {
   std::vector<DesiredNumber> numbers;                    // sorted by phone_number
   std::vector<BatchCampaign> batches;                    // sorted by name
   std::vector<std::string> suppressed;      // E.164 numbers never to call: sorted, unique
-  std::string suppressed_digest;            // SHA-256 of `suppressed`, one per line; "" if none
+  std::string suppressed_digest;            // SHA-256 of `suppressed`, one per line; "" when
+                                            // the mapping names no suppression file
   std::vector<std::string> suppress_files;  // the suppression files as resolved, in order
 };
 
