@@ -88,3 +88,14 @@ TEST_CASE("templates split into text and placeholders") {
   CHECK(parts[4].text == " {} {c");
   CHECK(parts[4].column.empty());
 }
+
+TEST_CASE("CSV values a template uses are checked like labels") {
+  TempDir dir;
+  const std::string m = dir.write("m/main.yaml", kHead + "    first_message: \"Hi {name}\"\n");
+  const std::string csv =
+      dir.write("m/lists/renewals.csv", "to,name\n+12125550150,\"Jo\xE2\x80\xAE\"\n");
+  const auto r = xs::load_mapping({m});
+  CHECK(r.ok());
+  CHECK(diags(r) == Lines{csv + ":2:14: warning: column 'name' contains the bidirectional "
+                                "control U+202E (text output shows it escaped)"});
+}
