@@ -47,9 +47,10 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 find_program(XS_DPKG_SHLIBDEPS dpkg-shlibdeps)
 if(XS_DPKG_SHLIBDEPS)
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+  set(CPACK_DEBIAN_PACKAGE_DEPENDS "tzdata")  # read at run time by date/tz, not linked
 else()
   set(CPACK_DEBIAN_PACKAGE_DEPENDS
-      "libpocofoundation80, libpoconet80, libpoconetssl80, libpocojson80, libpocoutil80, libyaml-cpp0.7, libyaml-0-2, libsqlite3-0, libstdc++6, libc6")
+      "libpocofoundation80, libpoconet80, libpoconetssl80, libpocojson80, libpocoutil80, libyaml-cpp0.7, libyaml-0-2, libsqlite3-0, libpqxx-6.4, libphonenumber8, libdate-tz3, tzdata, libstdc++6, libc6")
 endif()
 include(CPack)
 

@@ -27,18 +27,18 @@ cat > "$work/fixture.json" <<JSON
     "account_sid": "AC0123456789abcdef0123456789abcdef",
     "auth_token": "$TWILIO_MAIN_AUTH_TOKEN",
     "numbers": [
-      {"phone_number": "+15551234567", "friendly_name": "Support"},
-      {"phone_number": "+15551234568", "friendly_name": "Sales"},
-      {"phone_number": "+15551234569", "friendly_name": "After hours"},
-      {"phone_number": "+15551234570", "friendly_name": "Billing"},
-      {"phone_number": "+15551234571", "friendly_name": "Fax"},
-      {"phone_number": "+15550001111", "friendly_name": "Reception"},
-      {"phone_number": "+15550009999", "friendly_name": "Lobby kiosk"}]
+      {"phone_number": "+12125550101", "friendly_name": "Support"},
+      {"phone_number": "+12125550102", "friendly_name": "Sales"},
+      {"phone_number": "+12125550103", "friendly_name": "After hours"},
+      {"phone_number": "+12125550104", "friendly_name": "Billing"},
+      {"phone_number": "+12125550105", "friendly_name": "Fax"},
+      {"phone_number": "+12125550100", "friendly_name": "Reception"},
+      {"phone_number": "+12125550199", "friendly_name": "Lobby kiosk"}]
   }],
   "numbers": [
-    {"phone_number_id": "phnum_reception", "phone_number": "+15550001111",
+    {"phone_number_id": "phnum_reception", "phone_number": "+12125550100",
      "label": "Reception", "agent_id": "agent_2202k5zvyjhmfg983brhmhkd98n7"},
-    {"phone_number_id": "phnum_kiosk", "phone_number": "+15550009999",
+    {"phone_number_id": "phnum_kiosk", "phone_number": "+12125550199",
      "label": "Lobby kiosk (managed by hand)", "agent_id": null}
   ]
 }

@@ -11,7 +11,7 @@ using xs::Value;
 
 const std::string kBase =
     xs::test::kMappingHeader +
-    "  - phone_number: \"+15551234567\"\n"
+    "  - phone_number: \"+12125554567\"\n"
     "    label: Customer Support Line\n";
 
 xs::LoadResult load(const std::string& text) {
@@ -32,7 +32,7 @@ std::string batch(const std::string& calls, const std::string& name = "renewals"
          name +
          "\n"
          "    agent: support\n"
-         "    from: \"+15551234567\"\n"
+         "    from: \"+12125554567\"\n"
          "    calls:\n" +
          calls;
 }
@@ -41,23 +41,23 @@ std::string batch(const std::string& calls, const std::string& name = "renewals"
 
 TEST_CASE("a batch resolves its agent and folds first_message into the override") {
   const auto r =
-      load(batch("      - to: \"+15559876543\"\n"
+      load(batch("      - to: \"+12125556543\"\n"
                  "        first_message: \"Hi, this is a follow-up call for John.\"\n"
-                 "      - to: \"+15557654321\"\n"
+                 "      - to: \"+12125554321\"\n"
                  "        conversation_config_override: {agent: {first_message: \"Hi "
                  "Maria.\"}}\n"
-                 "      - to: \"+15551112222\"\n"));
+                 "      - to: \"+12125552222\"\n"));
   REQUIRE(r.ok());
   REQUIRE(r.desired.batches.size() == 1);
   const auto& b = r.desired.batches[0];
   CHECK(b.name == "renewals");
   CHECK(b.agent_id == "agent_7101k5zvyjhmfg983brhmhkd98n6");
   CHECK(b.agent_ref == "support");
-  CHECK(b.from == "+15551234567");
+  CHECK(b.from == "+12125554567");
   CHECK_FALSE(b.allow_duplicates);
   CHECK(b.loc.str() == "m.yaml:3:5");
   REQUIRE(b.calls.size() == 3);
-  CHECK(b.calls[0].to == "+15559876543");
+  CHECK(b.calls[0].to == "+12125556543");
   CHECK(b.calls[0].loc.str() == "m.yaml:7:9");
   Value john = Value::object();
   Value agent = Value::object();
@@ -72,7 +72,7 @@ TEST_CASE("a batch resolves its agent and folds first_message into the override"
 
 TEST_CASE("override values keep their YAML 1.2 types, order and number text") {
   const auto r =
-      load(batch("      - to: \"+15559876543\"\n"
+      load(batch("      - to: \"+12125556543\"\n"
                  "        first_message: Hello\n"
                  "        conversation_config_override:\n"
                  "          tts: {speed: 1.50, stability: .5, voice: \"0042\"}\n"
@@ -109,19 +109,19 @@ TEST_CASE("override values keep their YAML 1.2 types, order and number text") {
 }
 
 TEST_CASE("override problems: no JSON form, conflicts, wrong types, duplicate keys") {
-  CHECK(check(batch("      - to: \"+15559876543\"\n"                         // 7
+  CHECK(check(batch("      - to: \"+12125556543\"\n"                         // 7
                     "        conversation_config_override: {speed: .inf}\n"  // 8
-                    "      - to: \"+15559876544\"\n"                         // 9
+                    "      - to: \"+12125556544\"\n"                         // 9
                     "        first_message: Hi John\n"                       // 10
                     "        conversation_config_override: {agent: {first_message: Hi}}\n"
-                    "      - to: \"+15559876545\"\n"  // 12
+                    "      - to: \"+12125556545\"\n"  // 12
                     "        first_message: Hi\n"     // 13
                     "        conversation_config_override: {agent: Hi}\n"
-                    "      - to: \"+15559876546\"\n"                        // 15
+                    "      - to: \"+12125556546\"\n"                        // 15
                     "        conversation_config_override: [agent]\n"       // 16
-                    "      - to: \"+15559876547\"\n"                        // 17
+                    "      - to: \"+12125556547\"\n"                        // 17
                     "        conversation_config_override: {a: 1, a: 2}\n"  // 18
-                    "      - to: \"+15559876548\"\n"                        // 19
+                    "      - to: \"+12125556548\"\n"                        // 19
                     "        first_message: Hi\n"                           // 20
                     "        conversation_config_override: {agent: {first_message: Hi}}\n")) ==
         Lines{
@@ -141,7 +141,7 @@ TEST_CASE("batch required keys, and each call's 'to'") {
               "  - agent: support\n"  // 3
               "  - name: b\n"         // 4
               "    agent: support\n"
-              "    from: \"+15551234567\"\n"
+              "    from: \"+12125554567\"\n"
               "    calls:\n"
               "      - first_message: Hi\n") ==  // 8
         Lines{
@@ -156,7 +156,7 @@ TEST_CASE("a batch needs calls") {
   CHECK(check(batch("")) == Lines{"m.yaml:6:5: empty 'calls': a batch needs at least one call"});
   CHECK(check(batch("      []\n")) ==
         Lines{"m.yaml:7:7: empty 'calls': a batch needs at least one call"});
-  CHECK(check(batch("      to: \"+15559876543\"\n")) ==
+  CHECK(check(batch("      to: \"+12125556543\"\n")) ==
         Lines{"m.yaml:7:7: expected a list for 'calls'"});
 }
 
@@ -165,14 +165,14 @@ TEST_CASE("'from' must be a mapped number, 'to' strict E.164") {
               "batch_calls:\n"
               "  - name: a\n"
               "    agent: support\n"
-              "    from: \"+15550000000\"\n"           // 5
+              "    from: \"+12125550000\"\n"           // 5
               "    calls: [{to: \"555-987-6543\"}]\n"  // 6
               "  - name: b\n"
               "    agent: sales\n"       // 8
               "    from: 15551234567\n"  // 9
-              "    calls: [{to: \"+15559876543\"}]\n") ==
+              "    calls: [{to: \"+12125556543\"}]\n") ==
         Lines{
-            "m.yaml:5:11: 'from' number +15550000000 is not a mapped number (add it under "
+            "m.yaml:5:11: 'from' number +12125550000 is not a mapped number (add it under "
             "'numbers')",
             "m.yaml:6:18: invalid phone number '555-987-6543': use E.164 with the country code, "
             "perhaps '+15559876543'",
@@ -183,24 +183,23 @@ TEST_CASE("'from' must be a mapped number, 'to' strict E.164") {
         });
 }
 
-TEST_CASE("calling a number twice in a batch is a warning unless allowed") {
+TEST_CASE("calling a number twice in a batch is an error unless allowed") {
   const std::string calls =
-      "      - to: \"+15559876543\"\n"  // 7
-      "      - to: \"+15557654321\"\n"
-      "      - to: \"+15559876543\"\n";  // 9
-  const auto warned = load(batch(calls));
-  CHECK(warned.ok());
-  REQUIRE(warned.diagnostics.size() == 1);
-  CHECK(warned.diagnostics[0].warning);
-  CHECK(warned.diagnostics[0].str() ==
-        "m.yaml:9:13: warning: duplicate call to +15559876543 in batch 'renewals' (first "
+      "      - to: \"+12125556543\"\n"  // 7
+      "      - to: \"+12125554321\"\n"
+      "      - to: \"+12125556543\"\n";  // 9
+  const auto refused = load(batch(calls));
+  CHECK_FALSE(refused.ok());
+  REQUIRE(refused.diagnostics.size() == 1);
+  CHECK(refused.diagnostics[0].str() ==
+        "m.yaml:9:13: duplicate call to +12125556543 in batch 'renewals' (first "
         "declared at m.yaml:7:13); set 'allow_duplicates: true' if intended");
   const std::string allowed =
       "version: 1\n"
       "batch_calls:\n"
       "  - name: renewals\n"
       "    agent: support\n"
-      "    from: \"+15551234567\"\n"
+      "    from: \"+12125554567\"\n"
       "    allow_duplicates: true\n"
       "    calls:\n" +
       calls;
@@ -216,18 +215,18 @@ TEST_CASE("allow_duplicates must be a boolean") {
               "batch_calls:\n"
               "  - name: b\n"
               "    agent: support\n"
-              "    from: \"+15551234567\"\n"
+              "    from: \"+12125554567\"\n"
               "    allow_duplicates: \"yes\"\n"
-              "    calls: [{to: \"+15559876543\"}]\n") ==
+              "    calls: [{to: \"+12125556543\"}]\n") ==
         Lines{"m.yaml:6:23: expected true or false for 'allow_duplicates'"});
 }
 
 TEST_CASE("the same batch name twice is an error naming both, across files too; sorted by name") {
   const auto r = xs::load_mapping_sources({
       {"base.yaml", kBase},
-      {"a.yaml", batch("      - to: \"+15559876543\"\n", "zeta") +
-                     batch("      - to: \"+15559876543\"\n", "alpha").substr(24)},
-      {"b.yaml", batch("      - to: \"+15559876543\"\n", "zeta")},
+      {"a.yaml", batch("      - to: \"+12125556543\"\n", "zeta") +
+                     batch("      - to: \"+12125556543\"\n", "alpha").substr(24)},
+      {"b.yaml", batch("      - to: \"+12125556543\"\n", "zeta")},
   });
   Lines d;
   for (const auto& x : r.diagnostics) d.push_back(x.str());

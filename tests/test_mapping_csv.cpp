@@ -13,12 +13,12 @@ namespace {
 
 const std::string kHead =
     xs::test::kMappingHeader +
-    "  - phone_number: \"+15551234567\"\n"
+    "  - phone_number: \"+12125554567\"\n"
     "    label: Outbound\n"
     "batch_calls:\n"
     "  - name: renewals\n"
     "    agent: support\n"
-    "    from: \"+15551234567\"\n"
+    "    from: \"+12125554567\"\n"
     "    calls_csv: lists/renewals.csv\n";
 
 std::vector<std::string> diags(const xs::LoadResult& r) {
@@ -34,14 +34,14 @@ TEST_CASE("CSV rows become calls with first_message rendered from their columns"
   const std::string m = dir.write("m/main.yaml", kHead +
                                     "    first_message: \"Hi {name}, about account {account}\"\n");
   dir.write("m/lists/renewals.csv",
-            "to,name,account\r\n+15559876543,John,A-1\r\n\"+15557654321\",\"Smith, Maria\",B-2\r\n");
+            "to,name,account\r\n+12125556543,John,A-1\r\n\"+12125554321\",\"Smith, Maria\",B-2\r\n");
   auto r = xs::load_mapping({m});
   REQUIRE(diags(r).empty());
   REQUIRE(r.desired.batches.size() == 1);
   const auto& calls = r.desired.batches[0].calls;
   REQUIRE(calls.size() == 2);
-  CHECK(calls[0].to == "+15559876543");
-  CHECK(calls[1].to == "+15557654321");
+  CHECK(calls[0].to == "+12125556543");
+  CHECK(calls[1].to == "+12125554321");
   REQUIRE(calls[1].override.has_value());
   const xs::Value* agent = calls[1].override->find("agent");
   REQUIRE(agent != nullptr);
@@ -53,7 +53,7 @@ TEST_CASE("CSV problems are reported at the CSV file's line and column") {
   const std::string m = dir.write("m/main.yaml", kHead +
                                     "    first_message: \"Hi {nmae}\"\n");
   const std::string csv = dir.write("m/lists/renewals.csv",
-                                    "to,name\n+15559876543,John\n555-123-4567,Ann\n+15550000001\n");
+                                    "to,name\n+12125556543,John\n555-123-4567,Ann\n+12125550001\n");
   auto r = xs::load_mapping({m});
   CHECK(diags(r) == std::vector<std::string>{
                         m + ":18:20: first_message uses {nmae}, but " + csv +
@@ -66,7 +66,7 @@ TEST_CASE("CSV problems are reported at the CSV file's line and column") {
 TEST_CASE("a CSV without a 'to' column, without rows, or missing is an error") {
   TempDir dir;
   const std::string m = dir.write("m/main.yaml", kHead);
-  const std::string csv = dir.write("m/lists/renewals.csv", "phone,name\n+15559876543,John\n");
+  const std::string csv = dir.write("m/lists/renewals.csv", "phone,name\n+12125556543,John\n");
   CHECK(diags(xs::load_mapping({m})) ==
         std::vector<std::string>{csv + ":1:1: the header row has no 'to' column"});
   dir.write("m/lists/renewals.csv", "to,name\n");

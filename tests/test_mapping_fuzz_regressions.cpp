@@ -39,11 +39,11 @@ TEST_CASE("fuzz: a file starting with a stray ',' ends with an error, not an end
     "\xfd\xfd\xfd\xfd\xfd\xfd\xfd\xfd\xfd\xfd\xfd\xfd\xfd\xfd\xfd\xfd\xfd\xfd\xfd\xfd\xfd\xfd"
     "\xfd\xfd\xfd\xfd\xfd\xfd\xfd\xfd\xfd\xfd\xfd\xfd" "e: renewals-2026-11\n"
     "    agent: sales\n"
-    "    from: \"+15551234568\"            # a mapped number (imported first if need be)\n"
+    "    from: \"+12125554568\"            # a mapped number (imported first if need be)\n"
     "    calls:\n"
-    "      - to: \"+15559876543\"\n"
+    "      - to: \"+12125556543\"\n"
     "        first_message: \"Hi, this is a follow-up call for John.\"\n"
-    "      - to: \"+15557654321\"\n"
+    "      - to: \"+12125554321\"\n"
     "        conversatio[n_config_overrkde: {agent: {first_message: \"Hi Maria.\"}}\n";
   const auto r = load_mapping_sources({{"a.yaml", first}, {"b.yaml", second}});
   CHECK_FALSE(r.ok());

@@ -58,9 +58,9 @@ TEST_CASE("load_mapping reports a missing path") {
 TEST_CASE("load_mapping reads a folder's mapping files, sorted, and merges them") {
   TempDir dir;
   dir.write("m/10-accounts.yaml", kAccounts);
-  dir.write("m/30-more.yml", number_file("+15550000003", "Third"));
+  dir.write("m/30-more.yml", number_file("+12125550003", "Third"));
   dir.write("m/20-numbers.json",
-            R"({"version": 1, "numbers": [{"phone_number": "+15550000002", "label": "Second"}]})");
+            R"({"version": 1, "numbers": [{"phone_number": "+12125550002", "label": "Second"}]})");
   dir.write("m/notes.txt", "not a mapping");
   dir.write("m/.#lock.yaml", "not read either");
   dir.write("m/sub/ignored.yaml", "version: [");
@@ -68,22 +68,22 @@ TEST_CASE("load_mapping reads a folder's mapping files, sorted, and merges them"
   INFO(diags_of(r).size());
   REQUIRE(r.ok());
   REQUIRE(r.desired.numbers.size() == 2);
-  CHECK(r.desired.numbers[0].phone_number == "+15550000002");
+  CHECK(r.desired.numbers[0].phone_number == "+12125550002");
   CHECK(r.desired.numbers[0].twilio_account == "main");
   CHECK(r.desired.numbers[1].label == "Third");
 }
 
 TEST_CASE("load_mapping names each file of a folder in its diagnostics, in file order") {
   TempDir dir;
-  dir.write("m/b.yaml", number_file("+15550000001", "Dup") +
+  dir.write("m/b.yaml", number_file("+12125550001", "Dup") +
                             "  - phone_number: 555\n"
                             "    label: x\n");
-  dir.write("m/a.yaml", std::string(kAccounts) + number_file("+15550000001", "One").substr(11));
+  dir.write("m/a.yaml", std::string(kAccounts) + number_file("+12125550001", "One").substr(11));
   const auto r = xs::load_mapping({dir / "m"});
   const std::string a = dir / "m/a.yaml", b = dir / "m/b.yaml";
   CHECK(diags_of(r) ==
         std::vector<std::string>{
-            b + ":3:19: duplicate phone number +15550000001 (first declared at " + a + ":9:19)",
+            b + ":3:19: duplicate phone number +12125550001 (first declared at " + a + ":9:19)",
             b + ":5:19: invalid phone number '555': use E.164, like "
                 "'+15551234567'",
         });
@@ -104,7 +104,7 @@ TEST_CASE("load_mapping defaults to ./mappings") {
   CHECK(diags_of(xs::load_mapping({})) ==
         std::vector<std::string>{"mappings: no such file or directory"});
   dir.write("mappings/all.yaml",
-            std::string(kAccounts) + number_file("+15550000001", "One").substr(11));
+            std::string(kAccounts) + number_file("+12125550001", "One").substr(11));
   const auto r = xs::load_mapping({});
   CHECK(r.ok());
   CHECK(r.desired.numbers.size() == 1);
@@ -123,7 +123,7 @@ TEST_CASE("load_mapping keeps going past a bad path and orders diagnostics by pa
 
 TEST_CASE("load_mapping reads a file named twice only once") {
   TempDir dir;
-  dir.write("m/all.yaml", std::string(kAccounts) + number_file("+15550000001", "One").substr(11));
+  dir.write("m/all.yaml", std::string(kAccounts) + number_file("+12125550001", "One").substr(11));
   const auto r = xs::load_mapping({dir / "m", dir / "m/all.yaml"});
   CHECK(r.ok());
   CHECK(r.desired.numbers.size() == 1);
@@ -160,21 +160,21 @@ TEST_CASE("mappings/example.yaml is valid and resolves as documented") {
   CHECK(main.auth_token_env == "TWILIO_MAIN_AUTH_TOKEN");
   CHECK(d.agents.size() == 3);
   REQUIRE(d.numbers.size() == 6);
-  CHECK(d.numbers[0].phone_number == "+15550001111");
+  CHECK(d.numbers[0].phone_number == "+12125550100");
   CHECK(d.numbers[0].label == "Front Desk");
   CHECK(d.numbers[0].agent_id == "agent_7101k5zvyjhmfg983brhmhkd98n6");
   CHECK(d.numbers[0].agent_ref == "support");
-  CHECK(d.numbers[1].phone_number == "+15551234567");
+  CHECK(d.numbers[1].phone_number == "+12125550101");
   CHECK(d.numbers[1].label == "Customer Support Line");
   CHECK(d.numbers[2].agent_id == "agent_2202k5zvyjhmfg983brhmhkd98n7");
   CHECK(d.numbers[3].agent_id == "agent_3303k5zvyjhmfg983brhmhkd98n8");
-  CHECK(d.numbers[5].phone_number == "+15551234571");
+  CHECK(d.numbers[5].phone_number == "+12125550105");
   CHECK(d.numbers[5].label == "Fax Line (import only)");
   CHECK(d.numbers[5].agent_id.empty());
   for (const auto& n : d.numbers) CHECK(n.twilio_account == "main");
   REQUIRE(d.batches.size() == 1);
   CHECK(d.batches[0].name == "renewals-2026-11");
-  CHECK(d.batches[0].from == "+15551234568");
+  CHECK(d.batches[0].from == "+12125550102");
   CHECK(d.batches[0].agent_id == "agent_2202k5zvyjhmfg983brhmhkd98n7");
   REQUIRE(d.batches[0].calls.size() == 2);
   CHECK(d.batches[0].calls[1].override->find("agent")->find("first_message")->text == "Hi Maria.");

@@ -30,14 +30,14 @@ TEST_CASE("accounts, agents and numbers from several files merge into one mappin
   const auto r = xs::load_mapping_sources({
       {"00-accounts.yaml", kAccounts},
       {"10-support.yaml",
-       "version: 1\nnumbers:\n  - {phone_number: \"+15551234569\", label: B, "
+       "version: 1\nnumbers:\n  - {phone_number: \"+12125554569\", label: B, "
        "agent: support}\n"},
       {"20-sales.json", R"({"version": 1, "agents": {"sales": "agent_2202k5zvyjhmfg983brhmhkd98n7"},
- "numbers": [{"phone_number": "+15551234568", "label": "A", "agent": "sales"}]})"},
+ "numbers": [{"phone_number": "+12125554568", "label": "A", "agent": "sales"}]})"},
   });
   CHECK(diags_of(r).empty());
   REQUIRE(r.desired.numbers.size() == 2);
-  CHECK(r.desired.numbers[0].phone_number == "+15551234568");
+  CHECK(r.desired.numbers[0].phone_number == "+12125554568");
   CHECK(r.desired.numbers[0].agent_id == "agent_2202k5zvyjhmfg983brhmhkd98n7");
   CHECK(r.desired.numbers[0].twilio_account == "main");
   CHECK(r.desired.numbers[0].loc.str() == "20-sales.json:2:14");
@@ -96,13 +96,13 @@ TEST_CASE("every file needs its own version") {
 TEST_CASE("diagnostics are sorted by file order, then line, then column") {
   const auto r = xs::load_mapping_sources({
       {"z.yaml",
-       "version: 1\nnumbers:\n  - {phone_number: \"+15551234567\", label: A, agent: "
+       "version: 1\nnumbers:\n  - {phone_number: \"+12125554567\", label: A, agent: "
        "x}\n  - {label: B}\n"},
       {"a.yaml", "version: 2\n"},
   });
   CHECK(diags_of(r) ==
         Lines{
-            "z.yaml:3:5: no twilio account for +15551234567: set 'twilio_account' or "
+            "z.yaml:3:5: no twilio account for +12125554567: set 'twilio_account' or "
             "'defaults.twilio_account'",
             "z.yaml:3:53: unknown agent alias 'x' (define it under 'agents:', or use an agent id "
             "starting with 'agent_')",
@@ -115,7 +115,7 @@ TEST_CASE("diagnostics are sorted by file order, then line, then column") {
 TEST_CASE("a broken file doesn't hide the problems of the others") {
   const auto r = xs::load_mapping_sources({
       {"a.yaml", "version: 1\nnumbers: [\n"},
-      {"b.yaml", kAccounts + "numbers:\n  - {phone_number: \"+15551234567\", label: \"\"}\n"},
+      {"b.yaml", kAccounts + "numbers:\n  - {phone_number: \"+12125554567\", label: \"\"}\n"},
   });
   CHECK(diags_of(r) ==
         Lines{"a.yaml:3:1: end of sequence flow not found (the '[' at line 2, column 10 is not "

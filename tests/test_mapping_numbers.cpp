@@ -42,25 +42,25 @@ TEST_CASE("numbers resolve their agent and Twilio account, sorted by number") {
   const auto r = load(
       "version: 1\n"
       "numbers:\n"
-      "  - phone_number: \"+15551234568\"\n"
+      "  - phone_number: \"+12125554568\"\n"
       "    label: Sales Line\n"
       "    agent: sales\n"
       "    twilio_account: backup\n"
-      "  - phone_number: +15551234567\n"
+      "  - phone_number: +12125554567\n"
       "    label: Customer Support Line\n"
       "    agent: agent_9999k5zvyjhmfg983brhmhkd98n9\n"
-      "  - phone_number: \"+15550001111\"\n"
+      "  - phone_number: \"+12125551111\"\n"
       "    label: Fax\n"
       "    agent:\n");
   REQUIRE(r.ok());
   const auto& n = r.desired.numbers;
   REQUIRE(n.size() == 3);
-  CHECK(n[0].phone_number == "+15550001111");
+  CHECK(n[0].phone_number == "+12125551111");
   CHECK(n[0].agent_id.empty());
   CHECK(n[0].agent_ref.empty());
   CHECK(n[0].twilio_account == "main");
   CHECK(n[0].loc.str() == "m.yaml:10:5");
-  CHECK(n[1].phone_number == "+15551234567");
+  CHECK(n[1].phone_number == "+12125554567");
   CHECK(n[1].label == "Customer Support Line");
   CHECK(n[1].agent_id == "agent_9999k5zvyjhmfg983brhmhkd98n9");
   CHECK(n[1].agent_ref == "agent_9999k5zvyjhmfg983brhmhkd98n9");
@@ -81,7 +81,7 @@ TEST_CASE("phone numbers must be strict E.164, with hints") {
               number("555-123-4567") +                            // 9
               number("\"+05551234567\"") +                        // 11
               number("\"+1555123456789012\"") +                   // 13
-              number("\"tel:+15551234567\"")) ==                  // 15
+              number("\"tel:+12125554567\"")) ==                  // 15
         Lines{
             "m.yaml:3:19: invalid phone number '15551234567': use E.164 with a leading '+': "
             "'+15551234567'",
@@ -95,31 +95,31 @@ TEST_CASE("phone numbers must be strict E.164, with hints") {
             "cannot start with 0",
             "m.yaml:13:19: invalid phone number '+1555123456789012': E.164 allows at most 15 "
             "digits after '+'",
-            "m.yaml:15:19: invalid phone number 'tel:+15551234567': use E.164, like "
+            "m.yaml:15:19: invalid phone number 'tel:+12125554567': use E.164, like "
             "'+15551234567'",
         });
 }
 
 TEST_CASE("the same number twice is an error naming both places, across files too") {
-  CHECK(check("version: 1\nnumbers:\n" + number("\"+15551234567\"") + number("\"+15551234567\"")) ==
-        Lines{"m.yaml:5:19: duplicate phone number +15551234567 (first declared at "
+  CHECK(check("version: 1\nnumbers:\n" + number("\"+12125554567\"") + number("\"+12125554567\"")) ==
+        Lines{"m.yaml:5:19: duplicate phone number +12125554567 (first declared at "
               "m.yaml:3:19)"});
   const auto r = xs::load_mapping_sources({
-      {"a.yaml", kBase + "numbers:\n" + number("\"+15551234567\"")},
+      {"a.yaml", kBase + "numbers:\n" + number("\"+12125554567\"")},
       {"b.yaml",
-       "version: 1\nnumbers:\n" + number("\"+15551234568\"") + number("\"+15551234567\"")},
+       "version: 1\nnumbers:\n" + number("\"+12125554568\"") + number("\"+12125554567\"")},
   });
   REQUIRE(r.diagnostics.size() == 1);
   CHECK(r.diagnostics[0].str() ==
-        "b.yaml:5:19: duplicate phone number +15551234567 (first declared at a.yaml:15:19)");
+        "b.yaml:5:19: duplicate phone number +12125554567 (first declared at a.yaml:15:19)");
   CHECK(r.desired.numbers.size() == 2);
 }
 
 TEST_CASE("agent values: ids pass, aliases must exist") {
-  CHECK(check("version: 1\nnumbers:\n" + number("\"+15551234567\"", "    agent: suport\n") +
-              number("\"+15551234568\"", "    agent: marketing\n") +
-              number("\"+15551234569\"", "    agent: Sales\n") +
-              number("\"+15551234570\"", "    agent: agent_\n")) ==
+  CHECK(check("version: 1\nnumbers:\n" + number("\"+12125554567\"", "    agent: suport\n") +
+              number("\"+12125554568\"", "    agent: marketing\n") +
+              number("\"+12125554569\"", "    agent: Sales\n") +
+              number("\"+12125554570\"", "    agent: agent_\n")) ==
         Lines{
             "m.yaml:5:12: unknown agent alias 'suport' (did you mean 'support'?)",
             "m.yaml:8:12: unknown agent alias 'marketing' (define it under 'agents:', or use an "
@@ -136,7 +136,7 @@ TEST_CASE("alias values must be agent ids, alias names must not look like one") 
               "  agent_x: agent_7101k5zvyjhmfg983brhmhkd98n6\n"
               "  empty: agent_\n"
               "numbers:\n" +
-              number("\"+15551234567\"", "    agent: billing\n")) ==
+              number("\"+12125554567\"", "    agent: billing\n")) ==
         Lines{
             "m.yaml:3:12: invalid agent id 'bob' for alias 'billing': agent ids start with "
             "'agent_'",
@@ -148,24 +148,24 @@ TEST_CASE("alias values must be agent ids, alias names must not look like one") 
 }
 
 TEST_CASE("Twilio accounts must exist; a number without one needs a default") {
-  CHECK(check("version: 1\nnumbers:\n" + number("\"+15551234567\"", "    twilio_account: mian\n") +
-              number("\"+15551234568\"", "    twilio_account: other\n")) ==
+  CHECK(check("version: 1\nnumbers:\n" + number("\"+12125554567\"", "    twilio_account: mian\n") +
+              number("\"+12125554568\"", "    twilio_account: other\n")) ==
         Lines{
             "m.yaml:5:21: unknown twilio account 'mian' (did you mean 'main'?)",
             "m.yaml:8:21: unknown twilio account 'other' (define it under 'twilio_accounts:')",
         });
   const auto r =
-      xs::load_mapping_sources({{"m.yaml", "version: 1\nnumbers:\n" + number("\"+15551234567\"")}});
+      xs::load_mapping_sources({{"m.yaml", "version: 1\nnumbers:\n" + number("\"+12125554567\"")}});
   REQUIRE(r.diagnostics.size() == 1);
   CHECK(r.diagnostics[0].str() ==
-        "m.yaml:3:5: no twilio account for +15551234567: set 'twilio_account' or "
+        "m.yaml:3:5: no twilio account for +12125554567: set 'twilio_account' or "
         "'defaults.twilio_account'");
 }
 
 TEST_CASE("the default Twilio account must exist") {
   const auto r = xs::load_mapping_sources(
       {{"m.yaml", "version: 1\ndefaults:\n  twilio_account: mainn\nnumbers:\n" +
-                      number("\"+15551234567\"")}});
+                      number("\"+12125554567\"")}});
   REQUIRE(r.diagnostics.size() == 1);
   CHECK(r.diagnostics[0].str() ==
         "m.yaml:3:19: unknown twilio account 'mainn' (define it under "

@@ -54,12 +54,12 @@ TEST_CASE("secret-named keys are refused anywhere, whatever the value") {
               "batch_calls:\n"
               "  - name: b\n"
               "    agent: agent_1\n"
-              "    from: \"+15551234567\"\n"
+              "    from: \"+12125554567\"\n"
               "    calls:\n"
-              "      - to: \"+15559876543\"\n"
+              "      - to: \"+12125556543\"\n"
               "        conversation_config_override: {agent: {token: abc}}\n") ==
         Lines{
-            "m.yaml:5:11: 'from' number +15551234567 is not a mapped number (add it under "
+            "m.yaml:5:11: 'from' number +12125554567 is not a mapped number (add it under "
             "'numbers')",
             "m.yaml:8:48: " + kUse,
         });
@@ -77,12 +77,12 @@ TEST_CASE("values that look like tokens or API keys are refused, unrepeated") {
       kToken +
       "\n"  // 5
       "numbers:\n"
-      "  - phone_number: \"+15551234567\"\n"
+      "  - phone_number: \"+12125554567\"\n"
       "    label: " +
       sk +
       "\n"  // 8
       "    twilio_account: main\n"
-      "  - phone_number: \"+15551234568\"\n"
+      "  - phone_number: \"+12125554568\"\n"
       "    label: \"" +
       xi +
       "\"\n"  // 11
@@ -119,13 +119,13 @@ TEST_CASE("a secret in first_message is refused too") {
       "batch_calls:\n"
       "  - name: b\n"
       "    agent: agent_1\n"
-      "    from: \"+15551234567\"\n"
+      "    from: \"+12125554567\"\n"
       "    calls:\n"
-      "      - to: \"+15559876543\"\n"
+      "      - to: \"+12125556543\"\n"
       "        first_message: " +
       kToken + "\n");
   CHECK(d == Lines{
-                 "m.yaml:5:11: 'from' number +15551234567 is not a mapped number (add it under "
+                 "m.yaml:5:11: 'from' number +12125554567 is not a mapped number (add it under "
                  "'numbers')",
                  "m.yaml:8:24: " + kLooksLikeToken,
              });

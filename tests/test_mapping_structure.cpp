@@ -28,7 +28,7 @@ const std::string kAccount =
 
 TEST_CASE("unknown keys in a number, with and without a near miss") {
   CHECK(check(kAccount + "numbers:\n"                                       // 8
-                         "  - phone_number: \"+15551234567\"\n"             // 9
+                         "  - phone_number: \"+12125554567\"\n"             // 9
                          "    label: Support\n"                             // 10
                          "    agnet: agent_7101k5zvyjhmfg983brhmhkd98n6\n"  // 11
                          "    foo: bar\n"                                   // 12
@@ -51,14 +51,14 @@ TEST_CASE("unknown keys in accounts, defaults, batches and calls") {
               "defaults:\n"
               "  twilio_acount: main\n"  // 9
               "numbers:\n"
-              "  - {phone_number: \"+15551234567\", label: L, twilio_account: main}\n"
+              "  - {phone_number: \"+12125554567\", label: L, twilio_account: main}\n"
               "batch_calls:\n"
               "  - name: b\n"  // 13
               "    agent: agent_7101k5zvyjhmfg983brhmhkd98n6\n"
-              "    from: \"+15551234567\"\n"
+              "    from: \"+12125554567\"\n"
               "    allow_duplicate: true\n"  // 16
               "    calls:\n"
-              "      - to: \"+15559876543\"\n"  // 18
+              "      - to: \"+12125556543\"\n"  // 18
               "        first_msg: Hi\n") ==     // 19
         Lines{
             "m.yaml:6:5: literal secrets are not allowed in mapping files: use 'api_key_sid' for "
@@ -98,8 +98,8 @@ TEST_CASE("entries of the wrong type") {
                          "  support: [agent_1]\n"                  // 9
                          "  sales:\n"                              // 10
                          "numbers:\n"                              // 11
-                         "  - \"+15551234567\"\n"                  // 12
-                         "  - phone_number: [\"+15551234567\"]\n"  // 13
+                         "  - \"+12125554567\"\n"                  // 12
+                         "  - phone_number: [\"+12125554567\"]\n"  // 13
                          "    label: {text: Support}\n"            // 14
                          "    agent: [support]\n"                  // 15
                          "batch_calls:\n"                          // 16
@@ -120,7 +120,7 @@ TEST_CASE("entries of the wrong type") {
 TEST_CASE("missing required keys are reported at the entry") {
   CHECK(check(kAccount + "numbers:\n"                            // 8
                          "  - label: Support\n"                  // 9
-                         "  - phone_number: \"+15551234568\"\n"  // 10
+                         "  - phone_number: \"+12125554568\"\n"  // 10
                          "  - {}\n") ==                          // 11
         Lines{
             "m.yaml:9:5: missing required key 'phone_number'",
@@ -142,7 +142,7 @@ TEST_CASE("required keys without a value") {
                          "    label: ''\n"                       // 10
                          "  - phone_number: \"\"\n"              // 11
                          "    label:\n"                          // 12
-                         "  - phone_number: \"+15551234567\"\n"  // 13
+                         "  - phone_number: \"+12125554567\"\n"  // 13
                          "    label: \"  \"\n") ==               // 14
         Lines{
             "m.yaml:9:5: missing value for 'phone_number'",

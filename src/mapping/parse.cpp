@@ -1,12 +1,16 @@
 #include "mapping/parse.h"
 
+#include "mapping/read_values.h"
 #include "mapping/sections.h"
+#include "mapping/suppress.h"
+#include "mapping/syntax_hint.h"
 
 namespace xs::mapping {
 namespace {
 
-const std::vector<std::string> kTopKeys = {"version",  "twilio_accounts", "agents",
-                                           "defaults", "numbers",         "batch_calls"};
+const std::vector<std::string> kTopKeys = {"version",        "twilio_accounts", "agents",
+                                           "defaults",       "numbers",         "batch_calls",
+                                           "default_region", "suppress"};
 
 void read_version(Ctx& ctx, const MapReader& top, const YAML::Node& root) {
   const Entry* e = top.find("version");
@@ -27,11 +31,13 @@ void read_root(Ctx& ctx, const YAML::Node& root, ParsedFile& out) {
   if (!scan_tree(ctx, root)) return;
   MapReader top(ctx, root, kTopKeys);
   read_version(ctx, top, root);
+  if (auto region = read_region(ctx, top, "default_region")) out.default_region = *region;
   if (const Entry* e = top.find("twilio_accounts")) read_accounts(ctx, *e, out);
   if (const Entry* e = top.find("agents")) read_agents(ctx, *e, out);
   if (const Entry* e = top.find("defaults")) read_defaults(ctx, *e, out);
   if (const Entry* e = top.find("numbers")) read_numbers(ctx, *e, out);
   if (const Entry* e = top.find("batch_calls")) read_batches(ctx, *e, out);
+  if (const Entry* e = top.find("suppress")) read_suppress(ctx, *e, out);
 }
 
 }  // namespace
@@ -49,7 +55,7 @@ ParsedFile parse_source(const MappingSource& source, Diags& diags) {
   Ctx ctx{source.name, diags, {}};
   try {
     const yaml::Documents docs = yaml::parse_documents(source.text);
-    if (docs.error) ctx.error(ctx.loc(docs.error->mark), docs.error->message);
+    if (docs.error) report_syntax_error(diags, source.text, ctx.loc(docs.error->mark), docs.error->message);
     if (docs.second) {
       ctx.error(ctx.loc(*docs.second),
                 "more than one YAML document in a file (split them into files)");

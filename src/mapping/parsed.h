@@ -41,6 +41,7 @@ struct ParsedBatch {
   std::optional<Ref> from;
   bool valid_from = false;
   std::vector<ParsedCall> calls;
+  std::string default_region;  // for national numbers in calls_csv: its own or the file's
 };
 
 struct ParsedFile {
@@ -49,8 +50,11 @@ struct ParsedFile {
   std::vector<ParsedAgent> agents;
   std::optional<Location> defaults;  // the 'defaults' key, when present
   std::optional<Ref> default_account;
+  std::string default_region;  // top-level default_region, for this file's batches
   std::vector<ParsedNumber> numbers;
   std::vector<ParsedBatch> batches;
+  std::vector<std::string> suppressed;      // E.164, from the files of 'suppress'
+  std::vector<std::string> suppress_files;  // as resolved beside the mapping file
 };
 
 }  // namespace xs::mapping

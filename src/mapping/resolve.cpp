@@ -1,9 +1,11 @@
 #include "mapping/resolve.h"
 
 #include <algorithm>
+#include <set>
 #include <unordered_map>
 
 #include "mapping/suggest.h"
+#include "util/digest.h"
 
 namespace xs::mapping {
 namespace {
@@ -37,6 +39,7 @@ class Resolver {
     for (const auto& f : files) {
       for (const auto& b : f.batches) add_batch(b);
     }
+    add_suppressed(files);
     std::sort(out_.numbers.begin(), out_.numbers.end(),
               [](const auto& a, const auto& b) { return a.phone_number < b.phone_number; });
     std::sort(out_.batches.begin(), out_.batches.end(),
@@ -148,14 +151,37 @@ class Resolver {
       if (c.valid_to && !b.allow_duplicates) {
         auto [it, inserted] = seen.emplace(c.target.to, c.to_loc);
         if (!inserted) {
-          diags_.warning(c.to_loc, "duplicate call to " + c.target.to + " in batch '" + b.name +
-                                       "'" + first_at(it->second) +
-                                       "; set 'allow_duplicates: true' if intended");
+          diags_.error(c.to_loc, "duplicate call to " + c.target.to + " in batch '" + b.name + "'" +
+                                     first_at(it->second) +
+                                     "; set 'allow_duplicates: true' if intended");
+        }
+      }
+      if (c.valid_to) {
+        auto own = numbers_.find(c.target.to);
+        if (own != numbers_.end()) {
+          diags_.warning(c.to_loc, "batch '" + b.name + "' calls " + c.target.to +
+                                       ", one of the mapping's own numbers (declared at " +
+                                       own->second.str() + ")");
         }
       }
       b.calls.push_back(c.target);
     }
     if (!duplicate) out_.batches.push_back(std::move(b));
+  }
+
+  // The union of every file's suppression list, and its digest.
+  void add_suppressed(const std::vector<ParsedFile>& files) {
+    std::set<std::string> numbers;
+    for (const auto& f : files) {
+      numbers.insert(f.suppressed.begin(), f.suppressed.end());
+      out_.suppress_files.insert(out_.suppress_files.end(), f.suppress_files.begin(),
+                                 f.suppress_files.end());
+    }
+    out_.suppressed.assign(numbers.begin(), numbers.end());
+    if (out_.suppress_files.empty()) return;
+    std::string text;
+    for (const auto& n : out_.suppressed) text += n + "\n";
+    out_.suppressed_digest = sha256_hex(text);
   }
 
   Diags& diags_;

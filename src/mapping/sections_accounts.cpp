@@ -1,6 +1,7 @@
 // twilio_accounts, agents and defaults.
 #include "mapping/secrets.h"
 #include "mapping/sections.h"
+#include "mapping/text_check.h"
 
 namespace xs::mapping {
 namespace {
@@ -62,13 +63,16 @@ void read_account(Ctx& ctx, const Entry& e, ParsedFile& out) {
 void read_accounts(Ctx& ctx, const Entry& section, ParsedFile& out) {
   if (!section_is(ctx, section, YAML::NodeType::Map, "map")) return;
   MapReader accounts(ctx, section.value);
-  for (const auto& e : accounts.entries()) read_account(ctx, e, out);
+  for (const auto& e : accounts.entries()) {
+    if (check_text(ctx.diags, e.key_loc, "twilio account name", e.key)) read_account(ctx, e, out);
+  }
 }
 
 void read_agents(Ctx& ctx, const Entry& section, ParsedFile& out) {
   if (!section_is(ctx, section, YAML::NodeType::Map, "map")) return;
   MapReader agents(ctx, section.value);
   for (const auto& e : agents.entries()) {
+    if (!check_text(ctx.diags, e.key_loc, "agent alias", e.key)) continue;
     if (e.key.compare(0, 6, "agent_") == 0) {
       ctx.error(e.key_loc, "agent alias '" + e.key +
                                "' must not start with 'agent_' (that prefix marks an agent id)");

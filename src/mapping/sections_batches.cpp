@@ -1,15 +1,29 @@
 // batch_calls: outbound campaigns, each dialled once.
 #include "mapping/calls_csv.h"
 #include "mapping/e164.h"
+#include "mapping/phone_lib.h"
+#include "mapping/read_values.h"
 #include "mapping/sections.h"
+#include "mapping/text_check.h"
 #include "mapping/to_value.h"
+#include "mapping/window_read.h"
 
 namespace xs::mapping {
 namespace {
 
-const std::vector<std::string> kBatchKeys = {
-    "name", "agent", "from", "calls", "calls_csv", "first_message", "allow_duplicates"};
-const std::vector<std::string> kCallKeys = {"to", "first_message", "conversation_config_override"};
+const std::vector<std::string> kBatchKeys = {"name",
+                                             "agent",
+                                             "from",
+                                             "calls",
+                                             "calls_csv",
+                                             "first_message",
+                                             "allow_duplicates",
+                                             "default_region",
+                                             "not_before",
+                                             "not_after",
+                                             "calling_hours"};
+const std::vector<std::string> kCallKeys = {"to", "first_message", "conversation_config_override",
+                                            "timezone"};
 
 // first_message is shorthand for conversation_config_override.agent.first_message.
 void fold_first_message(Ctx& ctx, std::optional<Value>& override, const Field& f) {
@@ -47,7 +61,11 @@ void read_call(Ctx& ctx, const YAML::Node& item, ParsedBatch& batch) {
     c.target.to = f->text;
     c.to_loc = f->loc;
     c.valid_to = is_e164(f->text);
-    if (!c.valid_to) ctx.error(f->loc, e164_error(f->text));
+    if (!c.valid_to) {
+      ctx.error(f->loc, e164_error(f->text));
+    } else {
+      check_phone(ctx.diags, f->loc, f->text);
+    }
   }
   std::optional<Value> override;
   if (const Entry* o = r.find("conversation_config_override")) {
@@ -56,23 +74,15 @@ void read_call(Ctx& ctx, const YAML::Node& item, ParsedBatch& batch) {
   if (auto f = r.scalar("first_message")) {
     if (f->null) {
       ctx.error(f->loc, "missing value for 'first_message'");
-    } else {
+    } else if (check_text(ctx.diags, f->loc, "first_message", f->text)) {
       fold_first_message(ctx, override, *f);
     }
   }
   c.target.override = std::move(override);
-  batch.calls.push_back(std::move(c));
-}
-
-void read_allow_duplicates(Ctx& ctx, MapReader& r, ParsedBatch& b) {
-  auto f = r.scalar("allow_duplicates");
-  if (!f) return;
-  const std::string& t = f->text;
-  if (!f->quoted && (t == "true" || t == "True" || t == "TRUE")) {
-    b.batch.allow_duplicates = true;
-  } else if (f->quoted || !(t == "false" || t == "False" || t == "FALSE")) {
-    ctx.error(f->loc, "expected true or false for 'allow_duplicates'");
+  if (auto f = r.text("timezone"); f && check_time_zone(ctx.diags, f->loc, f->text)) {
+    c.target.timezone = f->text;
   }
+  batch.calls.push_back(std::move(c));
 }
 
 void read_batch(Ctx& ctx, const YAML::Node& item, ParsedFile& out) {
@@ -86,7 +96,7 @@ void read_batch(Ctx& ctx, const YAML::Node& item, ParsedFile& out) {
   for (const char* key : {"name", "agent", "from"}) r.require(key, b.batch.loc);
   if (!r.find("calls") && !r.find("calls_csv"))
     ctx.error(b.batch.loc, "missing required key 'calls' (or 'calls_csv')");
-  if (auto f = r.text("name")) {
+  if (auto f = r.text("name"); f && check_text(ctx.diags, f->loc, "batch name", f->text)) {
     b.batch.name = f->text;
     b.name_loc = f->loc;
   }
@@ -100,7 +110,10 @@ void read_batch(Ctx& ctx, const YAML::Node& item, ParsedFile& out) {
     b.valid_from = is_e164(f->text);
     if (!b.valid_from) ctx.error(f->loc, e164_error(f->text));
   }
-  read_allow_duplicates(ctx, r, b);
+  if (auto v = read_bool(ctx, r, "allow_duplicates")) b.batch.allow_duplicates = *v;
+  b.default_region = out.default_region;
+  if (auto region = read_region(ctx, r, "default_region")) b.default_region = *region;
+  read_window(ctx, r, b.batch.window);
   if (const Entry* calls = r.find("calls")) {
     if (calls->value.IsNull() || (calls->value.IsSequence() && calls->value.size() == 0)) {
       ctx.error(calls->value_loc, "empty 'calls': a batch needs at least one call");
@@ -109,6 +122,10 @@ void read_batch(Ctx& ctx, const YAML::Node& item, ParsedFile& out) {
     }
   }
   std::optional<Field> first_message = r.text("first_message");
+  if (first_message &&
+      !check_text(ctx.diags, first_message->loc, "first_message", first_message->text)) {
+    first_message.reset();
+  }
   if (auto csv = r.text("calls_csv")) {
     read_calls_csv(ctx, *csv, first_message, b);
   } else if (first_message) {

@@ -1,11 +1,15 @@
 // numbers: the phone numbers XUNA should have.
 #include "mapping/e164.h"
+#include "mapping/phone_lib.h"
+#include "mapping/read_values.h"
 #include "mapping/sections.h"
+#include "mapping/text_check.h"
 
 namespace xs::mapping {
 namespace {
 
-const std::vector<std::string> kNumberKeys = {"phone_number", "label", "agent", "twilio_account"};
+const std::vector<std::string> kNumberKeys = {"phone_number", "label", "agent", "twilio_account",
+                                              "routing_takeover"};
 
 bool is_blank(const std::string& s) {
   return s.find_first_not_of(" \t\r\n") == std::string::npos;
@@ -25,12 +29,16 @@ void read_number(Ctx& ctx, const YAML::Node& item, ParsedFile& out) {
     p.number.phone_number = f->text;
     p.phone_loc = f->loc;
     p.valid_phone = is_e164(f->text);
-    if (!p.valid_phone) ctx.error(f->loc, e164_error(f->text));
+    if (!p.valid_phone) {
+      ctx.error(f->loc, e164_error(f->text));
+    } else {
+      check_phone(ctx.diags, f->loc, f->text);
+    }
   }
   if (auto f = r.scalar("label")) {
     if (is_blank(f->text)) {
       ctx.error(f->loc, "empty label");
-    } else {
+    } else if (check_text(ctx.diags, f->loc, "label", f->text)) {
       p.number.label = f->text;
     }
   }
@@ -39,6 +47,7 @@ void read_number(Ctx& ctx, const YAML::Node& item, ParsedFile& out) {
     p.number.agent_ref = f->text;
   }
   if (auto f = r.optional_text("twilio_account")) p.twilio_account = Ref{f->text, f->loc};
+  if (auto v = read_bool(ctx, r, "routing_takeover")) p.number.routing_takeover = *v;
   out.numbers.push_back(std::move(p));
 }
 

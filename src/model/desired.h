@@ -1,5 +1,6 @@
 #pragma once
 // What the mapping files declare, after parsing, validation and alias resolution.
+#include <chrono>
 #include <map>
 #include <optional>
 #include <string>
@@ -40,7 +41,25 @@ struct DesiredNumber {
 struct BatchCallTarget {
   std::string to;                  // strict E.164
   std::optional<Value> override;   // conversation_config_override, first_message folded in
+  std::string timezone;            // IANA zone of this recipient; empty = the campaign's
   Location loc;
+};
+
+// calling_hours: the local times and days a campaign may dial, in a time zone.
+struct CallingHours {
+  int from_minute = 0;   // minutes after local midnight, 0..1439
+  int to_minute = 0;     // != from_minute; less than from_minute = crosses midnight
+  std::string timezone;  // IANA name, known to the system tzdata
+  unsigned days = 0x7f;  // bit 0 = Monday .. bit 6 = Sunday, never 0: the days a window
+                         // opens on (one crossing midnight ends the next day)
+};
+
+// When a campaign may be sent; every part optional (absent = no limit).
+struct CampaignWindow {
+  std::optional<std::chrono::system_clock::time_point> not_before;  // UTC instant
+  std::optional<std::chrono::system_clock::time_point> not_after;   // UTC instant, > not_before
+  std::optional<CallingHours> hours;
+  bool any() const { return not_before || not_after || hours; }
 };
 
 struct BatchCampaign {
@@ -50,6 +69,7 @@ struct BatchCampaign {
   std::string from;                // E.164 of a mapped number
   std::vector<BatchCallTarget> calls;
   bool allow_duplicates = false;
+  CampaignWindow window;           // when it may be sent (all parts optional)
   Location loc;
 };
 
@@ -58,6 +78,10 @@ struct Desired {
   std::map<std::string, std::string> agents;             // alias -> agent id
   std::vector<DesiredNumber> numbers;                    // sorted by phone_number
   std::vector<BatchCampaign> batches;                    // sorted by name
+  std::vector<std::string> suppressed;      // E.164 numbers never to call: sorted, unique
+  std::string suppressed_digest;            // SHA-256 of `suppressed`, one per line; "" when
+                                            // the mapping names no suppression file
+  std::vector<std::string> suppress_files;  // the suppression files as resolved, in order
 };
 
 }  // namespace xs

@@ -4,7 +4,8 @@ import sqlite3
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import (AFTERHOURS, SALES, SUPPORT, Case, main)  # noqa: E402
+from harness import (AFTERHOURS, SALES, SUPPORT, Case, main,  # noqa: E402
+                     without_number_warnings)
 
 NUMBERS = """  - phone_number: "+15551234567"
     label: Customer Support Line
@@ -131,7 +132,7 @@ class CoreFlow(Case):
     def test_wrong_api_key_is_one_line_401(self):
         p = self.sync("plan", emulator=self.emu, env=self.env(XUNA_API_KEY="xk_wrong"))
         self.assertExit(p, 1)
-        lines = p.stderr.strip().splitlines()
+        lines = without_number_warnings(p.stderr).strip().splitlines()
         self.assertEqual(len(lines), 1, p.stderr)
         self.assertIn("401", lines[0])
         self.assertIn("GET /v1/convai/phone-numbers", lines[0])

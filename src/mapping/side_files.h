@@ -1,0 +1,23 @@
+#pragma once
+// Files a mapping names beside itself (calls_csv, suppress), read whole and bounded (private
+// to src/mapping).
+#include <optional>
+#include <string>
+
+#include "mapping/yaml_read.h"
+
+namespace xs::mapping {
+
+// path as the user would open it: relative to the folder of mapping_file unless absolute.
+std::string beside(const std::string& mapping_file, const std::string& path);
+
+// The text of file (a regular file of at most 64 MiB), or nullopt with a diagnostic at `at`:
+// "cannot read WHAT 'FILE': no such file", "WHAT 'FILE' is not a regular file of at most
+// 64 MiB", "cannot read WHAT 'FILE': REASON".
+std::optional<std::string> read_side_file(Ctx& ctx, const Location& at, const std::string& what,
+                                          const std::string& file);
+
+// Drops a leading UTF-8 byte order mark (Excel's "CSV UTF-8" starts with one).
+void strip_bom(std::string& text);
+
+}  // namespace xs::mapping

@@ -1,0 +1,105 @@
+// libphonenumber on top of the strict E.164 check: impossible numbers are errors, possible
+// but unassigned ones warnings; default_region lets calls_csv hold national formats.
+#include <catch2/catch.hpp>
+
+#include "mapping/load.h"
+#include "mapping_fixtures.h"
+#include "temp_dir.h"
+
+using xs::test::TempDir;
+using Lines = std::vector<std::string>;
+
+namespace {
+
+Lines diags(const xs::LoadResult& r) {
+  Lines out;
+  for (const auto& d : r.diagnostics) out.push_back(d.str());
+  return out;
+}
+
+// Numbers from line 11 of m.yaml on.
+Lines check(const std::string& numbers) {
+  return diags(xs::load_mapping_sources({{"m.yaml", xs::test::kMappingHeader + numbers}}));
+}
+
+std::string number(const std::string& phone) {
+  return "  - phone_number: \"" + phone + "\"\n    label: L\n";
+}
+
+}  // namespace
+
+TEST_CASE("a number impossible for its country is an error") {
+  CHECK(check(number("+1212555012") + number("+121255501234") + number("+999123") +
+              number("+4420712345")) ==
+        Lines{"m.yaml:11:19: impossible phone number +1212555012: too short for US (+1)",
+              "m.yaml:13:19: impossible phone number +121255501234: too long for US (+1)",
+              "m.yaml:15:19: impossible phone number +999123: no country has this country code",
+              "m.yaml:17:19: impossible phone number +4420712345: too short for GB (+44)"});
+}
+
+TEST_CASE("a possible number in no assigned range is a warning naming its region") {
+  const auto r = xs::load_mapping_sources(
+      {{"m.yaml", xs::test::kMappingHeader + number("+12215550123") + number("+15551234567") +
+                      number("+442071234567") + number("+12125550100")}});
+  CHECK(r.ok());
+  CHECK(diags(r) ==
+        Lines{"m.yaml:11:19: warning: phone number +12215550123 is not valid in US (+1): no such "
+              "area code or range (libphonenumber)",
+              "m.yaml:13:19: warning: phone number +15551234567 is not valid in US (+1): no such "
+              "area code or range (libphonenumber)"});
+  CHECK(r.desired.numbers.size() == 4);
+}
+
+TEST_CASE("recipients are checked like numbers") {
+  CHECK(check(number("+12125550100") + "batch_calls:\n"
+                                       "  - name: renewals\n"
+                                       "    agent: support\n"
+                                       "    from: \"+12125550100\"\n"
+                                       "    calls:\n"
+                                       "      - to: \"+12215550123\"\n"
+                                       "      - to: \"+1212555012\"\n") ==
+        Lines{"m.yaml:18:13: warning: phone number +12215550123 is not valid in US (+1): no such "
+              "area code or range (libphonenumber)",
+              "m.yaml:19:13: impossible phone number +1212555012: too short for US (+1)"});
+}
+
+TEST_CASE("default_region lets calls_csv hold national numbers, converted to E.164") {
+  TempDir dir;
+  const std::string head = xs::test::kMappingHeader + number("+12125550100") +
+                           "default_region: us\n"
+                           "batch_calls:\n"
+                           "  - name: us\n"
+                           "    agent: support\n"
+                           "    from: \"+12125550100\"\n"
+                           "    calls_csv: us.csv\n"
+                           "  - name: uk\n"
+                           "    agent: support\n"
+                           "    from: \"+12125550100\"\n"
+                           "    default_region: GB\n"
+                           "    calls_csv: uk.csv\n";
+  const std::string m = dir.write("m/main.yaml", head);
+  dir.write("m/us.csv", "to\n(212) 555-0123\n+1 212 555 0124\n+12125550125\n");
+  dir.write("m/uk.csv", "to\n020 7123 4567\n");
+  auto r = xs::load_mapping({m});
+  REQUIRE(diags(r).empty());
+  REQUIRE(r.desired.batches.size() == 2);
+  const auto& uk = r.desired.batches[0];
+  const auto& us = r.desired.batches[1];
+  REQUIRE(us.calls.size() == 3);
+  CHECK(us.calls[0].to == "+12125550123");
+  CHECK(us.calls[1].to == "+12125550124");
+  CHECK(us.calls[2].to == "+12125550125");
+  REQUIRE(uk.calls.size() == 1);
+  CHECK(uk.calls[0].to == "+442071234567");
+
+  const std::string csv = dir.write("m/us.csv", "name,to\nA,(212) 555-012\nB,call me\n");
+  CHECK(diags(xs::load_mapping({m})) ==
+        Lines{csv + ":2:3: impossible phone number +1212555012: too short for US (+1)",
+              csv + ":3:3: invalid phone number 'call me' for region US: not a phone number"});
+}
+
+TEST_CASE("default_region must be a region libphonenumber knows") {
+  CHECK(check(number("+12125550100") + "default_region: XX\n") ==
+        Lines{"m.yaml:13:17: unknown region 'XX' for 'default_region' (expected a two-letter "
+              "region code such as 'US')"});
+}
