@@ -12,7 +12,7 @@ const std::vector<std::string> kTopKeys = {"version",        "twilio_accounts", 
                                            "defaults",       "numbers",         "batch_calls",
                                            "default_region", "suppress"};
 
-void read_version(Ctx& ctx, const MapReader& top, const YAML::Node& root) {
+void read_version(Ctx& ctx, const MapReader& top, const yaml::Node& root) {
   const Entry* e = top.find("version");
   if (!e) {
     ctx.error(ctx.loc(root), "missing required key 'version' (expected 'version: 1')");
@@ -23,7 +23,7 @@ void read_version(Ctx& ctx, const MapReader& top, const YAML::Node& root) {
   }
 }
 
-void read_root(Ctx& ctx, const YAML::Node& root, ParsedFile& out) {
+void read_root(Ctx& ctx, const yaml::Node& root, ParsedFile& out) {
   if (!root.IsMap()) {
     ctx.error(ctx.loc(root), "expected a map at the top level (starting with 'version: 1')");
     return;
@@ -42,7 +42,7 @@ void read_root(Ctx& ctx, const YAML::Node& root, ParsedFile& out) {
 
 }  // namespace
 
-bool section_is(Ctx& ctx, const Entry& section, YAML::NodeType::value type, const char* what) {
+bool section_is(Ctx& ctx, const Entry& section, yaml::NodeType::value type, const char* what) {
   if (section.value.IsNull()) return false;
   if (section.value.Type() == type) return true;
   ctx.error(section.value_loc, std::string("expected a ") + what + " for '" + section.key + "'");

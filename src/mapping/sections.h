@@ -14,6 +14,6 @@ void read_batches(Ctx& ctx, const Entry& section, ParsedFile& out);
 
 // True when section holds a value of the wanted kind; reports "expected a WHAT for 'KEY'"
 // when it holds another kind. An empty section is false without a report.
-bool section_is(Ctx& ctx, const Entry& section, YAML::NodeType::value type, const char* what);
+bool section_is(Ctx& ctx, const Entry& section, yaml::NodeType::value type, const char* what);
 
 }  // namespace xs::mapping

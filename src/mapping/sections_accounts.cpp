@@ -61,7 +61,7 @@ void read_account(Ctx& ctx, const Entry& e, ParsedFile& out) {
 }  // namespace
 
 void read_accounts(Ctx& ctx, const Entry& section, ParsedFile& out) {
-  if (!section_is(ctx, section, YAML::NodeType::Map, "map")) return;
+  if (!section_is(ctx, section, yaml::NodeType::Map, "map")) return;
   MapReader accounts(ctx, section.value);
   for (const auto& e : accounts.entries()) {
     if (check_text(ctx.diags, e.key_loc, "twilio account name", e.key)) read_account(ctx, e, out);
@@ -69,7 +69,7 @@ void read_accounts(Ctx& ctx, const Entry& section, ParsedFile& out) {
 }
 
 void read_agents(Ctx& ctx, const Entry& section, ParsedFile& out) {
-  if (!section_is(ctx, section, YAML::NodeType::Map, "map")) return;
+  if (!section_is(ctx, section, yaml::NodeType::Map, "map")) return;
   MapReader agents(ctx, section.value);
   for (const auto& e : agents.entries()) {
     if (!check_text(ctx.diags, e.key_loc, "agent alias", e.key)) continue;
@@ -99,7 +99,7 @@ void read_agents(Ctx& ctx, const Entry& section, ParsedFile& out) {
 }
 
 void read_defaults(Ctx& ctx, const Entry& section, ParsedFile& out) {
-  if (!section_is(ctx, section, YAML::NodeType::Map, "map")) return;
+  if (!section_is(ctx, section, yaml::NodeType::Map, "map")) return;
   MapReader r(ctx, section.value, kDefaultsKeys);
   if (auto f = r.optional_text("twilio_account")) {
     out.defaults = section.key_loc;  // an empty 'defaults:' sets nothing, so conflicts with nothing

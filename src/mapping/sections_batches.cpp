@@ -48,7 +48,7 @@ void fold_first_message(Ctx& ctx, std::optional<Value>& override, const Field& f
   agent->set("first_message", Value::string(f.text));
 }
 
-void read_call(Ctx& ctx, const YAML::Node& item, ParsedBatch& batch) {
+void read_call(Ctx& ctx, const yaml::Node& item, ParsedBatch& batch) {
   if (!item.IsMap()) {
     ctx.error(ctx.loc(item), "expected a map for each entry of 'calls'");
     return;
@@ -69,7 +69,7 @@ void read_call(Ctx& ctx, const YAML::Node& item, ParsedBatch& batch) {
   }
   std::optional<Value> override;
   if (const Entry* o = r.find("conversation_config_override")) {
-    if (section_is(ctx, *o, YAML::NodeType::Map, "map")) override = to_value(ctx, o->value);
+    if (section_is(ctx, *o, yaml::NodeType::Map, "map")) override = to_value(ctx, o->value);
   }
   if (auto f = r.scalar("first_message")) {
     if (f->null) {
@@ -85,7 +85,7 @@ void read_call(Ctx& ctx, const YAML::Node& item, ParsedBatch& batch) {
   batch.calls.push_back(std::move(c));
 }
 
-void read_batch(Ctx& ctx, const YAML::Node& item, ParsedFile& out) {
+void read_batch(Ctx& ctx, const yaml::Node& item, ParsedFile& out) {
   if (!item.IsMap()) {
     ctx.error(ctx.loc(item), "expected a map for each entry of 'batch_calls'");
     return;
@@ -117,7 +117,7 @@ void read_batch(Ctx& ctx, const YAML::Node& item, ParsedFile& out) {
   if (const Entry* calls = r.find("calls")) {
     if (calls->value.IsNull() || (calls->value.IsSequence() && calls->value.size() == 0)) {
       ctx.error(calls->value_loc, "empty 'calls': a batch needs at least one call");
-    } else if (section_is(ctx, *calls, YAML::NodeType::Sequence, "list")) {
+    } else if (section_is(ctx, *calls, yaml::NodeType::Sequence, "list")) {
       for (const auto& call : calls->value) read_call(ctx, call, b);
     }
   }
@@ -139,7 +139,7 @@ void read_batch(Ctx& ctx, const YAML::Node& item, ParsedFile& out) {
 }  // namespace
 
 void read_batches(Ctx& ctx, const Entry& section, ParsedFile& out) {
-  if (!section_is(ctx, section, YAML::NodeType::Sequence, "list")) return;
+  if (!section_is(ctx, section, yaml::NodeType::Sequence, "list")) return;
   for (const auto& item : section.value) read_batch(ctx, item, out);
 }
 

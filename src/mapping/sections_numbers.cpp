@@ -15,7 +15,7 @@ bool is_blank(const std::string& s) {
   return s.find_first_not_of(" \t\r\n") == std::string::npos;
 }
 
-void read_number(Ctx& ctx, const YAML::Node& item, ParsedFile& out) {
+void read_number(Ctx& ctx, const yaml::Node& item, ParsedFile& out) {
   if (!item.IsMap()) {
     ctx.error(ctx.loc(item), "expected a map for each entry of 'numbers'");
     return;
@@ -54,7 +54,7 @@ void read_number(Ctx& ctx, const YAML::Node& item, ParsedFile& out) {
 }  // namespace
 
 void read_numbers(Ctx& ctx, const Entry& section, ParsedFile& out) {
-  if (!section_is(ctx, section, YAML::NodeType::Sequence, "list")) return;
+  if (!section_is(ctx, section, yaml::NodeType::Sequence, "list")) return;
   out.numbers.reserve(out.numbers.size() + section.value.size());
   for (const auto& item : section.value) read_number(ctx, item, out);
 }

@@ -77,7 +77,7 @@ void read_file(Ctx& ctx, const Location& at, const std::string& file, ParsedFile
 }  // namespace
 
 void read_suppress(Ctx& ctx, const Entry& section, ParsedFile& out) {
-  if (!section_is(ctx, section, YAML::NodeType::Sequence, "list")) return;
+  if (!section_is(ctx, section, yaml::NodeType::Sequence, "list")) return;
   for (const auto& item : section.value) {
     if (!item.IsScalar() || item.Scalar().empty()) {
       ctx.error(ctx.loc(item), "expected a file name for each entry of 'suppress'");

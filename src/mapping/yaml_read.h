@@ -13,10 +13,6 @@
 
 namespace xs::mapping {
 
-// Transitional: section readers written against yaml-cpp (YAML::Node, YAML::NodeType::Map)
-// compile unchanged against yaml_tree.h. New code names yaml:: directly.
-namespace YAML = yaml;
-
 // What every reader of one file needs: its name, the diagnostics, the values refused as secrets.
 struct Ctx {
   std::string file;
