@@ -261,12 +261,17 @@ class Run {
     const auto& calls = a.campaign->calls;
     std::vector<std::string> ids;
     long long initiated = 0, expected = 0;
-    for (int k : a.chunks) {
+    for (std::size_t j = 0; j < a.chunks.size(); ++j) {
+      const int k = a.chunks[j];
       BatchRequest req{a.agent_id, from_id, {}};
-      const std::size_t begin = static_cast<std::size_t>(k) * a.chunk_size;
-      const std::size_t end = std::min(calls.size(), begin + a.chunk_size);
-      for (std::size_t c = begin; c < end; ++c)
-        req.calls.push_back({calls[c].to, calls[c].override});
+      if (j < a.chunk_calls.size()) {  // as planned: one time zone, do-not-call numbers out
+        for (std::size_t c : a.chunk_calls[j]) req.calls.push_back({calls[c].to, calls[c].override});
+      } else {
+        const std::size_t begin = static_cast<std::size_t>(k) * a.chunk_size;
+        const std::size_t end = std::min(calls.size(), begin + a.chunk_size);
+        for (std::size_t c = begin; c < end; ++c)
+          req.calls.push_back({calls[c].to, calls[c].override});
+      }
       const std::string key = "xs-batch-" + sha256_hex(options_.target_salt + "\n" + a.batch_name +
                                                        "\n" + std::to_string(k)).substr(0, 32);
       std::string refused;
@@ -281,6 +286,10 @@ class Run {
         fail(i, entry, ids.empty() ? Outcome::Skipped : Outcome::Failed,
              "chunk " + std::to_string(k + 1) + " not sent: " + refused);
         return;
+      }
+      if (req.calls.empty()) {  // every recipient suppressed: nothing to send, the chunk is done
+        journal_after([&] { journal_.batch_outcome(a.batch_name, k, BatchStatus::Sent, "", 0); });
+        continue;
       }
       Result<BatchResult> r = api_.submit_batch(req, key);
       if (!r.ok()) {
@@ -301,7 +310,7 @@ class Run {
       });
       ids.push_back(r.value().batch_id);
       initiated += r.value().calls_initiated;
-      expected += static_cast<long long>(end - begin);
+      expected += static_cast<long long>(req.calls.size());
     }
     std::string note = std::to_string(initiated) + (initiated == 1 ? " call" : " calls") + " initiated";
     if (initiated < expected) {
@@ -309,6 +318,7 @@ class Run {
              " calls initiated";
       log_warn("batch " + a.batch_name + ": " + note);
     }
+    if (a.suppressed) note += ", " + std::to_string(a.suppressed) + " suppressed (do not call)";
     journal_after([&] { journal_.outcome(entry, Outcome::Ok, "", ""); });
     results_[i].outcome = Outcome::Ok;
     results_[i].batch_ids = ids;

@@ -30,6 +30,21 @@ void value(std::string& out, const Value& v) {
   out += '}';
 }
 
+// When a campaign may be sent, as text (scheduling, not content: not in batch_digest).
+std::string window_text(const CampaignWindow& w) {
+  std::string out;
+  auto seconds = [](const std::chrono::system_clock::time_point& t) {
+    return std::to_string(
+        std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count());
+  };
+  if (w.not_before) out += "nb=" + seconds(*w.not_before) + ";";
+  if (w.not_after) out += "na=" + seconds(*w.not_after) + ";";
+  if (w.hours)
+    out += "h=" + std::to_string(w.hours->from_minute) + "-" + std::to_string(w.hours->to_minute) +
+           "@" + w.hours->timezone + "/" + std::to_string(w.hours->days) + ";";
+  return out;
+}
+
 }  // namespace
 
 std::string mapping_digest(const Desired& desired) {
@@ -49,13 +64,19 @@ std::string mapping_digest(const Desired& desired) {
     field(out, n.label);
     field(out, n.agent_id);
     field(out, n.twilio_account);
+    if (n.routing_takeover) field(out, "takeover");
     out += '\n';
   }
   for (const auto& b : desired.batches) {
     field(out, "batch");
     field(out, b.name);
     field(out, batch_digest(b));
+    field(out, window_text(b.window));
     out += '\n';
+  }
+  if (!desired.suppressed_digest.empty()) {
+    field(out, "suppress");
+    field(out, desired.suppressed_digest);
   }
   return sha256_hex(out);
 }
@@ -67,6 +88,9 @@ std::string batch_digest(const BatchCampaign& b) {
   for (const auto& c : b.calls) {
     field(out, c.to);
     if (c.override) value(out, *c.override);
+    // A call's own time zone decides which chunk it goes in: part of the content. (Absent
+    // for campaigns without one, so their digests stay as states recorded them.)
+    if (!c.timezone.empty()) field(out, "tz=" + c.timezone);
     out += ';';
   }
   return sha256_hex(out);

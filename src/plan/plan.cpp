@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "model/digest_of.h"
+#include "plan/windows.h"
 
 namespace xs {
 namespace {
@@ -36,6 +37,31 @@ std::string takeover_problem(const TwilioRouting& r, const DesiredNumber& n,
          "on the number at " + n.loc.str() + ", imports it anyway)";
 }
 
+// One request's worth of a campaign's calls: recipients of one time zone, in mapping order.
+// Numbered across the zones in the order of their names, so a campaign without per-recipient
+// zones keeps the numbering states recorded before zones existed.
+struct Chunk {
+  int number = 0;
+  std::string zone;
+  std::vector<std::size_t> calls;  // indexes into the campaign's calls
+};
+
+std::vector<Chunk> chunks_of(const BatchCampaign& b, int size) {
+  std::vector<Chunk> out;
+  for (const auto& [zone, calls] : plan::calls_by_timezone(b)) {
+    for (std::size_t begin = 0; begin < calls.size(); begin += static_cast<std::size_t>(size)) {
+      Chunk c;
+      c.number = static_cast<int>(out.size());
+      c.zone = zone;
+      const std::size_t end = std::min(calls.size(), begin + static_cast<std::size_t>(size));
+      c.calls.assign(calls.begin() + static_cast<std::ptrdiff_t>(begin),
+                     calls.begin() + static_cast<std::ptrdiff_t>(end));
+      out.push_back(std::move(c));
+    }
+  }
+  return out;
+}
+
 std::string chunk_list(const std::vector<int>& chunks) {
   std::string s;
   for (int c : chunks) s += (s.empty() ? "" : ", ") + std::to_string(c + 1);
@@ -55,7 +81,8 @@ void plan_batches(const Desired& desired, const std::unordered_map<std::string, 
   for (const BatchCampaign& b : desired.batches) {
     if (untouched.count(b.from)) continue;  // its from number is outside this wave
     const std::string digest = batch_digest(b);
-    const int total = static_cast<int>((b.calls.size() + size - 1) / size);
+    const std::vector<Chunk> chunks = chunks_of(b, size);
+    const int total = static_cast<int>(chunks.size());
     auto rec = state.batches.find(b.name);
     const bool resubmit = options.resubmit.count(b.name) > 0;
     if (rec == state.batches.end() && !resubmit) {
@@ -82,21 +109,48 @@ void plan_batches(const Desired& desired, const std::unordered_map<std::string, 
       }
     }
     std::vector<int> send, unknown;
+    std::vector<const Chunk*> to_send;
     bool any_sent = false;
-    for (int k = 0; k < total; ++k) {
+    std::map<std::string, std::string> waiting, expired;  // zone -> when, for the warnings
+    for (const Chunk& c : chunks) {
       std::optional<BatchStatus> status;
       if (rec != state.batches.end()) {
-        auto c = rec->second.chunks.find(k);
-        if (c != rec->second.chunks.end()) status = c->second;
+        auto it = rec->second.chunks.find(c.number);
+        if (it != rec->second.chunks.end()) status = it->second;
       }
       if (status == BatchStatus::Sent) {
         any_sent = true;
-      } else if ((status == BatchStatus::Unknown || status == BatchStatus::Pending) && !resubmit) {
-        unknown.push_back(k);
+        continue;
+      }
+      if (b.window.any()) {  // an expired window is final, even for --resubmit
+        const plan::WindowState w = options.now
+                                        ? plan::window_state(b, c.zone, *options.now)
+                                        : plan::WindowState{plan::WindowState::Kind::waiting};
+        if (w.kind == plan::WindowState::Kind::expired) {
+          expired.emplace(c.zone, w.local);
+          continue;
+        }
+        if (w.kind == plan::WindowState::Kind::waiting) {
+          waiting.emplace(c.zone, w.local);
+          continue;
+        }
+      }
+      if ((status == BatchStatus::Unknown || status == BatchStatus::Pending) && !resubmit) {
+        unknown.push_back(c.number);
       } else {
-        send.push_back(k);
+        send.push_back(c.number);
+        to_send.push_back(&c);
       }
     }
+    for (const auto& [zone, when] : waiting)
+      plan.warnings.push_back({"batch_waiting", b.name,
+                               "waiting until " + (when.empty() ? std::string("its window opens") : when) +
+                                   (zone.empty() ? "" : " for recipients in " + zone)});
+    for (const auto& [zone, when] : expired)
+      plan.warnings.push_back({"batch_expired", b.name,
+                               std::string("expired") + (when.empty() ? "" : " at " + when) +
+                                   ", never sent" +
+                                   (zone.empty() ? "" : " to recipients in " + zone)});
     if (rec != state.batches.end() && rec->second.digest != digest && (any_sent || !unknown.empty())) {
       plan.warnings.push_back({"batch_changed", b.name,
                                "content changed since it was sent; it is not sent again "
@@ -123,8 +177,17 @@ void plan_batches(const Desired& desired, const std::unordered_map<std::string, 
     a.chunks = send;
     a.chunk_size = size;
     a.digest = digest;
-    for (int k : send)
-      a.calls += static_cast<int>(std::min<std::size_t>(b.calls.size(), (k + 1) * static_cast<std::size_t>(size)) - k * static_cast<std::size_t>(size));
+    for (const Chunk* c : to_send) {
+      std::vector<std::size_t> calls;
+      for (std::size_t i : c->calls) {
+        if (std::binary_search(desired.suppressed.begin(), desired.suppressed.end(), b.calls[i].to))
+          ++a.suppressed;
+        else
+          calls.push_back(i);
+      }
+      a.calls += static_cast<int>(calls.size());
+      a.chunk_calls.push_back(std::move(calls));
+    }
     a.campaign = std::make_shared<const BatchCampaign>(b);
     plan.actions.push_back(std::move(a));
     ++plan.summary.batches;

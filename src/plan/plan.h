@@ -1,5 +1,6 @@
 #pragma once
 // make_plan(desired, live, state) -> Plan: a pure function (DESIGN §4). No I/O, no clock.
+#include <chrono>
 #include <map>
 #include <memory>
 #include <optional>
@@ -27,6 +28,9 @@ struct Action {
   std::string batch_name;                // batch
   int calls = 0;                         // batch: number of calls to send now
   std::vector<int> chunks;               // batch: chunk numbers to send now
+  std::vector<std::vector<std::size_t>> chunk_calls;  // batch: per chunk to send, the indexes
+                                         // of its calls in campaign->calls, suppressed ones out
+  int suppressed = 0;                    // batch: recipients left out (do-not-call lists)
   int chunk_size = 0;                    // batch: calls per chunk
   std::string digest;                    // batch: content digest
   std::shared_ptr<const BatchCampaign> campaign;  // batch: what to send
@@ -98,6 +102,8 @@ struct PlanOptions {
   std::string xuna_origin;              // where Twilio must send calls after a cut-over
   bool allow_routing_takeover = false;  // import numbers routed through an app or a trunk
   Selection selection;
+  // Now, for campaign windows; without it windows are not checked (nothing is sent).
+  std::optional<std::chrono::system_clock::time_point> now;
 };
 
 // Why the account's numbers cannot be imported, or empty: an account signed in with an API key

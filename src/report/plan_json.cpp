@@ -52,6 +52,7 @@ Object::Ptr action_json(const Action& a) {
       o->set("name", a.batch_name);
       o->set("agent_id", a.agent_id);
       o->set("calls", a.calls);
+      o->set("suppressed", a.suppressed);
       break;
     case ActionKind::Rollback:
     case ActionKind::Undo: break;

@@ -26,8 +26,7 @@ std::string warning_word(const std::string& kind) {
   if (kind == "no_unassign") return "agent";
   if (kind == "orphaned") return "orphan";
   if (kind == "duplicate_live") return "live";
-  if (kind == "batch_changed" || kind == "batch_unknown" || kind == "batch_guard" ||
-      kind == "batch_renamed")
+  if (kind.rfind("batch_", 0) == 0)
     return "batch";
   if (kind == "routing_drift" || kind == "rolled_back") return "routing";
   return kind;
@@ -47,7 +46,8 @@ std::string action_line(const Action& a, const Style& s) {
     case ActionKind::Batch:
       return s.green("  + batch   ") + printable(a.batch_name) + "  " +
              plural(a.calls, "call", "calls") + " from " + a.phone_number + "  via " +
-             agent_text(a.agent_id, a.agent_ref);
+             agent_text(a.agent_id, a.agent_ref) +
+             (a.suppressed ? "  (" + std::to_string(a.suppressed) + " suppressed)" : "");
     case ActionKind::Rollback:
     case ActionKind::Undo: return {};
   }
