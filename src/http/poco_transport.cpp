@@ -19,6 +19,8 @@
 #include <mutex>
 #include <vector>
 
+#include "http/redact.h"
+
 namespace xs {
 namespace {
 
@@ -184,7 +186,9 @@ Result<std::shared_ptr<Transport>> make_http_transport(const TransportOptions& o
       return config_error("TLS setup failed: " + e.displayText());
     }
   }
-  return std::shared_ptr<Transport>(std::make_shared<PocoTransport>(options, uri, context));
+  // Every answer passes the redaction first: no client sees a secret it sent quoted back.
+  return std::shared_ptr<Transport>(
+      std::make_shared<RedactingTransport>(std::make_shared<PocoTransport>(options, uri, context)));
 }
 
 }  // namespace xs

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "http/errors.h"
+#include "util/secret.h"
 
 namespace xs {
 
@@ -14,6 +15,8 @@ struct HttpRequest {
   std::string target;  // path and query, relative to the transport's base URL
   std::vector<std::pair<std::string, std::string>> headers;  // may hold secrets: never logged
   std::string body;                                         // may hold secrets: never logged
+  // Secrets the body carries, masked in the answer like those of the headers (http/redact.h).
+  std::vector<Secret> secrets = {};
 };
 
 struct HttpResponse {

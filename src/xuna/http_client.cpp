@@ -207,8 +207,9 @@ class HttpXunaClient final : public XunaApi {
   }
 
  private:
-  // One request; a non-2xx answer becomes an ApiError, with the API key (and `also`, a
-  // secret the body carries) scrubbed from it: a 401 may quote the key it refused.
+  // One request; a non-2xx answer becomes an ApiError, with every form of the API key (and of
+  // `also`, a secret the body carries) scrubbed from it: a 401 may quote the key it refused.
+  // The real transport masks them already (RedactingTransport); this holds for any transport.
   Result<HttpResponse> exchange(const std::string& method, const std::string& path,
                                 const std::string& body, const std::string& idempotency_key,
                                 const Secret* also = nullptr) {
@@ -218,14 +219,26 @@ class HttpXunaClient final : public XunaApi {
     req.body = body;
     req.headers.emplace_back("xi-api-key", key_.reveal());
     if (!idempotency_key.empty()) req.headers.emplace_back("Idempotency-Key", idempotency_key);
+    if (also) req.secrets.push_back(*also);
     Result<HttpResponse> r = transport_->send(req);
     if (r.ok() && r.value().status >= 200 && r.value().status <= 299) return r;
-    ApiError e = r.ok() ? error_from_response(method, path, r.value()) : r.error();
-    // The longer secret first: scrubbing a short one could break up a longer one around it.
-    const Secret* secrets[] = {&key_, also};
-    if (also && also->reveal().size() > key_.reveal().size()) std::swap(secrets[0], secrets[1]);
-    for (const Secret* secret : secrets)
-      if (secret) e.message = secret->hide_in(std::move(e.message));
+    // Every form of both secrets, masked in the answer before a message is cut from it (a
+    // cut could keep half a secret) and in the message after (its JSON escapes are decoded).
+    std::vector<std::string> forms = secret_forms(key_.reveal());
+    if (also) {
+      std::vector<std::string> more = secret_forms(also->reveal());
+      forms.insert(forms.end(), more.begin(), more.end());
+    }
+    ApiError e;
+    if (r.ok()) {
+      HttpResponse answer = r.value();
+      answer.reason = hide_forms(std::move(answer.reason), forms);
+      answer.body = hide_forms(std::move(answer.body), forms);
+      e = error_from_response(method, path, answer);
+    } else {
+      e = r.error();
+    }
+    e.message = hide_forms(std::move(e.message), forms);
     return e;
   }
 
