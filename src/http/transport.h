@@ -1,5 +1,6 @@
 #pragma once
 // One HTTP exchange, behind an interface so clients can be tested with a fake transport.
+#include <cstdint>
 #include <map>
 #include <string>
 #include <utility>
@@ -39,8 +40,9 @@ class Transport {
 struct TransportOptions {
   std::string base_url;    // http:// or https://, optional path prefix
   std::string ca_file;     // empty: the system's CAs
-  double timeout = 30;     // seconds, per request (connect, send, receive)
+  double timeout = 30;     // seconds, the whole request (connect, send, the full answer)
   int max_idle = 32;       // pooled keep-alive connections kept
+  std::uint64_t max_response_bytes = 256ull << 20;  // larger answers are refused, not read
 };
 
 }  // namespace xs
