@@ -27,6 +27,10 @@ struct HttpResponse {
   std::string body;
 };
 
+// For a 3xx answer: " (redirected to LOCATION; redirects are not followed: check the URL)",
+// or without "to LOCATION" when it has none; "" for any other status.
+std::string redirect_note(const HttpResponse& response);
+
 class Transport {
  public:
   virtual ~Transport() = default;
