@@ -26,9 +26,11 @@ std::vector<double> starts(AdaptiveRate& rate, FakeClock& clock, int n) {
 
 }  // namespace
 
-TEST_CASE("no 429 and no ceiling: requests are not paced") {
+TEST_CASE("without an initial pace, no ceiling and no 429, requests are not paced") {
   FakeClock clock;
-  AdaptiveRate rate({}, clock);
+  AdaptiveRateOptions o;
+  o.initial = 0;
+  AdaptiveRate rate(o, clock);
   starts(rate, clock, 50);
   CHECK(clock.sleeps.empty());
   CHECK(rate.rate() == 0);
@@ -49,11 +51,11 @@ TEST_CASE("a 429 pauses every worker for Retry-After, then releases them one pac
   AdaptiveRate rate(o, clock);
   auto permit = rate.acquire();
   rate.on_throttled(permit, 2.0);
-  CHECK(rate.rate() == Approx(8));  // cut from 10 by 0.8
+  CHECK(rate.rate() == Approx(9));  // cut from 10 by 0.9 (the first cut)
   const auto t = starts(rate, clock, 4);
   CHECK(t[0] == Approx(2.0));           // the pause
-  CHECK(t[1] - t[0] == Approx(0.125));  // then the cut pace, not a burst
-  CHECK(t[3] - t[2] == Approx(0.125));
+  CHECK(t[1] - t[0] == Approx(1 / 9.0));  // then the cut pace, not a burst
+  CHECK(t[3] - t[2] == Approx(1 / 9.0));
 }
 
 TEST_CASE("429s of requests sent before a cut cut the rate once") {
@@ -64,26 +66,42 @@ TEST_CASE("429s of requests sent before a cut cut the rate once") {
   auto a = rate.acquire(), b = rate.acquire(), c = rate.acquire();
   rate.on_throttled(a, 1.0);
   const double cut = rate.rate();
-  CHECK(cut == Approx(48));  // 0.8 of the 60 a second sent (less than the ceiling allowed)
+  CHECK(cut == Approx(54));  // 0.9 of the 60 a second sent (less than the ceiling allowed)
   rate.on_throttled(b, 1.0);
   rate.on_throttled(c, 5.0);  // same episode: no second cut, no longer pause
   CHECK(rate.rate() == cut);
   CHECK(rate.paused_until() == Approx(clock.monotonic() + 1.0));
   auto d = rate.acquire();  // sent after the cut: its 429 is news
   rate.on_throttled(d, 1.0);
-  CHECK(rate.rate() == Approx(cut * 0.8));
+  CHECK(rate.rate() == Approx(cut * 0.85));  // later cuts: 0.85
 }
 
-TEST_CASE("without a ceiling, the first cut starts from the rate actually sent") {
+TEST_CASE("the first cut starts from the rate actually sent") {
   FakeClock clock;
-  AdaptiveRate rate({}, clock);
+  AdaptiveRateOptions o;
+  o.initial = 0;
+  AdaptiveRate rate(o, clock);
   AdaptiveRate::Permit last;
   for (int i = 0; i < 50; ++i) {  // 100 a second for half a second
     last = rate.acquire();
     clock.now += 0.01;
   }
   rate.on_throttled(last, 1.0);
-  CHECK(rate.rate() == Approx(80).epsilon(0.05));
+  CHECK(rate.rate() == Approx(90).epsilon(0.05));
+}
+
+TEST_CASE("a slow start grows the first pace quickly until the first 429") {
+  FakeClock clock;
+  AdaptiveRate rate({}, clock);
+  REQUIRE(rate.rate() == Approx(50));
+  const auto t = starts(rate, clock, 2);
+  CHECK(t[1] == Approx(0.02));  // paced from the start: no burst into an unknown limit
+  for (int i = 0; i < 50; ++i) rate.on_success(rate.acquire());
+  CHECK(rate.rate() > 100);  // more than doubled within about a second
+  rate.on_throttled(rate.acquire(), 1.0);
+  const double cut = rate.rate();
+  for (int i = 0; i < 50; ++i) rate.on_success(rate.acquire());
+  CHECK(rate.rate() < cut * 1.05);  // after it, growth is slow
 }
 
 TEST_CASE("successes grow the rate back slowly, never past the ceiling") {
@@ -92,9 +110,9 @@ TEST_CASE("successes grow the rate back slowly, never past the ceiling") {
   o.ceiling = 50;
   AdaptiveRate rate(o, clock);
   rate.on_throttled(rate.acquire(), 0.0);
-  REQUIRE(rate.rate() == Approx(40));
-  for (int i = 0; i < 40; ++i) rate.on_success(rate.acquire());  // about one second's worth
-  CHECK(rate.rate() == Approx(41.6).epsilon(0.01));              // +4% of 40 a second
+  REQUIRE(rate.rate() == Approx(45));
+  for (int i = 0; i < 45; ++i) rate.on_success(rate.acquire());  // about one second's worth
+  CHECK(rate.rate() == Approx(46.35).epsilon(0.01));             // +3% of 45 a second
   for (int i = 0; i < 5000; ++i) rate.on_success(rate.acquire());
   CHECK(rate.rate() == Approx(50));
 }

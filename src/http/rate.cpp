@@ -8,7 +8,9 @@
 namespace xs {
 
 AdaptiveRate::AdaptiveRate(AdaptiveRateOptions options, Clock& clock)
-    : options_(options), clock_(clock) {}
+    : options_(options), clock_(clock) {
+  rate_ = options_.ceiling > 0 ? options_.ceiling : options_.initial;
+}
 
 double AdaptiveRate::pace() const {
   if (rate_ <= 0) return options_.ceiling;
@@ -64,8 +66,11 @@ void AdaptiveRate::on_success(const Permit&) {
   // Grow only while the rate is used: a pace far above what the workers ask for says nothing
   // about the server, and would burst when they ask for more.
   if (recent_send_rate(clock_.monotonic()) < 0.5 * rate_) return;
-  // Additive increase: step_ a second, spread over the rate_ successes of that second.
-  rate_ += step_ / rate_;
+  if (slow_start_) {
+    rate_ += options_.slow_start_gain;  // gain * rate_ a second: exponential growth
+  } else {
+    rate_ += step_ / rate_;  // additive: step_ a second, spread over that second's successes
+  }
   if (options_.ceiling > 0) rate_ = std::min(rate_, options_.ceiling);
 }
 
@@ -86,9 +91,11 @@ void AdaptiveRate::on_throttled(const Permit& permit, std::optional<double> retr
   double reference = pace();
   if (reference <= 0 || (sent > 0 && sent < reference)) reference = sent;
   if (reference <= 0) reference = 1 / std::max(pause, 0.1);
-  rate_ = std::max(options_.floor, reference * options_.decrease);
+  rate_ = std::max(options_.floor,
+                   reference * (slow_start_ ? options_.first_decrease : options_.decrease));
+  slow_start_ = false;
   step_ = std::max(0.1, rate_ * options_.increase);
-  next_slot_ = paused_until_;  // after the pause, one pace apart from there
+  next_slot_ = std::max(paused_until_, now);  // after the pause, one pace apart from there
   sends_.clear();
 }
 

@@ -95,12 +95,13 @@ Result<HttpResponse> RetryingTransport::send(const HttpRequest& request) {
                std::to_string(throttled) + " answered 429; " + describe(result) + ")");
       return result;
     }
-    // A 429 under a shared rate waits through the shared pause (the next send blocks in it);
-    // otherwise a backoff of this request's own.
+    // A 429 under a shared pause waits through it (the next send blocks in it); otherwise a
+    // backoff of this request's own.
     const double now = clock_.monotonic();
-    const double delay = refused && shared_ ? std::max(0.0, shared_->paused_until() - now)
-                                            : backoff_delay(policy_, refused ? throttled : attempt,
-                                                            retry_after, random01());
+    const bool shared_pause = refused && shared_ && shared_->paused_until() > now;
+    const double delay = shared_pause ? shared_->paused_until() - now
+                                      : backoff_delay(policy_, refused ? throttled : attempt,
+                                                      retry_after, random01());
     if (now - start + delay > policy_.max_total) {
       log_warn(what + ": giving up, retry budget of " + format_seconds(policy_.max_total) +
                " spent (" + describe(result) + ")");
@@ -114,7 +115,7 @@ Result<HttpResponse> RetryingTransport::send(const HttpRequest& request) {
                std::to_string(attempt + 1) + " of " + std::to_string(policy_.max_attempts) +
                ") after " + describe(result));
     }
-    if (!(refused && shared_)) clock_.sleep(delay);
+    if (!shared_pause) clock_.sleep(delay);
   }
 }
 
