@@ -141,3 +141,96 @@ TEST_CASE("a malformed list answer is an error, not a crash") {
     CHECK(r.error().message.rfind("GET /v1/convai/phone-numbers: unexpected answer", 0) == 0);
   }
 }
+
+TEST_CASE("a PATCH answered with another number's or agent's record is not believed") {
+  auto t = std::make_shared<ScriptedTransport>();
+  t->answers = {
+      response(200, R"({"phone_number_id":"phnum_zzz","agent_id":"agent_other"})"),
+      response(200, R"({"phone_number_id":"pn_1","assigned_agent":{"agent_id":"agent_other"}})"),
+      response(200, R"({"phone_number_id":"pn_1","agent_id":"agent_x","label":"L"})"),
+      response(200, "OK"), response(204, "")};
+  auto client = make_xuna_client(t, Secret("key-123456"));
+  auto other_number = client->assign_agent("pn_1", "agent_x", "");
+  REQUIRE_FALSE(other_number.ok());
+  CHECK(other_number.error().kind == ErrorKind::Invalid);
+  CHECK(other_number.error().maybe_committed);
+  CHECK(other_number.error().message ==
+        "PATCH /v1/convai/phone-numbers/pn_1: the answer names phone_number_id 'phnum_zzz', not "
+        "'pn_1' as asked; not believed");
+  auto other_agent = client->assign_agent("pn_1", "agent_x", "");
+  REQUIRE_FALSE(other_agent.ok());
+  CHECK(other_agent.error().message ==
+        "PATCH /v1/convai/phone-numbers/pn_1: the answer names agent_id 'agent_other', not "
+        "'agent_x' as asked; not believed");
+  CHECK(client->assign_agent("pn_1", "agent_x", "").ok());  // the record asked for
+  CHECK(client->assign_agent("pn_1", "agent_x", "").ok());  // not JSON: nothing contradicts
+  CHECK(client->assign_agent("pn_1", "agent_x", "").ok());  // empty 2xx body
+}
+
+TEST_CASE("an import answered about another phone number is not believed") {
+  auto t = std::make_shared<ScriptedTransport>();
+  t->answers = {response(200, R"({"phone_number_id":"pn_9","phone_number":"+19999999999"})"),
+                response(200, R"({"phone_number_id":"pn_1","phone_number":"+1 555-123-4567"})")};
+  auto client = make_xuna_client(t, Secret("key-123456"));
+  auto r = client->import_number({"L", "+15551234567", "ACx", Secret("tok")}, "");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().kind == ErrorKind::Invalid);
+  CHECK(r.error().maybe_committed);
+  CHECK(r.error().message ==
+        "POST /v1/convai/phone-numbers: the answer names phone_number '+19999999999', not "
+        "'+15551234567' as asked; not believed");
+  auto same = client->import_number({"L", "+15551234567", "ACx", Secret("tok")}, "");
+  REQUIRE(same.ok());  // the same number, written otherwise
+  CHECK(same.value() == "pn_1");
+}
+
+TEST_CASE("an empty answer says what was expected instead") {
+  auto t = std::make_shared<ScriptedTransport>();
+  HttpResponse no_content{204, "No Content", {}, ""};
+  t->answers = {no_content, no_content, response(200, " \n")};
+  auto client = make_xuna_client(t, Secret("key-123456"));
+  auto imported = client->import_number({"L", "+15551234567", "ACx", Secret("tok")}, "");
+  REQUIRE_FALSE(imported.ok());
+  CHECK(imported.error().message ==
+        "POST /v1/convai/phone-numbers: unexpected answer from the server: an empty answer (204 "
+        "No Content) where a JSON object with the new phone_number_id was expected");
+  auto batch = client->submit_batch({"agent_1", "pn_1", {{"+15559876543", std::nullopt}}}, "");
+  REQUIRE_FALSE(batch.ok());
+  CHECK(batch.error().message.find("where a JSON object with the batch_id was expected") !=
+        std::string::npos);
+  auto listed = client->list_numbers();
+  REQUIRE_FALSE(listed.ok());
+  CHECK(listed.error().message ==
+        "GET /v1/convai/phone-numbers: unexpected answer from the server: an empty answer (200) "
+        "where a JSON array of numbers was expected");
+}
+
+TEST_CASE("a redirect shows where it points and is not followed") {
+  auto t = std::make_shared<ScriptedTransport>();
+  t->answers = {
+      HttpResponse{301, "Moved Permanently", {{"location", "https://api.example/v2/"}}, ""},
+      HttpResponse{302, "Found", {}, ""}};
+  auto client = make_xuna_client(t, Secret("key-123456"));
+  auto r = client->list_numbers();
+  REQUIRE_FALSE(r.ok());
+  CHECK(
+      r.error().message ==
+      "GET /v1/convai/phone-numbers: 301 Moved Permanently (redirected to https://api.example/v2/; "
+      "redirects are not followed: check the URL)");
+  CHECK(
+      client->list_numbers().error().message ==
+      "GET /v1/convai/phone-numbers: 302 Found (redirected; redirects are not followed: check the "
+      "URL)");
+  CHECK(t->requests.size() == 2);
+}
+
+TEST_CASE("a key quoted in a 2xx answer does not reach the message built from it") {
+  const std::string key = "xk_live_0123456789abcdef";
+  auto t = std::make_shared<ScriptedTransport>();
+  t->answers = {response(200, R"({"phone_number_id":"xi-api-key: )" + key + R"("})")};
+  auto client = make_xuna_client(t, Secret(key));
+  auto r = client->assign_agent("pn_1", "agent_x", "");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().message.find(key) == std::string::npos);
+  CHECK(r.error().message.find("***") != std::string::npos);
+}

@@ -11,13 +11,19 @@
 #include <Poco/Net/RejectCertificateHandler.h>
 #include <Poco/Net/SSLException.h>
 #include <Poco/Net/SSLManager.h>
-#include <Poco/StreamCopier.h>
+#include <Poco/Net/SocketAddress.h>
 #include <Poco/URI.h>
 
+#include <algorithm>
 #include <cctype>
+#include <chrono>
+#include <cstdint>
 #include <fstream>
 #include <mutex>
 #include <vector>
+
+#include "http/redact.h"
+#include "http/watchdog.h"
 
 namespace xs {
 namespace {
@@ -38,6 +44,61 @@ ApiError config_error(std::string message) {
   return e;
 }
 
+using Deadline = std::chrono::steady_clock::time_point;
+
+// The deadline of the request a session is serving, and the watchdog that enforces it.
+struct Bounded {
+  Deadline deadline = Deadline::max();
+  Watchdog* watchdog = nullptr;
+  int ticket = 0;
+  bool expired() const { return std::chrono::steady_clock::now() >= deadline; }
+};
+
+// A session whose every connect, read and write is bounded by one deadline for the whole
+// request: a server dripping its answer fails at the deadline, not one timeout per read.
+template <class Base>
+class Deadlined final : public Base, public Bounded {
+ public:
+  using Base::Base;
+
+ protected:
+  void connect(const Poco::Net::SocketAddress& address) override {
+    const Poco::Timespan left = remaining();
+    this->setTimeout(left, left, left);
+    Base::connect(address);
+    watchdog->watch(ticket, this->socket().impl()->sockfd(), deadline);  // the new socket
+  }
+  int read(char* buffer, std::streamsize length) override {
+    bound();
+    return Base::read(buffer, length);
+  }
+  int write(const char* buffer, std::streamsize length) override {
+    bound();
+    return Base::write(buffer, length);
+  }
+
+ private:
+  // Time left before the deadline (at least 1 ms: a zero socket timeout means none).
+  Poco::Timespan remaining() const {
+    const auto left = std::chrono::duration_cast<std::chrono::microseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) throw Poco::TimeoutException("request deadline passed");
+    return Poco::Timespan(std::max<Poco::Timespan::TimeDiff>(left.count(), 1000));
+  }
+  void bound() {
+    const Poco::Timespan left = remaining();
+    if (this->connected()) {
+      this->socket().setReceiveTimeout(left);
+      this->socket().setSendTimeout(left);
+    }
+  }
+};
+
+struct Session {
+  std::unique_ptr<HTTPClientSession> http;
+  Bounded* bounded = nullptr;
+};
+
 class PocoTransport final : public Transport {
  public:
   PocoTransport(const TransportOptions& options, Poco::URI uri, Context::Ptr context)
@@ -49,10 +110,26 @@ class PocoTransport final : public Transport {
   std::string base_url() const override { return options_.base_url; }
 
   Result<HttpResponse> send(const HttpRequest& request) override {
-    std::unique_ptr<HTTPClientSession> session = acquire();
+    Session session = acquire();
+    Bounded& bounded = *session.bounded;
+    bounded.deadline = std::chrono::steady_clock::now() +
+                       std::chrono::microseconds(static_cast<long long>(options_.timeout * 1e6));
+    if (session.http->connected())
+      watchdog_.watch(bounded.ticket, session.http->socket().impl()->sockfd(), bounded.deadline);
+    struct Unwatch {  // before the session goes back to the pool, where another may take it
+      Watchdog& dog;
+      int ticket;
+      bool done = false;
+      void now() {
+        if (!done) dog.release(ticket);
+        done = true;
+      }
+      ~Unwatch() { now(); }
+    } unwatch{watchdog_, bounded.ticket};
     const std::string what = request.method + " " + request.target;
     bool sent = false;
     try {
+      HTTPClientSession& http = *session.http;
       Poco::Net::HTTPRequest req(request.method, prefix_ + request.target,
                                  Poco::Net::HTTPMessage::HTTP_1_1);
       req.setKeepAlive(true);
@@ -64,34 +141,61 @@ class PocoTransport final : public Transport {
         if (!req.has("Content-Type")) req.setContentType("application/json");
         req.setContentLength(static_cast<std::streamsize>(request.body.size()));
       }
-      std::ostream& out = session->sendRequest(req);
+      std::ostream& out = http.sendRequest(req);
       out << request.body;
       out.flush();
       sent = true;
+      if (!out) rethrow(http);
       Poco::Net::HTTPResponse res;
-      std::istream& in = session->receiveResponse(res);
+      std::istream& in = http.receiveResponse(res);
       HttpResponse response;
       response.status = static_cast<int>(res.getStatus());
       response.reason = res.getReason();
       for (const auto& [name, value] : res) response.headers[lower(name)] = value;
-      Poco::StreamCopier::copyToString(in, response.body);
+      const std::uint64_t max = options_.max_response_bytes;
+      const bool declared = res.hasContentLength();
+      const auto length = declared ? static_cast<std::uint64_t>(res.getContentLength64()) : 0;
+      if (declared && length > max)
+        return too_large(what, std::to_string(length) + " bytes (its Content-Length)");
+      if (declared) response.body.reserve(static_cast<std::size_t>(length));
+      char buffer[64 * 1024];
+      while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+        response.body.append(buffer, static_cast<std::size_t>(in.gcount()));
+        if (response.body.size() > max) return too_large(what, "more than that");
+      }
+      if (in.bad()) rethrow(http);
+      if (declared && response.body.size() < length) {
+        if (session.bounded->expired()) return timed_out(what, true);
+        return transient(what + ": connection closed by " + endpoint() + " after " +
+                             std::to_string(response.body.size()) + " of " +
+                             std::to_string(length) + " bytes of the answer",
+                         true);
+      }
+      unwatch.now();
       if (res.getKeepAlive()) release(std::move(session));
       return response;
     } catch (const Poco::Net::SSLException& e) {
+      if (session.bounded->expired()) return timed_out(what, sent);
+      if (not_tls(e.displayText()))
+        return config_error(what + ": the server at " + uri_.getScheme() + "://" + endpoint() +
+                            " did not answer TLS; is the URL's scheme right (http:// or " +
+                            "https://)?");
       return config_error(what + ": TLS failure: " + e.displayText() + " (the certificate of " +
                           uri_.getHost() + " must name it and be signed by a trusted CA; " +
                           "--ca-file adds a private CA)");
     } catch (const Poco::Net::ConnectionRefusedException&) {
       return transient(what + ": connection refused by " + endpoint(), false);
-    } catch (const Poco::TimeoutException&) {
-      return transient(what + ": no answer within " + seconds(options_.timeout), sent);
     } catch (const Poco::Net::HostNotFoundException& e) {
       return transient(what + ": host not found: " + uri_.getHost(), false);
-    } catch (const Poco::Net::NoMessageException&) {
-      return transient(what + ": connection closed by " + endpoint() + " without an answer", sent);
     } catch (const Poco::Exception& e) {
+      if (session.bounded->expired() || dynamic_cast<const Poco::TimeoutException*>(&e))
+        return timed_out(what, sent);
+      if (dynamic_cast<const Poco::Net::NoMessageException*>(&e))
+        return transient(what + ": connection closed by " + endpoint() + " without an answer",
+                         sent);
       return transient(what + ": " + e.displayText(), sent);
     } catch (const std::exception& e) {
+      if (session.bounded->expired()) return timed_out(what, sent);
       return transient(what + ": " + e.what(), sent);
     }
   }
@@ -107,7 +211,26 @@ class PocoTransport final : public Transport {
     if (text.back() == '.') text.pop_back();
     return text + " s";
   }
+  static std::string mebibytes(std::uint64_t bytes) {
+    if (bytes % (1024 * 1024) == 0) return std::to_string(bytes / (1024 * 1024)) + " MiB";
+    return std::to_string(bytes) + " bytes";
+  }
   std::string endpoint() const { return uri_.getHost() + ":" + std::to_string(uri_.getPort()); }
+
+  // OpenSSL's words for a peer that answered the handshake with something else (plain HTTP).
+  static bool not_tls(const std::string& text) {
+    const std::string t = lower(text);
+    for (const char* sign : {"wrong version number", "packet length too long", "unknown protocol",
+                             "http request", "record layer failure", "record_layer_failure"})
+      if (t.find(sign) != std::string::npos) return true;
+    return false;
+  }
+
+  // The exception a stream swallowed (Poco streams turn it into badbit), or a generic one.
+  [[noreturn]] static void rethrow(const HTTPClientSession& http) {
+    if (const Poco::Exception* e = http.networkException()) e->rethrow();
+    throw Poco::IOException("the connection failed");
+  }
 
   static ApiError transient(std::string message, bool maybe_committed) {
     ApiError e;
@@ -117,29 +240,51 @@ class PocoTransport final : public Transport {
     return e;
   }
 
-  std::unique_ptr<HTTPClientSession> acquire() {
+  ApiError timed_out(const std::string& what, bool sent) const {
+    return transient(what + ": no complete answer within " + seconds(options_.timeout) +
+                         " (--timeout bounds the whole request)",
+                     sent);
+  }
+
+  // The answer is not read (its connection is dropped): the request did reach the server.
+  ApiError too_large(const std::string& what, const std::string& size) const {
+    ApiError e;
+    e.kind = ErrorKind::Invalid;
+    e.message = what + ": the answer is " + size + ", above the limit of " +
+                mebibytes(options_.max_response_bytes) + " for one answer; not read";
+    e.maybe_committed = true;
+    return e;
+  }
+
+  Session acquire() {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       if (!idle_.empty()) {
-        auto s = std::move(idle_.back());
+        Session s = std::move(idle_.back());
         idle_.pop_back();
         return s;
       }
     }
-    std::unique_ptr<HTTPClientSession> s;
+    Session s;
     if (context_) {
-      s = std::make_unique<Poco::Net::HTTPSClientSession>(uri_.getHost(), uri_.getPort(), context_);
+      auto https = std::make_unique<Deadlined<Poco::Net::HTTPSClientSession>>(
+          uri_.getHost(), uri_.getPort(), context_);
+      s.bounded = https.get();
+      s.http = std::move(https);
     } else {
-      s = std::make_unique<HTTPClientSession>(uri_.getHost(), uri_.getPort());
+      auto http = std::make_unique<Deadlined<HTTPClientSession>>(uri_.getHost(), uri_.getPort());
+      s.bounded = http.get();
+      s.http = std::move(http);
     }
-    const auto t = Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(options_.timeout * 1e6));
-    s->setTimeout(t, t, t);
-    s->setKeepAlive(true);
-    s->setKeepAliveTimeout(Poco::Timespan(5, 0));  // below typical server idle timeouts
+    s.bounded->watchdog = &watchdog_;
+    s.bounded->ticket = watchdog_.ticket();
+    s.http->setKeepAlive(true);
+    s.http->setKeepAliveTimeout(Poco::Timespan(5, 0));  // below typical server idle timeouts
     return s;
   }
 
-  void release(std::unique_ptr<HTTPClientSession> session) {
+  void release(Session session) {
+    session.bounded->deadline = Deadline::max();
     std::lock_guard<std::mutex> lock(mutex_);
     if (static_cast<int>(idle_.size()) < options_.max_idle) idle_.push_back(std::move(session));
   }
@@ -149,7 +294,8 @@ class PocoTransport final : public Transport {
   Context::Ptr context_;
   std::string prefix_;
   std::mutex mutex_;
-  std::vector<std::unique_ptr<HTTPClientSession>> idle_;
+  std::vector<Session> idle_;
+  Watchdog watchdog_;  // last: destroyed first, before the sessions it may watch
 };
 
 }  // namespace
@@ -185,7 +331,9 @@ Result<std::shared_ptr<Transport>> make_http_transport(const TransportOptions& o
       return config_error("TLS setup failed: " + e.displayText());
     }
   }
-  return std::shared_ptr<Transport>(std::make_shared<PocoTransport>(options, uri, context));
+  // Every answer passes the redaction first: no client sees a secret it sent quoted back.
+  return std::shared_ptr<Transport>(
+      std::make_shared<RedactingTransport>(std::make_shared<PocoTransport>(options, uri, context)));
 }
 
 }  // namespace xs

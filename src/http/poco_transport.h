@@ -6,7 +6,8 @@
 
 namespace xs {
 
-// Builds a transport for options.base_url; an ApiError (kind Config) for a bad URL or CA file.
+// Builds a transport for options.base_url, behind a RedactingTransport; an ApiError (kind
+// Config) for a bad URL or CA file.
 Result<std::shared_ptr<Transport>> make_http_transport(const TransportOptions& options);
 
 }  // namespace xs

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <mutex>
 
+#include "http/rate.h"
 #include "util/log.h"
 
 namespace xs {
@@ -51,8 +52,13 @@ std::optional<double> parse_retry_after(const std::string& value) {
 }
 
 RetryingTransport::RetryingTransport(std::shared_ptr<Transport> inner, RetryPolicy policy,
-                                     Clock& clock, std::function<double()> random01)
-    : inner_(std::move(inner)), policy_(policy), clock_(clock), random01_(std::move(random01)) {}
+                                     Clock& clock, std::function<double()> random01,
+                                     std::shared_ptr<AdaptiveRate> shared)
+    : inner_(std::move(inner)),
+      policy_(policy),
+      clock_(clock),
+      random01_(std::move(random01)),
+      shared_(std::move(shared)) {}
 
 double RetryingTransport::random01() {
   std::lock_guard<std::mutex> lock(random_mutex_);
@@ -62,38 +68,54 @@ double RetryingTransport::random01() {
 Result<HttpResponse> RetryingTransport::send(const HttpRequest& request) {
   const double start = clock_.monotonic();
   const bool idempotent = is_idempotent(request.method);
-  for (int attempt = 1;; ++attempt) {
+  int attempt = 0;    // sends that failed (or may have done the work)
+  int throttled = 0;  // sends answered 429: refused before any work
+  for (;;) {
     Result<HttpResponse> result = inner_->send(request);
     std::optional<double> retry_after;
     bool retryable = false;
+    bool refused = false;
     if (result.ok()) {
       const int status = result.value().status;
       if (is_transient_status(status)) {
         auto it = result.value().headers.find("retry-after");
         if (it != result.value().headers.end()) retry_after = parse_retry_after(it->second);
         // A 429 was refused before any work; any 5xx may have done the work.
-        retryable = status == 429 || idempotent;
+        refused = status == 429;
+        retryable = refused || idempotent;
       }
     } else {
       const ApiError& e = result.error();
       retryable = e.kind == ErrorKind::Transient && (idempotent || !e.maybe_committed);
     }
     if (!retryable) return result;
-    if (attempt >= policy_.max_attempts) {
-      log_warn(request.method + " " + request.target + ": giving up after " +
-               std::to_string(attempt) + " attempts (" + describe(result) + ")");
+    const std::string what = request.method + " " + request.target;
+    if (refused ? ++throttled >= policy_.max_throttled : ++attempt >= policy_.max_attempts) {
+      log_warn(what + ": giving up after " + std::to_string(attempt + throttled) + " attempts (" +
+               std::to_string(throttled) + " answered 429; " + describe(result) + ")");
       return result;
     }
-    const double delay = backoff_delay(policy_, attempt, retry_after, random01());
-    if (clock_.monotonic() - start + delay > policy_.max_total) {
-      log_warn(request.method + " " + request.target + ": giving up, retry budget of " +
-               format_seconds(policy_.max_total) + " spent (" + describe(result) + ")");
+    // A 429 under a shared pause waits through it (the next send blocks in it); otherwise a
+    // backoff of this request's own.
+    const double now = clock_.monotonic();
+    const bool shared_pause = refused && shared_ && shared_->paused_until() > now;
+    const double delay = shared_pause ? shared_->paused_until() - now
+                                      : backoff_delay(policy_, refused ? throttled : attempt,
+                                                      retry_after, random01());
+    if (now - start + delay > policy_.max_total) {
+      log_warn(what + ": giving up, retry budget of " + format_seconds(policy_.max_total) +
+               " spent (" + describe(result) + ")");
       return result;
     }
-    log_info("retrying " + request.method + " " + request.target + " in " +
-             format_seconds(delay) + " (attempt " + std::to_string(attempt + 1) + " of " +
-             std::to_string(policy_.max_attempts) + ") after " + describe(result));
-    clock_.sleep(delay);
+    if (refused) {
+      log_debug("retrying " + what + " in " + format_seconds(delay) + " after " + describe(result) +
+                " (" + std::to_string(throttled) + " so far)");
+    } else {
+      log_info("retrying " + what + " in " + format_seconds(delay) + " (attempt " +
+               std::to_string(attempt + 1) + " of " + std::to_string(policy_.max_attempts) +
+               ") after " + describe(result));
+    }
+    if (!shared_pause) clock_.sleep(delay);
   }
 }
 

@@ -12,7 +12,8 @@
 namespace xs {
 
 struct RetryPolicy {
-  int max_attempts = 5;      // including the first
+  int max_attempts = 5;      // including the first; a 429 does not count (nothing was done)
+  int max_throttled = 100;   // 429s in one request before giving up (max_total bounds them too)
   double base_delay = 0.25;  // seconds; the cap doubles each retry
   double max_delay = 8;      // seconds, cap of one backoff (Retry-After may exceed it)
   double max_total = 60;     // seconds: no retry starts after this much time in one request
@@ -30,13 +31,18 @@ double backoff_delay(const RetryPolicy& policy, int retry, std::optional<double>
 // Parses a Retry-After header given in seconds; nullopt for dates or garbage.
 std::optional<double> parse_retry_after(const std::string& value);
 
+class AdaptiveRate;
+
 // Retries transient failures of the inner transport. A request that may have been acted on
 // (a 5xx answer, or a connection lost after sending) is retried only when it is idempotent
 // (GET, PATCH, PUT); a POST gets it back, marked maybe_committed, for its caller to resolve.
+// A 429 is always retried and does not use up max_attempts; when `shared` (the rate the inner
+// transport is paced by) is given, it waits through that pause instead of a backoff of its own.
 class RetryingTransport final : public Transport {
  public:
   RetryingTransport(std::shared_ptr<Transport> inner, RetryPolicy policy, Clock& clock,
-                    std::function<double()> random01);
+                    std::function<double()> random01,
+                    std::shared_ptr<AdaptiveRate> shared = nullptr);
   Result<HttpResponse> send(const HttpRequest& request) override;
   std::string base_url() const override { return inner_->base_url(); }
 
@@ -47,6 +53,7 @@ class RetryingTransport final : public Transport {
   RetryPolicy policy_;
   Clock& clock_;
   std::function<double()> random01_;
+  std::shared_ptr<AdaptiveRate> shared_;
   std::mutex random_mutex_;  // workers retry at the same time; random01_ need not be thread-safe
 };
 

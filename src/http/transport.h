@@ -1,11 +1,13 @@
 #pragma once
 // One HTTP exchange, behind an interface so clients can be tested with a fake transport.
+#include <cstdint>
 #include <map>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "http/errors.h"
+#include "util/secret.h"
 
 namespace xs {
 
@@ -14,6 +16,8 @@ struct HttpRequest {
   std::string target;  // path and query, relative to the transport's base URL
   std::vector<std::pair<std::string, std::string>> headers;  // may hold secrets: never logged
   std::string body;                                         // may hold secrets: never logged
+  // Secrets the body carries, masked in the answer like those of the headers (http/redact.h).
+  std::vector<Secret> secrets = {};
 };
 
 struct HttpResponse {
@@ -22,6 +26,10 @@ struct HttpResponse {
   std::map<std::string, std::string> headers;  // names in lower case
   std::string body;
 };
+
+// For a 3xx answer: " (redirected to LOCATION; redirects are not followed: check the URL)",
+// or without "to LOCATION" when it has none; "" for any other status.
+std::string redirect_note(const HttpResponse& response);
 
 class Transport {
  public:
@@ -36,8 +44,9 @@ class Transport {
 struct TransportOptions {
   std::string base_url;    // http:// or https://, optional path prefix
   std::string ca_file;     // empty: the system's CAs
-  double timeout = 30;     // seconds, per request (connect, send, receive)
+  double timeout = 30;     // seconds, the whole request (connect, send, the full answer)
   int max_idle = 32;       // pooled keep-alive connections kept
+  std::uint64_t max_response_bytes = 256ull << 20;  // larger answers are refused, not read
 };
 
 }  // namespace xs

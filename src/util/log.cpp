@@ -4,7 +4,10 @@
 
 #include <iostream>
 #include <mutex>
+#include <set>
+#include <shared_mutex>
 #include <sstream>
+#include <vector>
 
 #include "util/clock.h"
 
@@ -13,6 +16,12 @@ namespace {
 
 std::mutex g_mutex;
 LogConfig g_config;
+
+constexpr std::size_t kMinRegistered = 6;
+constexpr std::size_t kMaxRegistered = 256;  // distinct secrets; a process sends a handful
+std::shared_mutex g_secrets_mutex;
+std::set<std::string> g_secrets;   // the values registered
+std::vector<std::string> g_forms;  // every form of each of them
 
 const char* level_name(LogLevel level) {
   switch (level) {
@@ -31,9 +40,29 @@ void configure_logging(const LogConfig& config) {
   g_config = config;
 }
 
-void log(LogLevel level, const std::string& message) {
+void register_secret(const Secret& secret) {
+  const std::string& value = secret.reveal();
+  if (value.size() < kMinRegistered) return;
+  {
+    std::shared_lock<std::shared_mutex> lock(g_secrets_mutex);
+    if (g_secrets.count(value)) return;
+  }
+  std::vector<std::string> forms = secret_forms(value);
+  std::unique_lock<std::shared_mutex> lock(g_secrets_mutex);
+  if (g_secrets.size() >= kMaxRegistered || !g_secrets.insert(value).second) return;
+  g_forms.insert(g_forms.end(), forms.begin(), forms.end());
+}
+
+std::string redact(std::string text) {
+  std::shared_lock<std::shared_mutex> lock(g_secrets_mutex);
+  if (g_forms.empty()) return text;
+  return hide_forms(std::move(text), g_forms);
+}
+
+void log(LogLevel level, const std::string& raw) {
   std::lock_guard<std::mutex> lock(g_mutex);
   if (static_cast<int>(level) > static_cast<int>(g_config.level)) return;
+  const std::string message = redact(raw);
   std::ostringstream line;
   if (g_config.json) {
     Poco::JSON::Object obj(Poco::JSON_PRESERVE_KEY_ORDER);

@@ -6,6 +6,7 @@
 #include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
 
+#include <cctype>
 #include <sstream>
 #include <utility>
 
@@ -45,6 +46,45 @@ ApiError invalid_answer(const std::string& what, const std::string& why) {
   e.kind = ErrorKind::Invalid;
   e.message = what + ": unexpected answer from the server: " + why;
   return e;
+}
+
+// A server's value for a message: cut to 80 characters.
+std::string quoted(const std::string& value) {
+  return "'" + (value.size() > 80 ? value.substr(0, 80) + "..." : value) + "'";
+}
+
+// An answer about something else than what was asked: not believed (the request may have
+// acted on something, so maybe_committed).
+ApiError inconsistent(const std::string& what, const std::string& field, const std::string& got,
+                      const std::string& asked) {
+  ApiError e;
+  e.kind = ErrorKind::Invalid;
+  e.maybe_committed = true;
+  e.message = what + ": the answer names " + field + " " + quoted(got) + ", not " + quoted(asked) +
+              " as asked; not believed";
+  return e;
+}
+
+bool blank(const std::string& body) {
+  return body.find_first_not_of(" \t\r\n") == std::string::npos;
+}
+
+// The same phone number, whatever the spacing or punctuation ("+1 555-0100" is "+15550100").
+bool same_number(const std::string& a, const std::string& b) {
+  auto digits = [](const std::string& s) {
+    std::string out;
+    for (char c : s)
+      if (std::isdigit(static_cast<unsigned char>(c)) || c == '+') out += c;
+    return out;
+  };
+  return a == b || digits(a) == digits(b);
+}
+
+// "an empty answer (204 No Content)" for a 2xx without a body, where `expected` was needed.
+ApiError empty_answer(const std::string& what, const HttpResponse& r, const std::string& expected) {
+  std::string status = std::to_string(r.status) + (r.reason.empty() ? "" : " " + r.reason);
+  return invalid_answer(what,
+                        "an empty answer (" + status + ") where " + expected + " was expected");
 }
 
 // The server's words from an error body: {"detail": str | {message,status} | [{loc,msg}]},
@@ -104,10 +144,45 @@ class HttpXunaClient final : public XunaApi {
   HttpXunaClient(std::shared_ptr<Transport> transport, Secret key)
       : transport_(std::move(transport)), key_(std::move(key)) {}
 
-  Result<LiveList> list_numbers() override {
+  // Each call's errors, including those read from a 2xx answer, with every form of the key
+  // (and of the import's token) masked: the answer may quote them.
+  Result<LiveList> list_numbers() override { return scrubbed(list_impl()); }
+  Result<std::string> import_number(const ImportRequest& request,
+                                    const std::string& idempotency_key) override {
+    return scrubbed(import_impl(request, idempotency_key), &request.twilio_auth_token);
+  }
+  Result<Unit> assign_agent(const std::string& phone_number_id, const std::string& agent_id,
+                            const std::string& idempotency_key) override {
+    return scrubbed(assign_impl(phone_number_id, agent_id, idempotency_key));
+  }
+  Result<BatchResult> submit_batch(const BatchRequest& request,
+                                   const std::string& idempotency_key) override {
+    return scrubbed(batch_impl(request, idempotency_key));
+  }
+
+ private:
+  template <class T>
+  Result<T> scrubbed(Result<T> r, const Secret* also = nullptr) const {
+    if (r.ok()) return r;
+    ApiError e = r.error();
+    e.message = hide_forms(std::move(e.message), forms(also));
+    return e;
+  }
+
+  std::vector<std::string> forms(const Secret* also) const {
+    std::vector<std::string> out = secret_forms(key_.reveal());
+    if (also) {
+      std::vector<std::string> more = secret_forms(also->reveal());
+      out.insert(out.end(), more.begin(), more.end());
+    }
+    return out;
+  }
+
+  Result<LiveList> list_impl() {
     auto r = exchange("GET", kNumbersPath, "", "");
     if (!r.ok()) return r.error();
     const std::string what = std::string("GET ") + kNumbersPath;
+    if (blank(r.value().body)) return empty_answer(what, r.value(), "a JSON array of numbers");
     try {
       Var root = parse_json(r.value().body);
       Array::Ptr items;
@@ -143,8 +218,8 @@ class HttpXunaClient final : public XunaApi {
     }
   }
 
-  Result<std::string> import_number(const ImportRequest& request,
-                                    const std::string& idempotency_key) override {
+  Result<std::string> import_impl(const ImportRequest& request,
+                                  const std::string& idempotency_key) {
     Object::Ptr body = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
     body->set("label", request.label);
     body->set("phone_number", request.phone_number);
@@ -154,29 +229,53 @@ class HttpXunaClient final : public XunaApi {
                       &request.twilio_auth_token);
     if (!r.ok()) return r.error();
     const std::string what = std::string("POST ") + kNumbersPath;
+    if (blank(r.value().body))
+      return empty_answer(what, r.value(), "a JSON object with the new phone_number_id");
     try {
       Var root = parse_json(r.value().body);
       if (root.type() != typeid(Object::Ptr)) return invalid_answer(what, "expected an object");
-      std::string id = text_of(root.extract<Object::Ptr>(), "phone_number_id");
+      Object::Ptr obj = root.extract<Object::Ptr>();
+      std::string id = text_of(obj, "phone_number_id");
       if (id.empty()) return invalid_answer(what, "no phone_number_id");
+      const std::string number = text_of(obj, "phone_number");
+      if (!number.empty() && !same_number(number, request.phone_number))
+        return inconsistent(what, "phone_number", number, request.phone_number);
       return id;
     } catch (const Poco::Exception& e) {
       return invalid_answer(what, e.displayText());
     }
   }
 
-  Result<Unit> assign_agent(const std::string& phone_number_id, const std::string& agent_id,
-                            const std::string& idempotency_key) override {
+  Result<Unit> assign_impl(const std::string& phone_number_id, const std::string& agent_id,
+                           const std::string& idempotency_key) {
     Object::Ptr body = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
     body->set("agent_id", agent_id);
-    auto r = exchange("PATCH", std::string(kNumbersPath) + "/" + url_encode(phone_number_id),
-                      stringify(body), idempotency_key);
+    const std::string path = std::string(kNumbersPath) + "/" + url_encode(phone_number_id);
+    auto r = exchange("PATCH", path, stringify(body), idempotency_key);
     if (!r.ok()) return r.error();
-    return Unit{};  // the updated number or an empty 2xx body: nothing more is needed
+    // An empty 2xx body is enough; a record of another number or agent is not believed.
+    const std::string what = "PATCH " + path;
+    try {
+      Var root = parse_json(r.value().body);
+      if (root.type() != typeid(Object::Ptr)) return Unit{};
+      Object::Ptr record = root.extract<Object::Ptr>();
+      const std::string id = text_of(record, "phone_number_id");
+      if (!id.empty() && id != phone_number_id)
+        return inconsistent(what, "phone_number_id", id, phone_number_id);
+      std::string agent = text_of(record, "agent_id");
+      if (agent.empty()) {
+        if (Object::Ptr assigned = record->getObject("assigned_agent"))
+          agent = text_of(assigned, "agent_id");
+      }
+      if (!agent.empty() && agent != agent_id)
+        return inconsistent(what, "agent_id", agent, agent_id);
+    } catch (const Poco::Exception&) {  // not JSON: nothing that contradicts the request
+    } catch (const std::exception&) {
+    }
+    return Unit{};
   }
 
-  Result<BatchResult> submit_batch(const BatchRequest& request,
-                                   const std::string& idempotency_key) override {
+  Result<BatchResult> batch_impl(const BatchRequest& request, const std::string& idempotency_key) {
     Object::Ptr body = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
     body->set("agent_id", request.agent_id);
     body->set("from_phone_number_id", request.from_phone_number_id);
@@ -192,6 +291,8 @@ class HttpXunaClient final : public XunaApi {
     auto r = exchange("POST", kBatchPath, stringify(body), idempotency_key);
     if (!r.ok()) return r.error();
     const std::string what = std::string("POST ") + kBatchPath;
+    if (blank(r.value().body))
+      return empty_answer(what, r.value(), "a JSON object with the batch_id");
     try {
       Var root = parse_json(r.value().body);
       if (root.type() != typeid(Object::Ptr)) return invalid_answer(what, "expected an object");
@@ -206,9 +307,9 @@ class HttpXunaClient final : public XunaApi {
     }
   }
 
- private:
-  // One request; a non-2xx answer becomes an ApiError, with the API key (and `also`, a
-  // secret the body carries) scrubbed from it: a 401 may quote the key it refused.
+  // One request; a non-2xx answer becomes an ApiError, with every form of the API key (and of
+  // `also`, a secret the body carries) scrubbed from it: a 401 may quote the key it refused.
+  // The real transport masks them already (RedactingTransport); this holds for any transport.
   Result<HttpResponse> exchange(const std::string& method, const std::string& path,
                                 const std::string& body, const std::string& idempotency_key,
                                 const Secret* also = nullptr) {
@@ -218,14 +319,22 @@ class HttpXunaClient final : public XunaApi {
     req.body = body;
     req.headers.emplace_back("xi-api-key", key_.reveal());
     if (!idempotency_key.empty()) req.headers.emplace_back("Idempotency-Key", idempotency_key);
+    if (also) req.secrets.push_back(*also);
     Result<HttpResponse> r = transport_->send(req);
     if (r.ok() && r.value().status >= 200 && r.value().status <= 299) return r;
-    ApiError e = r.ok() ? error_from_response(method, path, r.value()) : r.error();
-    // The longer secret first: scrubbing a short one could break up a longer one around it.
-    const Secret* secrets[] = {&key_, also};
-    if (also && also->reveal().size() > key_.reveal().size()) std::swap(secrets[0], secrets[1]);
-    for (const Secret* secret : secrets)
-      if (secret) e.message = secret->hide_in(std::move(e.message));
+    // Every form of both secrets, masked in the answer before a message is cut from it (a
+    // cut could keep half a secret) and in the message after (its JSON escapes are decoded).
+    const std::vector<std::string> forms = this->forms(also);
+    ApiError e;
+    if (r.ok()) {
+      HttpResponse answer = r.value();
+      answer.reason = hide_forms(std::move(answer.reason), forms);
+      answer.body = hide_forms(std::move(answer.body), forms);
+      e = error_from_response(method, path, answer);
+    } else {
+      e = r.error();
+    }
+    e.message = hide_forms(std::move(e.message), forms);
     return e;
   }
 
@@ -269,7 +378,8 @@ ApiError error_from_response(const std::string& method, const std::string& path,
   }
   std::string reason = response.reason.empty() ? "" : " " + response.reason;
   std::string msg = server_message(response.body);
-  e.message = method + " " + path + ": " + std::to_string(s) + reason + (msg.empty() ? "" : ": " + msg);
+  e.message = method + " " + path + ": " + std::to_string(s) + reason + redirect_note(response) +
+              (msg.empty() ? "" : ": " + msg);
   return e;
 }
 

@@ -1,0 +1,82 @@
+#pragma once
+// One adaptive request rate for all workers of a transport (one host), as TCP does with loss:
+// a slow start from a modest pace grows it quickly until the first 429; a 429 pauses every
+// worker (Retry-After, or a backoff) and cuts the shared rate (multiplicative decrease);
+// successes grow it back slowly (additive increase); --max-rps stays a hard ceiling. After a
+// pause the workers are released one pace apart, never all at once. The clock is injected.
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+
+#include "http/transport.h"
+#include "util/clock.h"
+
+namespace xs {
+
+struct AdaptiveRateOptions {
+  double ceiling = 0;   // requests a second never exceeded (--max-rps); 0: none. Given, it is
+                        // also the first pace: the user knows the limit
+  double initial = 50;  // else the first pace (0: unpaced until the first 429), which
+  double slow_start_gain = 2;   //   grows by this share of itself a second until the first 429
+  double first_decrease = 0.9;  // the first 429 multiplies the rate by this (it overshot),
+  double floor = 0.5;           // a cut never goes below this rate
+  double decrease = 0.85;       // a later 429 episode multiplies the rate by this
+  double increase = 0.03;       // per second, the rate grows by this share of its last cut value
+  double backoff_base = 0.5;  // seconds of shared pause for a 429 without Retry-After,
+  double backoff_max = 8;     //   doubling per episode in a row, at most this
+  double max_pause = 60;      // a Retry-After longer than this is cut to it
+};
+
+class AdaptiveRate {
+ public:
+  // What acquire hands out: the episode (of 429s) the request was sent in.
+  struct Permit {
+    std::uint64_t episode = 0;
+  };
+
+  AdaptiveRate(AdaptiveRateOptions options, Clock& clock);
+  // Blocks (through the clock) until no pause is on and the pace allows one more request.
+  Permit acquire();
+  // A request was answered (not 429, not 5xx): the rate grows back a little.
+  void on_success(const Permit& permit);
+  // A request was answered 429: unless an earlier 429 of requests sent since already did,
+  // every worker pauses (retry_after, or a doubling backoff) and the rate is cut.
+  void on_throttled(const Permit& permit, std::optional<double> retry_after);
+  // The current pace in requests a second; 0: unpaced (no initial, no ceiling, no 429 yet).
+  double rate() const;
+  // Monotonic time before which no request starts.
+  double paused_until() const;
+
+ private:
+  double pace() const;  // rate_ capped by the ceiling; 0: unpaced
+  double recent_send_rate(double now) const;
+
+  AdaptiveRateOptions options_;
+  Clock& clock_;
+  mutable std::mutex mutex_;
+  double rate_ = 0;          // 0: unpaced
+  bool slow_start_ = true;   // no 429 seen yet
+  double step_ = 0;          // additive increase, requests a second per second
+  double next_slot_ = 0;     // monotonic time of the next paced start
+  double paused_until_ = 0;  // monotonic
+  std::uint64_t episode_ = 0;
+  int episodes_in_a_row_ = 0;  // without a success in between, for the backoff
+  std::deque<double> sends_;   // start times of the requests of the last second
+};
+
+// Sends through the inner transport at the shared adaptive rate, telling it every answer.
+class AdaptiveRateTransport final : public Transport {
+ public:
+  AdaptiveRateTransport(std::shared_ptr<Transport> inner, std::shared_ptr<AdaptiveRate> rate)
+      : inner_(std::move(inner)), rate_(std::move(rate)) {}
+  Result<HttpResponse> send(const HttpRequest& request) override;
+  std::string base_url() const override { return inner_->base_url(); }
+
+ private:
+  std::shared_ptr<Transport> inner_;
+  std::shared_ptr<AdaptiveRate> rate_;
+};
+
+}  // namespace xs

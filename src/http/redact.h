@@ -1,0 +1,31 @@
+#pragma once
+// Secrets redacted where they are born: the transport knows every secret it sends, so it
+// masks every form of them in whatever comes back, before any client builds a message from it.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "http/transport.h"
+#include "util/secret.h"
+
+namespace xs {
+
+// The secrets a request carries: the values of its credential headers (Authorization:
+// Basic's "user:secret", the decoded secret and the header value itself; a Bearer token;
+// xi-api-key and other *-key, *-token, *-secret headers) and request.secrets.
+std::vector<Secret> sent_secrets(const HttpRequest& request);
+
+// Sends through the inner transport, registers the request's sent_secrets with the log's
+// redaction hook, and masks every form of them (secret_forms) in the answer's reason,
+// headers and body and in an error's message.
+class RedactingTransport final : public Transport {
+ public:
+  explicit RedactingTransport(std::shared_ptr<Transport> inner) : inner_(std::move(inner)) {}
+  Result<HttpResponse> send(const HttpRequest& request) override;
+  std::string base_url() const override { return inner_->base_url(); }
+
+ private:
+  std::shared_ptr<Transport> inner_;
+};
+
+}  // namespace xs
