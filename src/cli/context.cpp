@@ -12,6 +12,7 @@
 
 #include "cli/exit_codes.h"
 #include "http/poco_transport.h"
+#include "http/rate.h"
 #include "http/retry.h"
 #include "mapping/load.h"
 #include "model/routing.h"
@@ -54,14 +55,24 @@ TransportOptions transport_options(const Options& options, const std::string& ur
 }
 
 // Wraps a raw transport in the rate limit and the retry policy.
+// One adaptive rate shared by every worker of a transport: unpaced until the server answers
+// 429 (then everyone pauses and the rate is cut, growing back slowly), --max-rps a ceiling.
+static std::shared_ptr<AdaptiveRate> shared_rate(const Options& options) {
+  AdaptiveRateOptions ro;
+  ro.ceiling = options.max_rps;
+  ro.initial = 0;  // nobody told us the limit: do not slow a server that has none
+  return std::make_shared<AdaptiveRate>(ro, system_clock());
+}
+
+// Wraps a raw transport in the shared rate and the retry policy.
 static std::shared_ptr<Transport> resilient(std::shared_ptr<Transport> raw, const Options& options) {
-  if (options.max_rps > 0)
-    raw = std::make_shared<RateLimitedTransport>(raw, options.max_rps, system_clock());
+  auto rate = shared_rate(options);
+  raw = std::make_shared<AdaptiveRateTransport>(raw, rate);
   RetryPolicy policy;
   policy.max_total = std::max(policy.max_total, options.timeout * 2);
   auto rng = std::make_shared<std::mt19937_64>(std::random_device{}());
   auto random01 = [rng] { return std::uniform_real_distribution<double>(0, 1)(*rng); };
-  return std::make_shared<RetryingTransport>(raw, policy, system_clock(), random01);
+  return std::make_shared<RetryingTransport>(raw, policy, system_clock(), random01, rate);
 }
 
 Remote connect_xuna(const Options& options) {
@@ -91,8 +102,7 @@ std::unique_ptr<TwilioApi> connect_twilio(const Options& options, bool retry) {
   if (!raw.ok()) throw CommandError(kInvalid, "Twilio API: " + raw.error().message);
   if (!retry) {
     std::shared_ptr<Transport> once = raw.value();
-    if (options.max_rps > 0)
-      once = std::make_shared<RateLimitedTransport>(once, options.max_rps, system_clock());
+    once = std::make_shared<AdaptiveRateTransport>(once, shared_rate(options));
     return make_twilio_client(once);
   }
   return make_twilio_client(resilient(raw.value(), options));

@@ -241,7 +241,7 @@ class PocoTransport final : public Transport {
   }
 
   ApiError timed_out(const std::string& what, bool sent) const {
-    return transient(what + ": no complete answer within " + seconds(options_.timeout) +
+    return transient(what + ": no answer within " + seconds(options_.timeout) +
                          " (--timeout bounds the whole request)",
                      sent);
   }

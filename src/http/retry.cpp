@@ -107,14 +107,13 @@ Result<HttpResponse> RetryingTransport::send(const HttpRequest& request) {
                " spent (" + describe(result) + ")");
       return result;
     }
-    if (refused) {
-      log_debug("retrying " + what + " in " + format_seconds(delay) + " after " + describe(result) +
-                " (" + std::to_string(throttled) + " so far)");
-    } else {
-      log_info("retrying " + what + " in " + format_seconds(delay) + " (attempt " +
-               std::to_string(attempt + 1) + " of " + std::to_string(policy_.max_attempts) +
-               ") after " + describe(result));
-    }
+    // A 429 counts against its own bound (the server said it did nothing), not the attempts
+    // meant for failures; either way each retry is logged once.
+    const int tries = refused ? throttled + 1 : attempt + 1;
+    const int bound = refused ? policy_.max_throttled : policy_.max_attempts;
+    log_info("retrying " + what + " in " + format_seconds(delay) + " (attempt " +
+             std::to_string(tries) + " of " + std::to_string(bound) + ") after " +
+             describe(result));
     if (!shared_pause) clock_.sleep(delay);
   }
 }
