@@ -196,10 +196,7 @@ int main(int argc, char** argv) {
   } catch (const sync::SyncError& e) {
     log_error(e.what());
     return exit_code_of(e);
-  } catch (const state::StateError& e) {
-    log_error(e.what());
-    return kFailed;
-  } catch (const std::exception& e) {
+  } catch (const std::exception& e) {  // StateError and the rest: an API or state failure
     log_error(e.what());
     return kFailed;
   }

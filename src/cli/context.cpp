@@ -18,6 +18,7 @@
 #include "model/routing.h"
 #include "util/clock.h"
 #include "util/digest.h"
+#include "util/host.h"
 #include "util/log.h"
 #include "xuna/http_client.h"
 
@@ -55,6 +56,13 @@ TransportOptions transport_options(const Options& options, const std::string& ur
 }
 
 // Wraps a raw transport in the rate limit and the retry policy.
+// The flag's URL, else the variable's, else the default; without trailing slashes.
+static std::string base_url(const std::string& flag, const char* variable, const char* fallback) {
+  std::string url = !flag.empty() ? flag : !env(variable).empty() ? env(variable) : fallback;
+  while (url.size() > 1 && url.back() == '/') url.pop_back();
+  return url;
+}
+
 // One adaptive rate shared by every worker of a transport: unpaced until the server answers
 // 429 (then everyone pauses and the rate is cut, growing back slowly), --max-rps a ceiling.
 static std::shared_ptr<AdaptiveRate> shared_rate(const Options& options) {
@@ -77,10 +85,7 @@ static std::shared_ptr<Transport> resilient(std::shared_ptr<Transport> raw, cons
 
 Remote connect_xuna(const Options& options) {
   Remote r;
-  r.url = !options.api_url.empty() ? options.api_url
-          : !env("XUNA_API_URL").empty() ? env("XUNA_API_URL")
-                                          : "https://api.xuna.ai";
-  while (r.url.size() > 1 && r.url.back() == '/') r.url.pop_back();
+  r.url = base_url(options.api_url, "XUNA_API_URL", "https://api.xuna.ai");
   Secret key(env("XUNA_API_KEY"));
   if (key.empty())
     throw CommandError(kInvalid, "XUNA_API_KEY is not set: export the XUNA API key in the "
@@ -94,10 +99,7 @@ Remote connect_xuna(const Options& options) {
 }
 
 std::unique_ptr<TwilioApi> connect_twilio(const Options& options, bool retry) {
-  std::string url = !options.twilio_api_url.empty() ? options.twilio_api_url
-                    : !env("TWILIO_API_URL").empty() ? env("TWILIO_API_URL")
-                                                      : "https://api.twilio.com";
-  while (url.size() > 1 && url.back() == '/') url.pop_back();
+  const std::string url = base_url(options.twilio_api_url, "TWILIO_API_URL", "https://api.twilio.com");
   auto raw = make_http_transport(transport_options(options, url));
   if (!raw.ok()) throw CommandError(kInvalid, "Twilio API: " + raw.error().message);
   if (!retry) {
@@ -171,8 +173,7 @@ bool state_exists(const Options& options) {
 sync::Identity this_process() {
   sync::Identity id;
   id.pid = static_cast<int>(::getpid());
-  char buf[256] = {};
-  id.host = ::gethostname(buf, sizeof buf - 1) == 0 ? buf : "unknown";
+  id.host = host_name();
   id.pid_alive = [](int pid) { return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM); };
   return id;
 }

@@ -4,8 +4,6 @@
 
 namespace xs::state {
 
-// This machine's host name, "" if unknown.
-std::string host_name();
 // A new lock token: 16 random bytes from /dev/urandom, hex. StateError if none can be read.
 std::string new_lock_token();
 

@@ -6,14 +6,9 @@
 #include <fstream>
 
 #include "state/common.h"
+#include "util/host.h"
 
 namespace xs::state {
-
-std::string host_name() {
-  char buf[256] = {};
-  if (gethostname(buf, sizeof buf - 1) != 0) return {};
-  return buf;
-}
 
 std::string new_lock_token() {
   std::ifstream in("/dev/urandom", std::ios::binary);
