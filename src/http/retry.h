@@ -19,7 +19,7 @@ struct RetryPolicy {
   double max_total = 60;     // seconds: no retry starts after this much time in one request
 };
 
-// True for the statuses DESIGN §1 calls transient: 429, 500, 502, 503, 504.
+// True for the statuses docs/DESIGN.md §1 calls transient: 429, 500, 502, 503, 504.
 bool is_transient_status(int status);
 
 // Seconds to wait before retry number `retry` (1 = first retry): full jitter,

@@ -1,5 +1,5 @@
 #pragma once
-// Content digests of what the plan depends on, for saved plans (DESIGN §4).
+// Content digests of what the plan depends on, for saved plans (docs/DESIGN.md §4).
 #include <string>
 
 #include "model/desired.h"

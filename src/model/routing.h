@@ -1,5 +1,5 @@
 #pragma once
-// Where Twilio sends a number's calls (DESIGN §9): the voice fields of an IncomingPhoneNumber,
+// Where Twilio sends a number's calls (docs/DESIGN.md §9): the voice fields of an IncomingPhoneNumber,
 // as Twilio names them. Twilio's precedence: a trunk, then a voice application, then the URLs.
 // Webhook URLs may carry a password (https://user:pass@host/...): kept, since a rollback must
 // restore it, but every text meant for people goes through mask_url_password.

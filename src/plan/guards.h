@@ -1,5 +1,5 @@
 #pragma once
-// Safety checks on a plan before anything is sent (DESIGN §3): a bad merge must not re-route
+// Safety checks on a plan before anything is sent (docs/DESIGN.md §3): a bad merge must not re-route
 // a call centre.
 #include <optional>
 #include <string>

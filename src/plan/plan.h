@@ -1,5 +1,5 @@
 #pragma once
-// make_plan(desired, live, state) -> Plan: a pure function (DESIGN §4). No I/O, no clock.
+// make_plan(desired, live, state) -> Plan: a pure function (docs/DESIGN.md §4). No I/O, no clock.
 #include <chrono>
 #include <map>
 #include <memory>
@@ -78,7 +78,7 @@ struct Plan {
   bool has_pending() const { return has_changes() || summary.unknown_batches > 0; }
 };
 
-// What Twilio says each account owns, for the numbers to import (DESIGN §4). An account
+// What Twilio says each account owns, for the numbers to import (docs/DESIGN.md §4). An account
 // missing from `owned` was not checked; one in `failed` could not be checked (the reason).
 struct Ownership {
   std::map<std::string, std::set<std::string>> owned;  // account name -> E.164 numbers

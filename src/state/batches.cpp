@@ -1,4 +1,4 @@
-// Batch-call campaigns: one row per chunk, intent before the request, outcome after (DESIGN §6).
+// Batch-call campaigns: one row per chunk, intent before the request, outcome after (docs/DESIGN.md §6).
 #include "state/sql_store.h"
 
 namespace xs::state {

@@ -56,7 +56,7 @@ CREATE TABLE lock(
   host TEXT NOT NULL,
   since TEXT NOT NULL);
 )sql",
-    // 2: batch-call campaigns, one row per chunk (DESIGN §6).
+    // 2: batch-call campaigns, one row per chunk (docs/DESIGN.md §6).
     R"sql(
 CREATE TABLE batches(
   target_id BIGINT NOT NULL REFERENCES targets(id),
@@ -72,7 +72,7 @@ CREATE TABLE batches(
   updated_at TEXT NOT NULL,
   PRIMARY KEY(target_id, name, chunk));
 )sql",
-    // 3: routing snapshots (DESIGN §9), and one lock row per target: who holds its advisory
+    // 3: routing snapshots (docs/DESIGN.md §9), and one lock row per target: who holds its advisory
     // lock, for messages (the lock itself is the session-level advisory lock).
     R"sql(
 CREATE TABLE snapshots(

@@ -62,7 +62,7 @@ CREATE TABLE lock(
   host TEXT NOT NULL,
   since TEXT NOT NULL);
 )sql",
-    // 2: batch-call campaigns, one row per chunk (DESIGN §6).
+    // 2: batch-call campaigns, one row per chunk (docs/DESIGN.md §6).
     R"sql(
 CREATE TABLE batches(
   target_id INTEGER NOT NULL REFERENCES targets(id),
@@ -78,7 +78,7 @@ CREATE TABLE batches(
   updated_at TEXT NOT NULL,
   PRIMARY KEY(target_id, name, chunk)) WITHOUT ROWID;
 )sql",
-    // 3: routing snapshots (DESIGN §9), and one lock per target with its holder's token.
+    // 3: routing snapshots (docs/DESIGN.md §9), and one lock per target with its holder's token.
     R"sql(
 CREATE TABLE snapshots(
   target_id INTEGER NOT NULL REFERENCES targets(id),

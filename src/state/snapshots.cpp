@@ -1,4 +1,4 @@
-// Routing snapshots (DESIGN §9): a number's Twilio routing before the cut-over, and after.
+// Routing snapshots (docs/DESIGN.md §9): a number's Twilio routing before the cut-over, and after.
 #include "state/sql_store.h"
 
 namespace xs::state {

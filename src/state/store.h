@@ -1,5 +1,5 @@
 #pragma once
-// The state: the tool's memory and journal (DESIGN §5). SQLite and libpqxx types stay in state/.
+// The state: the tool's memory and journal (docs/DESIGN.md §5). SQLite and libpqxx types stay in state/.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -28,7 +28,7 @@ struct RunRecord {
   RunOutcome outcome = RunOutcome::Running;
 };
 
-// The routing a number had before the tool imported it into XUNA (DESIGN §9), and what was
+// The routing a number had before the tool imported it into XUNA (docs/DESIGN.md §9), and what was
 // seen after. URLs may hold passwords: kept (a rollback restores them), never printed.
 struct RoutingSnapshot {
   std::string phone_number;
@@ -68,7 +68,7 @@ struct ManagedNumber {
   std::string first_seen, last_applied;
 };
 
-// One chunk of a named batch-call campaign (DESIGN §6); a campaign may be sent in chunks.
+// One chunk of a named batch-call campaign (docs/DESIGN.md §6); a campaign may be sent in chunks.
 struct BatchChunkRecord {
   std::string name;
   int chunk = 0;
@@ -124,7 +124,7 @@ struct StateDump {
   std::vector<std::pair<std::int64_t, RoutingSnapshot>> snapshots;  // by target id
 };
 
-// The state: the tool's memory and journal (DESIGN §5), behind one interface with two
+// The state: the tool's memory and journal (docs/DESIGN.md §5), behind one interface with two
 // backends, SQLite (a path) and PostgreSQL (a libpq URI). Never a secret in here: a target is
 // named by its API URL and a fingerprint of the key that the caller computes.
 // Safe to share between threads of one process; several processes may use the same state.
@@ -178,7 +178,7 @@ class Store {
   virtual std::vector<BatchChunkRecord> batch_chunks(std::int64_t target,
                                                      const std::string& name) = 0;
 
-  // Routing snapshots (DESIGN §9), by phone number.
+  // Routing snapshots (docs/DESIGN.md §9), by phone number.
   virtual std::vector<RoutingSnapshot> snapshots(std::int64_t target) = 0;
   // The routing seen routing to XUNA after a cut-over (or an undo): sets after, clears
   // rolled_back. StateError when the number has no snapshot.

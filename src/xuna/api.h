@@ -1,5 +1,5 @@
 #pragma once
-// The XUNA API as the tool uses it (DESIGN §1), behind an interface: apply runs against this,
+// The XUNA API as the tool uses it (docs/DESIGN.md §1), behind an interface: apply runs against this,
 // tests against a fake. No Poco type appears here.
 #include <optional>
 #include <string>
