@@ -313,6 +313,31 @@ class Takeover(CutoverCase):
         self.assertNotIn(TRUNK, self.emu.numbers())
 
 
+class SavedPlan(CutoverCase):
+    def test_a_saved_plan_snapshots_what_twilio_lists_not_the_masked_plan(self):
+        self.start()
+        self.map_numbers((NIGHT, "Night shift"), (APP, "App routed"))
+        plan_file = os.path.join(self.dir, "plan.json")
+        self.run_sync("plan", "--allow-routing-takeover", "--out", plan_file, code=0)
+        with open(plan_file) as f:
+            saved = json.load(f)
+        self.assertEqual([a["routing_before"]["voice_url"] for a in saved["actions"]],
+                         ["https://ops:***@ivr.example.com/night?x=1",
+                          "https://ignored.example.com/"])
+        # applied without the flag, the takeover is refused, and the reason says so
+        p = self.run_sync("apply", plan_file, code=5)
+        self.assertIn(f"  import {APP}: calls now go to TwiML app {APP_SID}, which Twilio obeys "
+                      "before the webhook XUNA would set: not imported (--allow-routing-takeover",
+                      p.stderr)
+        self.assertEqual(self.emu.numbers(), {})
+        p = self.run_sync("apply", plan_file, "--allow-routing-takeover", "--no-color", code=1)
+        self.assertIn(f"  x routing  {APP}  imported, but Twilio still sends its calls to "
+                      f"TwiML app {APP_SID}", p.stdout)
+        self.assertEqual(self.snapshots()[NIGHT]["before_voice_url"], NIGHT_URL)
+        self.run_sync("rollback", NIGHT, "--auto-approve", code=0)
+        self.assertEqual(twilio_routing(self.emu, NIGHT)["voice_url"], NIGHT_URL)
+
+
 class Check(CutoverCase):
     def test_an_emulator_that_does_not_repoint_fails_the_check(self):
         self.start(["--no-twilio-repoint"])
