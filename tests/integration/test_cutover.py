@@ -11,8 +11,8 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import (ACCOUNT_SID, SUPPORT, Case, main, set_twilio_routing,  # noqa: E402
-                     twilio_routing)
+from harness import (ACCOUNT_SID, SUPPORT, Case, main, plant_lock,  # noqa: E402
+                     set_twilio_routing, twilio_routing)
 
 IVR = "+12125550101"     # a production IVR, every routing field set
 NIGHT = "+12125550102"   # an IVR behind a password in its URL
@@ -438,6 +438,28 @@ class Problems(CutoverCase):
         self.assertIn("'not-a-number' is not an E.164 number", p.stderr)
         p = self.run_sync("rollback", "--auto-approve", code=3)
         p = self.run_sync("rollback", IVR, "--all", "--auto-approve", code=3)
+
+    def test_a_locked_state_or_an_account_gone_from_the_mapping(self):
+        self.start()
+        self.map_numbers((IVR, "Support desk"), (PLAIN, "Plain"))
+        self.run_sync("apply", "--auto-approve", code=0)
+        state = os.path.join(self.dir, "state", "state.db")
+        plant_lock(state, 4242, "build-7.example")
+        self.emu.clear_requests()
+        p = self.run_sync("rollback", "--all", "--auto-approve", code=4)
+        self.assertIn("pid 4242 on build-7.example", p.stderr)
+        self.assertEqual(twilio_updates(self.emu.requests()), [])
+        self.run_sync("state", "unlock", "--force", code=0)
+        # the mapping no longer names the account the snapshots were taken in
+        path = os.path.join(self.dir, "mappings", "main.yaml")
+        with open(path) as f:
+            text = f.read()
+        with open(path, "w") as f:
+            f.write(text.replace("  main:", "  other:").replace("account: main", "account: other"))
+        p = self.run_sync("rollback", IVR, "--auto-approve", "--no-color", code=1)
+        self.assertIn(f"  x error    {IVR}  its Twilio account 'main' is not in the mapping\n",
+                      p.stdout)
+        self.assertEqual(twilio_updates(self.emu.requests()), [])
 
     def test_twilio_refusing_the_update_is_reported(self):
         both = "+12125550106"  # an application and a trunk: a state Twilio's update refuses
