@@ -48,3 +48,12 @@ TEST_CASE("a saved plan is stale when a before value moved or an action is no lo
   CHECK(check.moved[0] == "import +15550000001: no longer needed (XUNA or the state changed)");
   CHECK(check.moved[1] == "assign +15550000002: the plan expected agent_a, XUNA now has agent_c");
 }
+
+TEST_CASE("a saved import the fresh plan refuses is stale with the refusal as the reason") {
+  Plan saved, fresh;
+  saved.actions = {import("+15550000001")};
+  fresh.errors = {{"+15550000001", "calls now go to TwiML app AP1: not imported"}};
+  auto check = check_saved_plan(saved, fresh);
+  REQUIRE(check.moved.size() == 1);
+  CHECK(check.moved[0] == "import +15550000001: calls now go to TwiML app AP1: not imported");
+}

@@ -1,5 +1,6 @@
 #include "plan/saved.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <tuple>
@@ -57,7 +58,15 @@ SavedPlanCheck check_saved_plan(const Plan& saved, const Plan& fresh) {
   for (const auto& s : saved.actions) {
     auto it = now.find(key_of(s));
     if (it == now.end()) {
-      out.moved.push_back(name_of(s) + ": no longer needed (XUNA or the state changed)");
+      // An import the fresh plan refuses says why (e.g. a routing takeover not allowed now).
+      auto refused =
+          std::find_if(fresh.errors.begin(), fresh.errors.end(), [&](const PlanError& e) {
+            return s.kind == ActionKind::Import && e.phone_number == s.phone_number;
+          });
+      out.moved.push_back(name_of(s) + ": " +
+                          (refused != fresh.errors.end()
+                               ? refused->message
+                               : std::string("no longer needed (XUNA or the state changed)")));
       continue;
     }
     const Action& f = *it->second;

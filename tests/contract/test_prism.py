@@ -1,15 +1,19 @@
 """Twilio's own OpenAPI description served by Stoplight Prism (npm @stoplight/prism-cli 5.14.2):
 xuna-sync's Twilio requests must pass Prism's request validation (Prism answers 422 and logs a
-violation otherwise), and the tool must read Prism's spec-shaped example response.
+violation otherwise), and the tool must read Prism's spec-shaped example response. That holds
+for the list and for the routing update a rollback sends, except for the empty values the update
+uses to clear a field (see test_a_restore_that_clears_fields_breaks_only_the_empty_value_rules).
 
 The description is ../shared/twilio-oai/incoming_phone_numbers.openapi.json beside the source
 tree (XS_TWILIO_OAI overrides it); without it, the full file from the npm package
 @twilio/cli-core 8.3.2 is used."""
 import base64
+import json
 import os
 import re
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tarfile
@@ -25,6 +29,8 @@ ACCOUNT_SID = harness.ACCOUNT_SID
 LIST = f"/2010-04-01/Accounts/{ACCOUNT_SID}/IncomingPhoneNumbers.json"
 # Prism answers with the description's first example (readFull): one number, no next page.
 EXAMPLE_NUMBER, EXAMPLE_NAME = "+18089255327", "(808) 925-5327"
+EXAMPLE_SID = "PN" + "a" * 32
+UPDATE = f"/2010-04-01/Accounts/{ACCOUNT_SID}/IncomingPhoneNumbers/{EXAMPLE_SID}.json"
 
 
 def description():
@@ -155,6 +161,74 @@ class AgainstPrism(harness.Case):
         self.assertIn("  x error   +15551234567    Twilio account 'main' does not own "
                       "+15551234567", p.stdout)
         self.assertCleanRequests(since, 1)
+
+    # --- the routing update (rollback) ------------------------------------------------------
+    def roll_back_to(self, routing):
+        """Snapshots Prism's example number with this routing (Twilio field names), runs
+        rollback on it through Prism: gives the report's only number and Prism's log."""
+        api = ["--api-url", "http://127.0.0.1:9", "--twilio-api-url", self.prism.url]
+        self.assertExit(self.sync("rollback", "--all", "--auto-approve", *api), 0)  # the target
+        state = os.path.join(self.dir, "state", "state.db")
+        columns = {"before_sid": EXAMPLE_SID, "before_voice_method": "POST",
+                   "before_voice_fallback_method": "POST",
+                   "before_status_callback_method": "POST", "before_voice_receive_mode": "voice"}
+        columns.update({"before_" + k: v for k, v in routing.items()})
+        with sqlite3.connect(state) as db:
+            target = db.execute("SELECT id FROM targets").fetchone()[0]
+            db.execute(f"INSERT INTO snapshots(target_id, phone_number, twilio_account, "
+                       f"account_sid, {', '.join(columns)}) VALUES(?, ?, 'main', ?"
+                       f"{', ?' * len(columns)})",
+                       (target, EXAMPLE_NUMBER, ACCOUNT_SID, *columns.values()))
+        since = self.prism.mark()
+        p = self.sync("rollback", EXAMPLE_NUMBER, "--auto-approve", "--format", "json", *api)
+        self.assertExit(p, 1)  # Prism never answers with the routing sent (see the tests)
+        report = json.loads(p.stdout)["numbers"]
+        self.assertEqual(len(report), 1, p.stdout)
+        time.sleep(0.3)  # the log lines may trail the answer
+        log = self.prism.log(since)
+        received = re.findall(r"(get|post) (/\S+) .*Request received", log)
+        self.assertEqual(received, [("get", LIST), ("post", UPDATE)], log)
+        self.assertNoSecrets()
+        return report[0], log
+
+    def test_a_restore_with_every_field_set_passes_validation(self):
+        """Every field the update sends is set (an application and a trunk both, which Twilio
+        itself would refuse, only so that no field is empty): the request passes the spec."""
+        number, log = self.roll_back_to({
+            "voice_url": "https://ops:pa%20ss-w0rd@ivr.example.com/voice?x=1&y=%C3%A9",
+            "voice_method": "GET", "voice_fallback_url": "https://fallback.example.com/f",
+            "voice_fallback_method": "GET", "status_callback": "http://status.example.com/cb",
+            "status_callback_method": "GET", "voice_application_sid": "AP" + "a1" * 16,
+            "trunk_sid": "TK" + "c3" * 16, "voice_receive_mode": "fax"})
+        self.assertEqual(violations(log), [], "Prism found a request that breaks Twilio's spec")
+        self.assertEqual(log.count("The request passed the validation rules"), 2, log)
+        # Prism answers with its example, not the routing sent: the tool reads it and says so
+        self.assertTrue(number["error"].startswith("Twilio answered with other routing: calls go "
+                                                   "to nothing"), number)
+        self.assertEqual(number["routing_after"], "SIP trunk TK" + "c3" * 16)
+        for text in self.outputs:
+            self.assertNotIn("pa%20ss-w0rd", text)
+            self.assertNotIn("pa ss-w0rd", text)
+
+    def test_a_restore_that_clears_fields_breaks_only_the_empty_value_rules(self):
+        """The tool clears a field by sending it empty (VoiceFallbackUrl=, TrunkSid=), as real
+        Twilio accepts (and the emulator). Twilio's spec does not: an empty string is no URI,
+        and shorter than a SID's 34 characters. Those violations, and only those, are
+        accepted; Prism then refuses the request (422)."""
+        number, log = self.roll_back_to({"voice_url": "https://ivr.example.com/voice"})
+        found = {re.sub(r"^.*(✖  error|⚠  warning)\s+", "", v) for v in violations(log)}
+        self.assertEqual(found, {
+            "Request did not pass the validation rules",
+            'Request body property VoiceFallbackUrl must match format "uri"',
+            'Request body property StatusCallback must match format "uri"',
+            "Request body property VoiceApplicationSid must NOT have fewer than 34 characters",
+            'Request body property VoiceApplicationSid must match pattern "^AP[0-9a-fA-F]{32}$"',
+            "Request body property TrunkSid must NOT have fewer than 34 characters",
+            'Request body property TrunkSid must match pattern "^TK[0-9a-fA-F]{32}$"',
+            "Request terminated with error: https://stoplight.io/prism/errors#"
+            "UNPROCESSABLE_ENTITY: Invalid request"}, log)
+        self.assertIn("Twilio refused the update", number["error"])
+        self.assertIn(": 422 ", number["error"])
 
     def test_control_prism_does_report_a_request_that_breaks_the_spec(self):
         """Without this, 'no violation' could mean the log check sees nothing."""
