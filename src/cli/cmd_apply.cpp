@@ -63,6 +63,8 @@ int run_apply(const Options& given) {
     saved = read_saved_plan(options.positional[0]);
     // The plan remembers its mapping: apply it from anywhere (the digest still decides).
     if (options.files.empty() && !saved->header.sources.empty()) options.files = saved->header.sources;
+    // A plan reviewed with the takeover applies with it: its imports were shown as such.
+    if (saved->header.allow_routing_takeover) options.allow_routing_takeover = true;
   }
   // A saved plan was reviewed already; anything else needs approval.
   if (!saved && !options.auto_approve && !isatty(0))

@@ -78,6 +78,7 @@ std::string plan_to_json(const Plan& plan, const PlanHeader& header) {
   Array::Ptr sources = new Array;
   for (const auto& f : header.sources) sources->add(f);
   root->set("sources", sources);
+  root->set("allow_routing_takeover", header.allow_routing_takeover);
   Array::Ptr actions = new Array;
   for (const auto& a : plan.actions) actions->add(action_json(a));
   root->set("actions", actions);
@@ -131,6 +132,7 @@ Plan plan_from_json(const std::string& json, PlanHeader& header) {
     header.created_at = text(root, "created_at");
     header.mapping_digest = text(root, "mapping_digest");
     header.live_digest = text(root, "live_digest");
+    header.allow_routing_takeover = root->optValue<bool>("allow_routing_takeover", false);
     if (Array::Ptr sources = root->getArray("sources"))
       for (std::size_t i = 0; i < sources->size(); ++i)
         header.sources.push_back(sources->getElement<std::string>(static_cast<unsigned>(i)));

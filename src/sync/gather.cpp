@@ -88,6 +88,7 @@ Planned gather(Desired desired, XunaApi& xuna, TwilioSource& twilio, const State
   p.header.mapping_digest = mapping_digest(p.desired);
   p.header.live_digest = live_digest(p.live);
   p.header.sources = opts.sources;
+  p.header.allow_routing_takeover = opts.plan.allow_routing_takeover;
   return p;
 }
 

@@ -324,13 +324,9 @@ class SavedPlan(CutoverCase):
         self.assertEqual([a["routing_before"]["voice_url"] for a in saved["actions"]],
                          ["https://ops:***@ivr.example.com/night?x=1",
                           "https://ignored.example.com/"])
-        # applied without the flag, the takeover is refused, and the reason says so
-        p = self.run_sync("apply", plan_file, code=5)
-        self.assertIn(f"  import {APP}: calls now go to TwiML app {APP_SID}, which Twilio obeys "
-                      "before the webhook XUNA would set: not imported (--allow-routing-takeover",
-                      p.stderr)
-        self.assertEqual(self.emu.numbers(), {})
-        p = self.run_sync("apply", plan_file, "--allow-routing-takeover", "--no-color", code=1)
+        # the plan was reviewed with the takeover, so it applies with it, flag or not
+        self.assertTrue(saved["allow_routing_takeover"])
+        p = self.run_sync("apply", plan_file, "--no-color", code=1)
         self.assertIn(f"  x routing  {APP}  imported, but Twilio still sends its calls to "
                       f"TwiML app {APP_SID}", p.stdout)
         self.assertEqual(self.snapshots()[NIGHT]["before_voice_url"], NIGHT_URL)
