@@ -354,3 +354,85 @@ TEST_CASE("session: a lock forced away mid-run stops before the campaign is sent
   CHECK(w.xuna.count("batch") == 0);
   CHECK(last_run(w) == RunOutcome::Failed);
 }
+
+TEST_CASE("session: a wave (--only, --max-imports) touches nothing outside it") {
+  SyncWorld w;
+  own_both(w);
+  w.twilio.add(kMainSid, "+15559990001");
+  Desired d = SyncWorld::desired({SyncWorld::number(kA, "Berlin", kSupport),
+                                  SyncWorld::number(kB, "Berlin fax"),
+                                  SyncWorld::number("+15559990001", "Paris", kSupport)});
+  d.batches.push_back(campaign("paris", "+15559990001"));
+  auto req = w.request(d);
+  req.gather.plan.selection.only = {"label:Berlin*"};
+  req.gather.plan.selection.max_imports = 1;
+  auto r = w.apply(req);
+  CHECK(r.outcome == RunOutcome::Ok);
+  CHECK(r.planned.plan.summary.deferred == 1);
+  CHECK(r.planned.plan.summary.unselected == 1);
+  auto calls = w.xuna.calls();
+  for (const auto& c : calls) {
+    CHECK(c.target.find(kB) == std::string::npos);
+    CHECK(c.target.find("+15559990001") == std::string::npos);
+  }
+  CHECK(w.xuna.count("import") == 1);
+  CHECK(w.xuna.count("batch") == 0);
+  auto snaps = w.store->snapshots(w.target_id());
+  REQUIRE(snaps.size() == 1);
+  CHECK(snaps[0].phone_number == kA);
+
+  // The next wave picks up the deferred number; Paris stays outside.
+  auto next = w.apply(req);
+  CHECK(next.outcome == RunOutcome::Ok);
+  CHECK(w.xuna.count("import") == 2);
+  CHECK(w.store->snapshots(w.target_id()).size() == 2);
+  CHECK(w.xuna.numbers.count("+15559990001") == 0);
+}
+
+TEST_CASE(
+    "session: an app-routed number is refused, the rest imported; taken over, the check "
+    "catches an app that still wins") {
+  SyncWorld w;
+  w.twilio.add(kMainSid, kA);
+  w.twilio.add(kMainSid, kB, "", "AP0123456789abcdef0123456789abcdef");
+  // XUNA sets the voice URL only; Twilio obeys the application before it.
+  w.xuna.on_import = [&](const ImportRequest& r) {
+    if (r.phone_number == kA) return w.twilio.repoint_at_xuna(kA);
+    for (auto& n : w.twilio.accounts[kMainSid])
+      if (n.phone_number == r.phone_number) n.routing.voice_url = w.twilio.webhook;
+  };
+  auto r = w.apply(two_numbers());
+  CHECK(r.outcome == RunOutcome::Failed);
+  REQUIRE(r.planned.plan.errors.size() == 1);
+  CHECK(r.planned.plan.errors[0].phone_number == kB);
+  CHECK(w.xuna.count("import") == 1);
+  CHECK(w.xuna.numbers.count(kB) == 0);
+
+  auto req = w.request(two_numbers());
+  req.gather.plan.allow_routing_takeover = true;
+  auto taken = w.apply(req);
+  CHECK(w.xuna.numbers.count(kB) == 1);
+  CHECK(taken.outcome == RunOutcome::Failed);
+  REQUIRE(taken.routing.size() == 1);
+  CHECK_FALSE(taken.routing[0].ok);
+  CHECK_THAT(taken.routing[0].problem, Catch::Contains("TwiML app AP0123456789abcdef"));
+}
+
+TEST_CASE("session: a cut-over check whose re-list fails is a problem, not a success") {
+  SyncWorld w;
+  own_both(w);
+  // The re-list after the imports answers 401 (the token was rotated mid-run).
+  w.xuna.on_import = [&](const ImportRequest& r) {
+    w.twilio.repoint_at_xuna(r.phone_number);
+    w.twilio.list_faults[kMainSid] = FakeTwilio::Fault::Unauthorized;
+  };
+  auto r = w.apply(two_numbers());
+  CHECK(w.xuna.count("import") == 2);
+  CHECK(r.outcome == RunOutcome::Failed);
+  REQUIRE(r.routing.size() == 2);
+  for (const auto& c : r.routing) {
+    CHECK_FALSE(c.ok);
+    CHECK_THAT(c.problem, Catch::Contains("could not be checked"));
+    CHECK(c.problem.find("tok_main") == std::string::npos);
+  }
+}
