@@ -87,21 +87,21 @@ const Desired kOffices =
 
 }  // namespace
 
-TEST_CASE("--only an E.164 number plans that number alone") {
+TEST_CASE("waves: --only an E.164 number plans that number alone") {
   Plan p = make_plan(kOffices, {}, {}, {}, only({"+15559990001"}));
   CHECK(imported(p) == std::vector<std::string>{"+15559990001"});
   CHECK(p.summary.assigns == 1);
   CHECK(p.summary.unselected == 2);
 }
 
-TEST_CASE("--only a glob on the number plans the numbers it matches") {
+TEST_CASE("waves: --only a glob on the number plans the numbers it matches") {
   Plan p = make_plan(kOffices, {}, {}, {}, only({"+1555123*"}));
   CHECK(imported(p) == std::vector<std::string>{"+15551230001", "+15551230002"});
   CHECK(p.summary.unselected == 1);
   CHECK(p.summary.assigns == 0);
 }
 
-TEST_CASE("--only label:GLOB plans by label; several patterns add up") {
+TEST_CASE("waves: --only label:GLOB plans by label, several patterns add up") {
   Plan p = make_plan(kOffices, {}, {}, {}, only({"label:* fax", "label:Paris*"}));
   CHECK(imported(p) == std::vector<std::string>{"+15551230002", "+15559990001"});
   CHECK(p.summary.unselected == 1);
@@ -117,7 +117,7 @@ TEST_CASE("a number outside --only is not touched, even when its agent is wrong"
   for (const auto& a : p.actions) CHECK(a.phone_number != "+15559990001");
 }
 
-TEST_CASE("--max-imports imports the first N in mapping order and counts the rest deferred") {
+TEST_CASE("waves: --max-imports imports the first N in mapping order and counts the rest deferred") {
   PlanOptions o;
   o.selection.max_imports = 2;
   Plan p = make_plan(kOffices, {}, {}, {}, o);

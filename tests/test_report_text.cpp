@@ -105,7 +105,7 @@ TEST_CASE("warnings and errors from servers and mappings are escaped too") {
   CHECK(lines_starting(done, "  + imported") == 0);
 }
 
-TEST_CASE("an import line says where calls go now; a webhook password is masked in text") {
+TEST_CASE("an import line says where calls go now, a webhook password is masked in text") {
   Plan p;
   Action a = import_of("+15551230001", "Support");
   a.routing_before = with_password();

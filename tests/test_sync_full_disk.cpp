@@ -112,7 +112,7 @@ Desired numbers(int n) {
 
 }  // namespace
 
-TEST_CASE("full disk: no import is sent without its intent; the run ends failed, lock released") {
+TEST_CASE("full disk: no import is sent without its intent, the run ends failed, lock released") {
   SyncWorld w;
   for (int i = 0; i < 5; ++i) w.twilio.add(kMainSid, "+1555123000" + std::to_string(i));
   FullDiskStore full(*w.store, 2);

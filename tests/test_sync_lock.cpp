@@ -8,7 +8,7 @@
 using namespace xs;
 using namespace xs::test;
 
-TEST_CASE("lock: a second holder is refused naming the first; released at scope end") {
+TEST_CASE("lock: a second holder is refused naming the first, released at scope end") {
   SyncWorld w;
   const auto t = w.target_id();
   auto other = state::open_store(w.path);
@@ -54,7 +54,7 @@ TEST_CASE("lock: check() after the lock was forced away is SyncError(Failed)") {
   }
 }
 
-TEST_CASE("settle: only other runs' pending actions become unknown; finished runs stay") {
+TEST_CASE("settle: only other runs' pending actions become unknown, finished runs stay") {
   SyncWorld w;
   const auto t = w.target_id();
   const auto done = w.store->begin_run(t, "apply", "2026-11-19T00:00:00Z");

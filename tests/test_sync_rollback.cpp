@@ -123,7 +123,7 @@ TEST_CASE("rollback: no number and no --all is SyncError(Invalid), nothing asked
   CHECK(w.twilio.calls().size() == calls);
 }
 
-TEST_CASE("rollback: an unknown number is a problem of its own; the others are done") {
+TEST_CASE("rollback: an unknown number is a problem of its own, the others are done") {
   Migrated w;
   auto r = w.rollback({"+15559999999", kA});
   CHECK(r.outcome == RunOutcome::Failed);

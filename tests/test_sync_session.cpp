@@ -61,7 +61,7 @@ RunOutcome last_run(SyncWorld& w) {
 
 }  // namespace
 
-TEST_CASE("session: a lock held by another run is SyncError(Locked); nothing is listed or sent") {
+TEST_CASE("session: a lock held by another run is SyncError(Locked), nothing is listed or sent") {
   SyncWorld w;
   own_both(w);
   auto other = state::open_store(w.path);
@@ -216,7 +216,7 @@ TEST_CASE("session: with no history, a campaign from a number imported this run 
   CHECK(chunks[0].status == BatchStatus::Sent);
 }
 
-TEST_CASE("session: a saved plan listing an action twice is refused; nothing is sent") {
+TEST_CASE("session: a saved plan listing an action twice is refused, nothing is sent") {
   SyncWorld w;
   own_both(w);
   auto fresh = fresh_plan(w);
@@ -315,7 +315,7 @@ TEST_CASE("session: a stop flag set mid-run marks it interrupted and skips the r
   CHECK(w.store->unfinished_actions(w.target_id()).empty());
 }
 
-TEST_CASE("session: a lock forced away before sending stops the run; nothing is sent") {
+TEST_CASE("session: a lock forced away before sending stops the run, nothing is sent") {
   SyncWorld w;
   own_both(w);
   auto other = state::open_store(w.path);
@@ -390,7 +390,7 @@ TEST_CASE("session: a wave (--only, --max-imports) touches nothing outside it") 
 }
 
 TEST_CASE(
-    "session: an app-routed number is refused, the rest imported; taken over, the check "
+    "session: an app-routed number is refused, the rest imported, taken over, the check "
     "catches an app that still wins") {
   SyncWorld w;
   w.twilio.add(kMainSid, kA);
