@@ -71,7 +71,7 @@ TEST_CASE("a second apply after a successful one sends nothing") {
   CHECK(api.calls().size() == before + 1);  // the list only
 }
 
-TEST_CASE("one failing import does not stop the others; its assign is skipped") {
+TEST_CASE("one failing import does not stop the others, its assign is skipped") {
   FakeXuna api;
   FakeJournal journal;
   api.import_faults["+15550000002"] = FakeXuna::Fault::Reject;
