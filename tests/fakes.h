@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -13,6 +14,8 @@
 
 #include "apply/apply.h"
 #include "http/transport.h"
+#include "sync/twilio_source.h"
+#include "twilio/client.h"
 #include "util/clock.h"
 #include "xuna/api.h"
 
@@ -33,6 +36,9 @@ class FakeXuna final : public XunaApi {
   std::map<std::string, Fault> import_faults;  // by phone number, applied once each
   std::map<std::string, Fault> assign_faults;  // by phone number id, applied once each
   int delay_ms = 0;
+  // Called (under the fake's lock) for each import it commits: XUNA re-points the number's
+  // Twilio webhook at itself, which a test wires to a FakeTwilio.
+  std::function<void(const ImportRequest&)> on_import;
 
   void add(const std::string& id, const std::string& number, const std::string& label,
            std::optional<std::string> agent = std::nullopt) {
@@ -72,6 +78,7 @@ class FakeXuna final : public XunaApi {
     }
     if (numbers.count(r.phone_number)) return error(ErrorKind::Conflict, 409, "duplicate", false);
     numbers[r.phone_number] = LiveNumber{"id_" + r.phone_number, r.phone_number, r.label, {}};
+    if (on_import) on_import(r);
     return "id_" + r.phone_number;
   }
 
@@ -147,6 +154,195 @@ class FakeXuna final : public XunaApi {
   std::vector<Call> calls_;
   std::atomic<int> in_flight_{0};
   std::atomic<int> max_in_flight_{0};
+};
+
+// An in-memory Twilio: accounts (by SID) owning numbers with their routing. Records every
+// call; can be told to answer an account with a 401, to fail a number's update transiently or
+// as a refusal, or to answer an update with other routing than asked.
+class FakeTwilio final : public TwilioApi {
+ public:
+  struct Call {
+    std::string op;       // list | get | update
+    std::string account;  // the account SID asked about
+    std::string target;   // get/update: the number's sid
+    std::string username;
+  };
+  enum class Fault { None, Unauthorized, Transient, Refuse, OtherRouting, NotFound };
+
+  std::map<std::string, std::vector<OwnedNumber>> accounts;  // account SID -> numbers
+  std::map<std::string, Fault> list_faults;                  // by account SID, every time
+  std::map<std::string, Fault> update_faults;                // by number sid, once each
+  std::string webhook = "https://xuna.example/twilio/inbound_call";  // what XUNA points at
+
+  // Adds a number routed to url (or an app / trunk when those are given); returns its sid.
+  std::string add(const std::string& account_sid, const std::string& number,
+                  const std::string& url = "https://ivr.example.com/voice",
+                  const std::string& app = "", const std::string& trunk = "") {
+    std::lock_guard<std::mutex> lock(mutex_);
+    OwnedNumber n;
+    n.phone_number = number;
+    n.friendly_name = number;
+    n.sid = "PN" + number.substr(1);
+    n.routing.sid = n.sid;
+    n.routing.voice_url = url;
+    n.routing.voice_method = url.empty() ? "" : "POST";
+    n.routing.voice_application_sid = app;
+    n.routing.trunk_sid = trunk;
+    n.routing.voice_receive_mode = "voice";
+    accounts[account_sid].push_back(n);
+    return n.sid;
+  }
+  // Points the number at XUNA's webhook, as an import into XUNA does.
+  void repoint_at_xuna(const std::string& number) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto& [_, list] : accounts)
+      for (auto& n : list)
+        if (n.phone_number == number) {
+          n.routing.voice_url = webhook;
+          n.routing.voice_method = "POST";
+          n.routing.voice_application_sid.clear();
+          n.routing.trunk_sid.clear();
+        }
+  }
+  // The number's routing now (a default routing when no account has it).
+  TwilioRouting routing_of(const std::string& number) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto& [_, list] : accounts)
+      for (auto& n : list)
+        if (n.phone_number == number) return n.routing;
+    return {};
+  }
+  // Removes the number from every account (released, or moved away).
+  void release(const std::string& number) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto& [_, list] : accounts)
+      for (auto it = list.begin(); it != list.end();)
+        it = it->phone_number == number ? list.erase(it) : std::next(it);
+  }
+
+  std::vector<Call> calls() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return calls_;
+  }
+  int count(const std::string& op) {
+    int n = 0;
+    for (const auto& c : calls()) n += c.op == op;
+    return n;
+  }
+  int count(const std::string& op, const std::string& account) {
+    int n = 0;
+    for (const auto& c : calls()) n += c.op == op && c.account == account;
+    return n;
+  }
+
+  Result<std::vector<OwnedNumber>> list_owned(const TwilioAuth& auth) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    calls_.push_back({"list", auth.account_sid, "", auth.username});
+    auto f = list_faults.find(auth.account_sid);
+    if (f != list_faults.end() && f->second != Fault::None) return fault(auth, f->second);
+    return accounts[auth.account_sid];
+  }
+
+  Result<OwnedNumber> get_number(const TwilioAuth& auth, const std::string& sid) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    calls_.push_back({"get", auth.account_sid, sid, auth.username});
+    if (OwnedNumber* n = find(auth.account_sid, sid)) return *n;
+    return error(ErrorKind::NotFound, 404, "Twilio account '" + auth.account + "': 404 Not Found");
+  }
+
+  Result<OwnedNumber> update_routing(const TwilioAuth& auth, const std::string& sid,
+                                     const TwilioRouting& routing) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    calls_.push_back({"update", auth.account_sid, sid, auth.username});
+    Fault f = Fault::None;
+    if (auto it = update_faults.find(sid); it != update_faults.end()) {
+      f = it->second;
+      update_faults.erase(it);
+    }
+    if (f != Fault::None && f != Fault::OtherRouting) return fault(auth, f);
+    OwnedNumber* n = find(auth.account_sid, sid);
+    if (!n)
+      return error(ErrorKind::NotFound, 404, "Twilio account '" + auth.account + "': 404 Not Found");
+    for (const auto& [name, field] : routing_fields()) {  // methods and mode only when given
+      const std::string key = name;
+      const bool optional = key.find("method") != std::string::npos || key == "voice_receive_mode";
+      if (!optional || !(routing.*field).empty()) n->routing.*field = routing.*field;
+    }
+    if (!routing.voice_application_sid.empty() || !routing.trunk_sid.empty()) {
+      // Twilio: setting one of the two deletes the other.
+      if (!routing.voice_application_sid.empty()) n->routing.trunk_sid.clear();
+      if (!routing.trunk_sid.empty()) n->routing.voice_application_sid.clear();
+    }
+    OwnedNumber answer = *n;
+    if (f == Fault::OtherRouting) answer.routing.voice_url = "https://elsewhere.example/voice";
+    return answer;
+  }
+
+ private:
+  OwnedNumber* find(const std::string& account_sid, const std::string& sid) {
+    auto a = accounts.find(account_sid);
+    if (a == accounts.end()) return nullptr;
+    for (auto& n : a->second)
+      if (n.sid == sid) return &n;
+    return nullptr;
+  }
+  static ApiError error(ErrorKind kind, int status, const std::string& msg, bool maybe = false) {
+    ApiError e;
+    e.kind = kind;
+    e.status = status;
+    e.message = msg;
+    e.maybe_committed = maybe;
+    return e;
+  }
+  static ApiError fault(const TwilioAuth& auth, Fault f) {
+    const std::string who = "Twilio account '" + auth.account + "' (" + auth.account_sid + ")";
+    switch (f) {
+      case Fault::Unauthorized:
+        return error(ErrorKind::Auth, 401, who + ": 401 Authenticate (code 20003)");
+      case Fault::Transient:
+        return error(ErrorKind::Transient, 503, who + ": 503 Service Unavailable", true);
+      case Fault::Refuse:
+        return error(ErrorKind::Invalid, 400, who + ": 400 Bad Request (code 21502)");
+      case Fault::NotFound: return error(ErrorKind::NotFound, 404, who + ": 404 Not Found");
+      default: return error(ErrorKind::Invalid, 400, who + ": fault");
+    }
+  }
+
+  std::mutex mutex_;
+  std::vector<Call> calls_;
+};
+
+// The engine's TwilioSource over a FakeTwilio: credentials for the accounts given (by mapping
+// name), a throw naming the variable for any other, as the real source does.
+class FakeTwilioSource final : public sync::TwilioSource {
+ public:
+  explicit FakeTwilioSource(FakeTwilio& api) : api_(api) {}
+  std::map<std::string, TwilioCredentials> known;  // account name -> credentials
+  int credential_requests = 0;
+  int once_requests = 0;  // api(once = true): the early, single-attempt lists
+
+  std::map<std::string, TwilioCredentials> credentials(
+      const Desired& desired, const std::set<std::string>& accounts) override {
+    ++credential_requests;
+    std::map<std::string, TwilioCredentials> out;
+    for (const std::string& name : accounts) {
+      auto it = known.find(name);
+      if (it == known.end()) {
+        auto a = desired.twilio_accounts.find(name);
+        const std::string env = a == desired.twilio_accounts.end() ? "?" : a->second.auth_token_env;
+        throw std::runtime_error("Twilio account '" + name + "': " + env + " is not set");
+      }
+      out.emplace(name, it->second);
+    }
+    return out;
+  }
+  TwilioApi& api(bool once = false) override {
+    once_requests += once;
+    return api_;
+  }
+
+ private:
+  FakeTwilio& api_;
 };
 
 // Records what apply journals, in order.

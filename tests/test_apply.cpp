@@ -71,7 +71,7 @@ TEST_CASE("a second apply after a successful one sends nothing") {
   CHECK(api.calls().size() == before + 1);  // the list only
 }
 
-TEST_CASE("one failing import does not stop the others; its assign is skipped") {
+TEST_CASE("one failing import does not stop the others, its assign is skipped") {
   FakeXuna api;
   FakeJournal journal;
   api.import_faults["+15550000002"] = FakeXuna::Fault::Reject;
@@ -160,4 +160,43 @@ TEST_CASE("apply keeps at most `parallelism` requests in flight") {
   CHECK(report.ok == 80);
   CHECK(api.max_in_flight() <= 4);
   CHECK(api.max_in_flight() >= 2);
+}
+
+TEST_CASE("a journal that cannot be written stops every send not yet started") {
+  FakeXuna api;
+  FakeJournal journal;
+  journal.fail_intents_after = 2;
+  std::vector<DesiredNumber> numbers;
+  for (int i = 0; i < 6; ++i) numbers.push_back(want("+1555000" + std::to_string(1000 + i)));
+  auto report = run(api, journal, numbers, 1);
+  // Two intents were written and sent; nothing was sent without its intent.
+  CHECK(api.count("import") == 2);
+  CHECK(api.count("assign") == 0);
+  CHECK(journal.entries.size() == 2);
+  for (const auto& e : journal.entries) CHECK(e.has_outcome);
+  CHECK_FALSE(report.stopped.empty());
+  CHECK_THAT(report.stopped, Catch::Contains("disk is full"));
+  CHECK(report.skipped == 10);
+  CHECK_FALSE(report.success());
+}
+
+TEST_CASE("a stop flag set mid-run skips what was not started") {
+  FakeXuna api;
+  FakeJournal journal;
+  std::atomic<bool> stop{false};
+  Desired d;
+  for (int i = 0; i < 4; ++i) d.numbers.push_back(want("+1555000" + std::to_string(1000 + i)));
+  Plan plan = make_plan(d, {}, {});
+  ApplyOptions options;
+  options.parallelism = 1;
+  options.stop = &stop;
+  options.progress = [&](std::size_t done, std::size_t, std::size_t) {
+    if (done == 1) stop = true;
+  };
+  auto report = apply_plan(plan, api, journal, creds(), options);
+  CHECK(report.interrupted);
+  CHECK(api.count("import") == 1);
+  CHECK(report.ok == 1);
+  CHECK(report.skipped == 7);
+  CHECK(journal.entries.size() == 1);
 }

@@ -120,7 +120,7 @@ TEST_CASE("a crash between chunks resumes with the chunks not yet sent") {
   CHECK(api.batches[0].calls.front().to_phone_number == "+16661001000");
 }
 
-TEST_CASE("an unclear answer marks the chunk unknown; it is resent only with --resubmit") {
+TEST_CASE("an unclear answer marks the chunk unknown, it is resent only with --resubmit") {
   FakeXuna api;
   FakeJournal journal;
   Desired d = campaign(3);
@@ -168,7 +168,7 @@ TEST_CASE("fewer calls initiated than asked is reported") {
   CHECK(report.results.back().note == "only 2 of 3 calls initiated");
 }
 
-TEST_CASE("a rejected batch fails; its from number being absent skips it") {
+TEST_CASE("a rejected batch fails, its from number being absent skips it") {
   FakeXuna api;
   FakeJournal journal;
   api.batch_faults = {FakeXuna::Fault::Reject};

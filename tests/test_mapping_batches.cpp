@@ -221,7 +221,7 @@ TEST_CASE("allow_duplicates must be a boolean") {
         Lines{"m.yaml:6:23: expected true or false for 'allow_duplicates'"});
 }
 
-TEST_CASE("the same batch name twice is an error naming both, across files too; sorted by name") {
+TEST_CASE("the same batch name twice is an error naming both, across files too, sorted by name") {
   const auto r = xs::load_mapping_sources({
       {"base.yaml", kBase},
       {"a.yaml", batch("      - to: \"+12125556543\"\n", "zeta") +

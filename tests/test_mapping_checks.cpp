@@ -51,7 +51,7 @@ TEST_CASE("routing_takeover must be a boolean") {
               "m.yaml:16:23: expected a string for 'routing_takeover'"});
 }
 
-TEST_CASE("a NUL in a label is refused; other forging characters are warned about") {
+TEST_CASE("a NUL in a label is refused, other forging characters are warned about") {
   CHECK(check("  - phone_number: \"+12125550100\"\n"
               "    label: \"Support\\0\"\n"
               "  - phone_number: \"+12125550101\"\n"

@@ -147,7 +147,7 @@ TEST_CASE("alias values must be agent ids, alias names must not look like one") 
         });
 }
 
-TEST_CASE("Twilio accounts must exist; a number without one needs a default") {
+TEST_CASE("Twilio accounts must exist, a number without one needs a default") {
   CHECK(check("version: 1\nnumbers:\n" + number("\"+12125554567\"", "    twilio_account: mian\n") +
               number("\"+12125554568\"", "    twilio_account: other\n")) ==
         Lines{

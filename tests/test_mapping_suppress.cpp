@@ -55,7 +55,7 @@ TEST_CASE("without 'suppress' nothing is suppressed and there is no digest") {
   CHECK(r.desired.suppressed_digest.empty());
 }
 
-TEST_CASE("an unreadable suppression file is an error at its entry; bad numbers at their line") {
+TEST_CASE("an unreadable suppression file is an error at its entry, bad numbers at their line") {
   TempDir dir;
   const std::string m = dir.write("m/main.yaml", kHead +
                                                      "suppress:\n"

@@ -166,7 +166,7 @@ TEST_CASE("columns count characters, not bytes") {
         Lines{"m.yaml:2:29: illegal flow end"});
 }
 
-TEST_CASE("a control character is located; invalid UTF-8 is read as U+FFFD") {
+TEST_CASE("a control character is located, invalid UTF-8 is read as U+FFFD") {
   CHECK(check("version: 1\nx: a\x01"
               "b\n") == Lines{"m.yaml:2:5: control characters are not allowed (#x1)"});
   const std::string text =

@@ -160,7 +160,7 @@ TEST_CASE("an API key authenticates as the key SID and a 401 names the key") {
   CHECK(r.error().message.find("Twilio account 'sub'") == 0);
 }
 
-TEST_CASE("Twilio's error body is shown with code and more_info; a token echoed back is scrubbed") {
+TEST_CASE("Twilio's error body is shown with code and more_info, a token echoed back is scrubbed") {
   auto t = std::make_shared<ScriptedTransport>();
   t->answers = {response(
       400,
@@ -174,7 +174,7 @@ TEST_CASE("Twilio's error body is shown with code and more_info; a token echoed 
             "https://www.twilio.com/docs/errors/20001)");
 }
 
-TEST_CASE("a non-JSON error body is shown as text; 404 and 5xx keep their kinds") {
+TEST_CASE("a non-JSON error body is shown as text, 404 and 5xx keep their kinds") {
   auto t = std::make_shared<ScriptedTransport>();
   t->answers = {HttpResponse{502, "Bad Gateway", {}, "<html>upstream\ndown</html>"}};
   auto r = make_twilio_client(t)->list_owned(auth());

@@ -226,7 +226,7 @@ TEST_CASE("update_routing: a 400 shows Twilio's words with the webhook password 
   check_no_secret(r.error().message);
 }
 
-TEST_CASE("update_routing: a 404 is NotFound naming the number; a 5xx may have been done") {
+TEST_CASE("update_routing: a 404 is NotFound naming the number, a 5xx may have been done") {
   auto t = std::make_shared<ScriptedTransport>();
   t->answers = {response(404, R"({"code":20404,"message":"Not found","status":404})")};
   TwilioRouting to;

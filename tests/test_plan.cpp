@@ -107,7 +107,7 @@ TEST_CASE("a mapped number with no agent whose live number has one is a warning"
         "live agent " + kSales + ", mapping has none (the API can't unassign; left alone)");
 }
 
-TEST_CASE("live numbers outside the mapping are unmanaged; once managed ones are orphaned") {
+TEST_CASE("live numbers outside the mapping are unmanaged, once managed ones are orphaned") {
   Desired d = desired_of({want("+15551234567", "Support", kSupport)});
   LiveList live = {have("pn_1", "+15551234567", "Support", kSupport),
                    have("pn_9", "+15559990000", "Someone else's"),

@@ -43,7 +43,7 @@ TEST_CASE("without a window a campaign is open for good") {
   CHECK(s.local.empty());
 }
 
-TEST_CASE("not_before makes a campaign wait; not_after expires it") {
+TEST_CASE("not_before makes a campaign wait, not_after expires it") {
   xs::CampaignWindow w;
   w.not_before = utc(2026_y / 11 / 30, 14);
   w.not_after = utc(2026_y / 12 / 1, 0);

@@ -73,10 +73,14 @@ ApplyResult ApplySession::run(ApplyRequest request, const ApplyHooks& hooks) {
   ApplyResult result;
   const std::int64_t target = store_.target(target_.api_url, target_.key_fingerprint);
   RunLock lock(store_, target, identity_, clock_);
+  // Whether the state knew this target before this run: the run begun next is no history
+  // (the campaign guard of a state with no record depends on it).
+  const bool had_history = !store_.runs(target, 1).empty();
   const std::int64_t run = store_.begin_run(target, "apply", clock_.now_iso());
   RunRecord record(store_, run, clock_);
   settle_interrupted_runs(store_, target, run, clock_);
-  const StateView view = store_.view(target);
+  StateView view = store_.view(target);
+  view.has_history = view.has_history && had_history;
 
   result.planned = gather(std::move(request.desired), xuna_, twilio_, view, target_,
                           request.gather, clock_);

@@ -1,0 +1,140 @@
+// gather against FakeXuna and FakeTwilio: when Twilio is asked (the prefetch, the preflight,
+// the drift check), and what an account that cannot import turns into.
+#include <catch2/catch.hpp>
+
+#include "sync/gather.h"
+#include "sync_world.h"
+
+using namespace xs;
+using namespace xs::test;
+
+namespace {
+
+const std::string kA = "+15551230001", kB = "+15551230002";
+
+sync::Planned gather_with(SyncWorld& w, Desired d, const StateView& view,
+                          bool check_routing = false) {
+  sync::GatherOptions o;
+  o.plan.xuna_origin = kXunaOrigin;
+  o.check_routing = check_routing;
+  return sync::gather(std::move(d), w.xuna, w.source, view, w.target, o, w.clock);
+}
+
+bool has_warning(const Plan& p, const std::string& kind, const std::string& number) {
+  for (const auto& w : p.warnings)
+    if (w.kind == kind && w.phone_number == number) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("gather: no Twilio call when nothing is imported and the state has no history") {
+  SyncWorld w;
+  w.twilio.add(kMainSid, kA);
+  w.xuna.add("pn_a", kA, "A");
+  auto p = gather_with(w, SyncWorld::desired({SyncWorld::number(kA, "A")}), {});
+  CHECK_FALSE(p.plan.has_changes());
+  CHECK(w.twilio.calls().empty());
+  CHECK(w.source.once_requests == 0);
+}
+
+TEST_CASE("gather: the early list starts only when the state has a history of managed numbers") {
+  SyncWorld w;
+  w.twilio.add(kMainSid, kA);
+  w.twilio.add(kMainSid, kB);
+  w.xuna.add("pn_a", kA, "A");
+  Desired d = SyncWorld::desired({SyncWorld::number(kA, "A"), SyncWorld::number(kB, "B")});
+
+  SECTION("no history: one list, after XUNA's, for the import") {
+    auto p = gather_with(w, d, {});
+    CHECK(p.plan.summary.imports == 1);
+    CHECK(w.source.once_requests == 0);
+    CHECK(w.twilio.count("list", kMainSid) == 1);
+  }
+  SECTION("a history: the list is started early, and used by the preflight") {
+    StateView view;
+    view.has_history = true;
+    view.managed_numbers = {kA};
+    auto p = gather_with(w, d, view);
+    CHECK(p.plan.summary.imports == 1);
+    CHECK(w.source.once_requests == 1);
+    CHECK(w.twilio.count("list", kMainSid) == 1);  // not asked twice
+    REQUIRE(p.plan.actions.at(0).routing_before.has_value());
+    CHECK(p.plan.actions[0].routing_before->voice_url == kIvr);
+  }
+}
+
+TEST_CASE("gather: an account signed in with an API key gives plan errors, no Twilio call") {
+  SyncWorld w;
+  w.twilio.add(kMainSid, kA);
+  Desired d = SyncWorld::desired({SyncWorld::number(kA, "A"), SyncWorld::number(kB, "B")});
+  d.twilio_accounts["main"].api_key_sid = "SK0123456789abcdef0123456789abcdef";
+  StateView view;
+  SECTION("no history") {}
+  SECTION("a history") {
+    view.has_history = true;
+    view.managed_numbers = {"+15550000000"};
+  }
+  auto p = gather_with(w, d, view);
+  CHECK_FALSE(p.plan.has_changes());
+  REQUIRE(p.plan.errors.size() == 2);
+  for (const auto& e : p.plan.errors)
+    CHECK_THAT(e.message, Catch::Contains("signs in with API key"));
+  CHECK(w.twilio.calls().empty());
+  CHECK(p.credentials.empty());
+}
+
+TEST_CASE("gather: an account Twilio answers with 401 turns its imports into plan errors") {
+  SyncWorld w;
+  w.twilio.add(kMainSid, kA);
+  w.twilio.list_faults[kMainSid] = FakeTwilio::Fault::Unauthorized;
+  auto p = gather_with(w, SyncWorld::desired({SyncWorld::number(kA, "A")}), {});
+  CHECK_FALSE(p.plan.has_changes());
+  REQUIRE(p.plan.errors.size() == 1);
+  CHECK_THAT(p.plan.errors[0].message, Catch::Contains("not checked with Twilio"));
+  CHECK_THAT(p.plan.errors[0].message, Catch::Contains("401"));
+  CHECK(p.plan.errors[0].message.find("tok_main") == std::string::npos);
+}
+
+TEST_CASE("gather: routing drift is checked for snapshotted numbers only, one list per account") {
+  SyncWorld w;
+  w.twilio.add(kMainSid, kA);  // both at the IVR, not XUNA
+  w.twilio.add(kMainSid, kB);
+  w.xuna.add("pn_a", kA, "A");
+  w.xuna.add("pn_b", kB, "B");
+  Desired d = SyncWorld::desired({SyncWorld::number(kA, "A"), SyncWorld::number(kB, "B")});
+  StateView view;
+  view.has_history = true;
+  view.managed_numbers = {kA, kB};
+  view.snapshotted = {kA};
+
+  SECTION("plan checks") {
+    auto p = gather_with(w, d, view, /*check_routing=*/true);
+    CHECK(has_warning(p.plan, "routing_drift", kA));
+    CHECK_FALSE(has_warning(p.plan, "routing_drift", kB));
+    CHECK(w.twilio.count("list", kMainSid) == 1);
+    CHECK(w.twilio.count("get") == 0);
+  }
+  SECTION("apply does not") {
+    auto p = gather_with(w, d, view, /*check_routing=*/false);
+    CHECK_FALSE(has_warning(p.plan, "routing_drift", kA));
+    CHECK(w.twilio.calls().empty());
+  }
+  SECTION("a number routed to XUNA has no drift") {
+    w.twilio.repoint_at_xuna(kA);
+    auto p = gather_with(w, d, view, true);
+    CHECK_FALSE(has_warning(p.plan, "routing_drift", kA));
+  }
+  SECTION("a rolled-back number is shown as such, not as drift") {
+    view.rolled_back = {kA};
+    auto p = gather_with(w, d, view, true);
+    CHECK(has_warning(p.plan, "rolled_back", kA));
+    CHECK_FALSE(has_warning(p.plan, "routing_drift", kA));
+  }
+  SECTION("a Twilio outage does not hold the plan up") {
+    w.twilio.list_faults[kMainSid] = FakeTwilio::Fault::Transient;
+    auto p = gather_with(w, d, view, true);
+    CHECK(p.plan.errors.empty());
+    CHECK_FALSE(has_warning(p.plan, "routing_drift", kA));
+  }
+}
