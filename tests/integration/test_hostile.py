@@ -56,6 +56,10 @@ class TestServer:
             def log_message(self, *args):
                 pass
 
+            def setup(self):
+                super().setup()  # headers and body go in two writes: no 40 ms delayed ACK
+                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
             def serve(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 self.body = self.rfile.read(length) if length else b""
@@ -89,6 +93,10 @@ def send_json(request, status, doc, extra_headers=()):
 
 
 class Hostile(Case):
+    def tearDown(self):
+        self.doCleanups()  # servers, mounts and modes before the temp dir goes
+        super().tearDown()
+
     def start(self, numbers=NUMBERS, extra="", existing=None, **fixture):
         self.emu = self.start_emulator(self.fixture(existing=existing, **fixture))
         self.mapping(numbers + extra)
@@ -214,6 +222,199 @@ class Hostile(Case):
         self.assertRegex(text, r"(?m)^xuna_sync_batches_unknown 1$")
         self.assertRegex(text, r"(?m)^xuna_sync_last_run_success 0$")
         self.assertEqual(len(self.batches()), 1)
+
+    # --- 4. state write failures --------------------------------------------------------------
+    def mount_tmpfs(self, name, options):
+        """A tmpfs mounted at self.dir/name (unmounted at cleanup), or the test is skipped."""
+        path = os.path.join(self.dir, name)
+        os.makedirs(path)
+        p = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", path],
+                           capture_output=True, text=True)
+        if p.returncode != 0:
+            self.skipTest(f"cannot mount a tmpfs here ({p.stderr.strip() or p.returncode})")
+        self.addCleanup(subprocess.run, ["umount", "-l", path], capture_output=True)
+        return path
+
+    def test_a_full_disk_mid_apply_ends_cleanly_and_sends_nothing_unjournaled(self):
+        small = self.mount_tmpfs("small", "size=200k")
+        numbers = bulk_numbers(200)
+        emu = self.start_emulator(bulk_fixture(self, 200))
+        bulk_mapping(self, numbers)
+        state = os.path.join(small, "state.db")
+        env = self.env(XUNA_SYNC_STATE=state)
+        p = self.sync("apply", "--auto-approve", emulator=emu, env=env)
+        self.assertExit(p, 1)
+        self.assertNotIn("terminate called", p.stderr)
+        self.assertRegex(p.stdout + p.stderr, r"database or disk is full")
+        self.assertIn(state, p.stdout + p.stderr)
+        # room again: every import the emulator saw had its intent journaled first
+        subprocess.run(["mount", "-o", "remount,size=20m", small], check=True)
+        import sqlite3
+        with sqlite3.connect(state) as db:
+            journaled = {r[0] for r in db.execute(
+                "SELECT phone_number FROM actions WHERE kind = 'import'")}
+        sent = [r["body"]["phone_number"] for r in import_posts(emu.requests())]
+        self.assertTrue(sent, "the disk filled before any import: the test proves nothing")
+        self.assertLess(len(sent), 200, "the disk never filled: the test proves nothing")
+        self.assertEqual(sorted(set(sent) - journaled), [], "imports sent without an intent")
+        # the next run finishes without importing anything twice
+        p = self.sync("apply", "--auto-approve", emulator=emu, env=env)
+        self.assertExit(p, 0)
+        self.assertEqual(duplicate_imports(emu.requests()), [])
+        live = emu.numbers()
+        self.assertTrue(all(live[n]["agent_id"] for n in numbers))
+        self.assertExit(self.sync("plan", "--detailed-exitcode", emulator=emu, env=env), 0)
+
+    def test_plan_works_from_a_read_only_state(self):
+        self.start()
+        self.assertExit(self.sync("apply", "--auto-approve", emulator=self.emu), 0)
+        self.mapping(NUMBERS.replace("agent: sales", "agent: afterhours"))
+        state_dir = os.path.join(self.dir, "state")
+        os.chmod(os.path.join(state_dir, "state.db"), 0o400)
+        os.chmod(state_dir, 0o555)
+        self.addCleanup(os.chmod, state_dir, 0o755)
+        env = None
+        if os.geteuid() == 0:  # root writes through file modes: a read-only bind mount too
+            ro = os.path.join(self.dir, "ro")
+            os.makedirs(ro)
+            if subprocess.run(["mount", "--bind", state_dir, ro]).returncode != 0:
+                self.skipTest("cannot bind-mount as root")
+            self.addCleanup(subprocess.run, ["umount", "-l", ro])
+            if subprocess.run(["mount", "-o", "remount,ro,bind", ro]).returncode != 0:
+                self.skipTest("cannot remount read-only")
+            env = self.env(XUNA_SYNC_STATE=os.path.join(ro, "state.db"))
+        p = self.sync("plan", "--detailed-exitcode", emulator=self.emu, env=env)
+        self.assertExit(p, 2)
+        self.assertIn("~ assign  +15550001111", p.stdout)
+        self.assertNotIn("readonly database", p.stderr)
+
+    def test_a_corrupt_state_file_is_a_clear_error(self):
+        self.start()
+        path = self.write("state/state.db", "")
+        with open(path, "wb") as f:
+            f.write(os.urandom(8192))
+        for args in (["plan"], ["apply", "--auto-approve"], ["history"]):
+            p = self.sync(*args, emulator=self.emu)
+            self.assertExit(p, 1)
+            self.assertIn(f"state file {path} is not a xuna-sync state", p.stderr)
+            self.assertNotIn("terminate called", p.stderr)
+        self.assertEqual(self.emu.writes(), [])
+
+    # --- 5. bounded everything ----------------------------------------------------------------
+    def test_a_dripping_twilio_list_ends_at_the_timeout(self):
+        self.start()
+        stop = threading.Event()
+        self.addCleanup(stop.set)
+
+        def drip(request):
+            body = json.dumps({"incoming_phone_numbers": [], "next_page_uri": None}).encode()
+            request.send_response(200)
+            request.send_header("Content-Type", "application/json")
+            request.send_header("Content-Length", str(len(body)))
+            request.end_headers()
+            for b in body:  # one byte a second
+                if stop.wait(1):
+                    return
+                request.wfile.write(bytes([b]))
+                request.wfile.flush()
+
+        s = self.server(drip)
+        try:
+            p = self.sync("plan", "--timeout", "2", "--api-url", self.emu.url,
+                          "--twilio-api-url", s.url, timeout=60)
+        except subprocess.TimeoutExpired:
+            self.fail("plan --timeout 2 against a dripping server did not end within 60 s")
+        self.assertExit(p, 1)
+        self.assertIn("no answer within 2 s (--timeout bounds the whole request)", p.stderr)
+
+    def test_a_600_mb_answer_is_refused_without_reading_it(self):
+        self.start()
+        stop = threading.Event()
+        self.addCleanup(stop.set)
+
+        def huge(request):
+            request.send_response(200)
+            request.send_header("Content-Type", "application/json")
+            request.send_header("Content-Length", str(600 << 20))
+            request.end_headers()
+            request.wfile.write(b'{"incoming_phone_numbers": [')
+            request.wfile.flush()
+            stop.wait(30)  # and never the rest
+            request.close_connection = True
+
+        s = self.server(huge)
+        p = self.sync("plan", "--api-url", self.emu.url, "--twilio-api-url", s.url, timeout=60)
+        self.assertExit(p, 1)
+        self.assertIn(f"the answer is {600 << 20} bytes (its Content-Length), above the limit",
+                      p.stderr)
+        self.assertIn("not read", p.stderr)
+
+    def test_an_endless_twilio_list_stops_at_the_page_limit(self):
+        self.start()
+        pages = []
+
+        def endless(request):
+            query = urllib.parse.parse_qs(urllib.parse.urlparse(request.path).query)
+            page = int(query.get("Page", ["0"])[0])
+            pages.append(page)
+            send_json(request, 200, {
+                "incoming_phone_numbers": [{
+                    "sid": f"PN{page:032x}", "account_sid": ACCOUNT_SID,
+                    "phone_number": f"+1666{page:07d}", "friendly_name": f"n{page}"}],
+                "next_page_uri": f"{TWILIO_LIST}?PageSize=1000&Page={page + 1}"
+                                 f"&PageToken=PA{page + 1}"})
+
+        s = self.server(endless)
+        p = self.sync("plan", "--api-url", self.emu.url, "--twilio-api-url", s.url, timeout=300)
+        self.assertExit(p, 1)
+        self.assertIn("the IncomingPhoneNumbers list did not end within 10000 pages (the limit "
+                      "of pages per list); stopped after 10000 pages", p.stderr)
+        self.assertEqual(len(pages), 10000)
+
+    # --- 6. masking -------------------------------------------------------------------------------
+    def test_secrets_echoed_by_a_server_in_any_encoding_are_masked(self):
+        self.start()
+        basic = base64.b64encode(f"{ACCOUNT_SID}:{self.twilio_token}".encode()).decode()
+        forms = {self.api_key, self.twilio_token, basic}
+
+        def echo(request):
+            said = [v for k, v in request.headers.items()
+                    if k.lower() in ("authorization", "xi-api-key")]
+            quoted = []
+            for v in said:
+                quoted += [v, json.dumps(v)[1:-1].replace("/", "\\/"),
+                           "".join(f"\\u{ord(c):04x}" for c in v),
+                           urllib.parse.quote(v, safe=""), urllib.parse.quote_plus(v)]
+            text = "you sent " + " and ".join(quoted)
+            send_json(request, 401, {"code": 20003, "message": text, "status": 401,
+                                     "detail": {"status": "unauthorized", "message": text},
+                                     "echo": quoted})
+
+        s = self.server(echo)
+        files = []
+        for i, (api, twilio) in enumerate([(s.url, self.emu.url), (self.emu.url, s.url)]):
+            via = ["--api-url", api, "--twilio-api-url", twilio]
+            for log in (["--log-format", "text"], ["--log-format", "json"], ["--verbose"]):
+                out = os.path.join(self.dir, f"plan-{i}-{log[-1]}.json")
+                self.assertExit(self.sync("plan", *log, "--out", out, *via), 1)
+                if os.path.exists(out):
+                    files.append(out)
+                self.assertExit(self.sync("apply", "--auto-approve", "--format", "json", *log,
+                                          *via), 1)
+            self.sync("discover", "--twilio-api-url", twilio, "--log-format", "json")
+            self.sync("discover", "--twilio-api-url", twilio)
+        self.assertTrue(any("you sent" in o for o in self.outputs),
+                        "the server's answer is not shown at all: the test proves nothing")
+        state_dir = os.path.join(self.dir, "state")
+        files += [os.path.join(state_dir, f) for f in os.listdir(state_dir)]
+        blobs = list(self.outputs)
+        for path in files:
+            with open(path, "rb") as f:
+                blobs.append(f.read().decode("latin-1"))
+        for secret in forms | {urllib.parse.quote(basic, safe="")}:
+            for blob in blobs:
+                self.assertNotIn(secret, blob)
+                self.assertNotIn(secret[:12], blob)
 
     # --- 7. text that cannot forge lines ------------------------------------------------------
     def test_a_label_cannot_forge_plan_lines(self):
