@@ -176,8 +176,8 @@ TEST_CASE("a phase whose before_phase check gives a reason is not started") {
   };
   auto report = apply_plan(plan, api, journal, creds(), options);
   CHECK(asked == std::vector<std::string>{"assigning agents"});  // no campaigns: not asked
-  CHECK(report.ok == 2);                                          // the imports
-  CHECK(report.skipped == 2);                                     // the assigns
+  CHECK(report.ok == 2);                                         // the imports
+  CHECK(report.skipped == 2);                                    // the assigns
   CHECK(report.stopped == "lost the lock before assigning agents");
   for (const auto& c : api.calls()) CHECK(c.op != "assign");
 }
