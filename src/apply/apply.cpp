@@ -185,9 +185,11 @@ class Run {
     for (auto& p : unclear) {
       auto it = ids.find(plan_.actions[p.index].phone_number);
       if (it != ids.end()) {
+        // An answer naming another number is not believed, but shown: the list decides.
         succeed(p.index, p.entry, it->second,
-                p.error.kind == ErrorKind::Conflict ? "already in XUNA: adopted"
-                                                    : "arrived despite an unclear answer: adopted");
+                p.error.kind == ErrorKind::Conflict  ? "already in XUNA: adopted"
+                : p.error.kind == ErrorKind::Invalid ? p.error.message + "; it is listed: adopted"
+                                                     : "arrived despite an unclear answer: adopted");
       } else if (p.error.kind == ErrorKind::Conflict) {
         fail(p.index, p.entry, Outcome::Failed, p.error.message + "; yet the number is not listed");
       } else {
