@@ -257,9 +257,11 @@ class Hostile(Case):
         self.assertTrue(sent, "the disk filled before any import: the test proves nothing")
         self.assertLess(len(sent), 200, "the disk never filled: the test proves nothing")
         self.assertEqual(sorted(set(sent) - journaled), [], "imports sent without an intent")
-        # the next run finishes without importing anything twice
+        # the next run finishes without importing anything twice (the full disk left the run
+        # 'running': finishing it needs a write too; this run settles it)
         p = self.sync("apply", "--auto-approve", emulator=emu, env=env)
         self.assertExit(p, 0)
+        self.assertRegex(p.stderr, r"warning: run #1 \(apply, started \S+\) was interrupted")
         self.assertEqual(duplicate_imports(emu.requests()), [])
         live = emu.numbers()
         self.assertTrue(all(live[n]["agent_id"] for n in numbers))
@@ -449,6 +451,45 @@ class Hostile(Case):
         self.assertRegex(p.stderr, r"main\.yaml:\d+:\d+: .*(NUL|null character)")
 
     # --- 8. consistent answers ----------------------------------------------------------------
+    def test_an_import_answered_with_another_number_is_not_believed_and_names_both(self):
+        self.start(numbers="""  - phone_number: "+15551234567"
+    label: Support
+""")
+
+        def wrong_number(request, forward):
+            status, headers, body = forward()
+            if request.command == "POST" and request.path == "/v1/convai/phone-numbers":
+                doc = json.loads(body)
+                doc["phone_number"] = "+15550009999"
+                body = json.dumps(doc).encode()
+            return status, headers, body
+
+        proxy = self.proxy(wrong_number)
+        p = self.sync("apply", "--auto-approve", "--api-url", proxy.url,
+                      "--twilio-api-url", self.emu.url, "--xuna-webhook-origin", self.emu.url)
+        self.assertExit(p, 0)
+        # not believed: the live list decides (the number did land), and the line says why
+        line = [ln for ln in p.stdout.splitlines() if ln.startswith("  + imported  +15551234567")]
+        self.assertTrue(line, tail(p))
+        self.assertIn("the answer names phone_number '+15550009999', not '+15551234567' as asked; "
+                      "not believed; it is listed: adopted", line[0])
+        self.assertEqual(len(import_posts(self.emu.requests())), 1)  # and not sent again
+
+    def test_an_empty_csv_value_is_named_not_sent_as_hi(self):
+        self.start()
+        self.write("mappings/list.csv", "to,name\n+15559876543,\n")
+        self.mapping(NUMBERS + """batch_calls:
+  - name: csv
+    agent: sales
+    from: "+15550001111"
+    calls_csv: list.csv
+    first_message: "Hi {{name}}"
+""")
+        p = self.sync("validate")
+        self.assertExit(p, 3)
+        self.assertIn("list.csv:2:14: empty value in column 'name' (first_message uses {{name}})",
+                      p.stderr)
+
     def test_a_patch_answered_with_another_numbers_record_is_a_failure_naming_both(self):
         self.start(existing=[{"phone_number_id": "phnum_front", "phone_number": "+15550001111",
                               "label": "Front Desk", "agent_id": SUPPORT}])
