@@ -200,3 +200,23 @@ TEST_CASE("a stop flag set mid-run skips what was not started") {
   CHECK(report.skipped == 7);
   CHECK(journal.entries.size() == 1);
 }
+
+TEST_CASE("a phase whose before_phase check gives a reason is not started") {
+  FakeXuna api;
+  FakeJournal journal;
+  Desired d;
+  d.numbers = {want("+15550000001"), want("+15550000002")};
+  Plan plan = make_plan(d, api.list_numbers().value(), {});
+  ApplyOptions options;
+  std::vector<std::string> asked;
+  options.before_phase = [&](const std::string& phase) {
+    asked.push_back(phase);
+    return std::string("lost the lock before " + phase);
+  };
+  auto report = apply_plan(plan, api, journal, creds(), options);
+  CHECK(asked == std::vector<std::string>{"assigning agents"});  // no campaigns: not asked
+  CHECK(report.ok == 2);                                         // the imports
+  CHECK(report.skipped == 2);                                    // the assigns
+  CHECK(report.stopped == "lost the lock before assigning agents");
+  for (const auto& c : api.calls()) CHECK(c.op != "assign");
+}

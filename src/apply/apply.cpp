@@ -50,7 +50,9 @@ class Run {
     results_ = &report_.results[base];
 
     run_imports(imports);
+    check_phase(assigns, "assigning agents");
     in_parallel(assigns, [this](std::size_t i) { assign(i); });
+    check_phase(batches, "sending campaigns");
     in_parallel(batches, [this](std::size_t i) { submit_batch(i); });
     for (const auto& r : report_.results) {
       switch (r.outcome) {
@@ -88,6 +90,12 @@ class Run {
   void stop_sending(const std::string& why) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (stopped_.empty()) stopped_ = why;
+  }
+  // Before a phase with actions: stops sending when options_.before_phase gives a reason.
+  void check_phase(const std::vector<std::size_t>& phase, const std::string& what) {
+    if (phase.empty() || !options_.before_phase || !stopped_reason().empty()) return;
+    const std::string why = options_.before_phase(what);
+    if (!why.empty()) stop_sending(why);
   }
   // True when the action may not start: then it is skipped with the reason.
   bool must_stop(std::size_t i) {
@@ -177,9 +185,11 @@ class Run {
     for (auto& p : unclear) {
       auto it = ids.find(plan_.actions[p.index].phone_number);
       if (it != ids.end()) {
+        // An answer naming another number is not believed, but shown: the list decides.
         succeed(p.index, p.entry, it->second,
-                p.error.kind == ErrorKind::Conflict ? "already in XUNA: adopted"
-                                                    : "arrived despite an unclear answer: adopted");
+                p.error.kind == ErrorKind::Conflict  ? "already in XUNA: adopted"
+                : p.error.kind == ErrorKind::Invalid ? p.error.message + "; it is listed: adopted"
+                                                     : "arrived despite an unclear answer: adopted");
       } else if (p.error.kind == ErrorKind::Conflict) {
         fail(p.index, p.entry, Outcome::Failed, p.error.message + "; yet the number is not listed");
       } else {

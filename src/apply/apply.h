@@ -50,6 +50,9 @@ struct ApplyOptions {
   int settle_rounds = 4;
   // Set (by a signal handler) to stop sending: requests in flight finish, the rest are skipped.
   const std::atomic<bool>* stop = nullptr;
+  // Asked before the assign and campaign phases: a reason not to start it (the run's lock is
+  // gone), or empty. A reason stops sending as a state failure does.
+  std::function<std::string(const std::string& phase)> before_phase;
 };
 
 struct ActionResult {

@@ -126,6 +126,14 @@ ApplyResult ApplySession::run(ApplyRequest request, const ApplyHooks& hooks) {
     options.target_salt = target_.api_url + "\n" + target_.key_fingerprint;
     options.progress = hooks.progress;
     options.stop = request.stop;
+    options.before_phase = [&lock](const std::string& phase) {
+      try {
+        lock.check(phase);
+        return std::string();
+      } catch (const SyncError& e) {
+        return std::string(e.what());
+      }
+    };
     result.report = apply_plan(p.plan, xuna_, journal, p.credentials, options);
   }
   if (!result.report.interrupted && result.report.stopped.empty()) {

@@ -288,3 +288,54 @@ def plant_lock(state_path, pid, host, since="2026-01-02T03:04:05Z"):
     with sqlite3.connect(state_path) as db:
         db.execute("INSERT OR REPLACE INTO locks(target_id, pid, host, since, token) "
                    "SELECT id, ?, ?, ?, 'planted' FROM targets", (pid, host, since))
+
+
+# --- hostile-world helpers (issue 13): background runs, waits, lock tampering ---------------
+def start_sync(case, *args, emulator=None, env=None):
+    """Starts xuna-sync in the background as case.sync() would run it; returns the Popen
+    (text pipes for stdout and stderr; read them with communicate())."""
+    cmd = [SYNC, *args]
+    if emulator is not None:
+        cmd += ["--api-url", emulator.url, "--twilio-api-url", emulator.url]
+    return subprocess.Popen(cmd, cwd=case.dir, env=env or case.env(), stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_until(condition, what, timeout=30, step=0.02):
+    """Polls condition() until it is true; AssertionError naming `what` after timeout s."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if condition():
+            return
+        time.sleep(step)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+def lock_rows(state_path):
+    """The SQLite state's lock rows: [(target_id, pid, host, token)]."""
+    import sqlite3
+    if not os.path.exists(state_path):
+        return []
+    db = sqlite3.connect(state_path, timeout=10)
+    try:
+        return db.execute("SELECT target_id, pid, host, token FROM locks").fetchall()
+    except sqlite3.OperationalError:
+        return []  # not created yet
+    finally:
+        db.close()
+
+
+def tamper_lock(state_path, holder=None):
+    """Takes the lock away from whoever holds it, behind its back: deletes the rows (holder
+    None) or plants (pid, host) with a token of its own."""
+    import sqlite3
+    db = sqlite3.connect(state_path, timeout=10)
+    try:
+        with db:
+            if holder is None:
+                db.execute("DELETE FROM locks")
+            else:
+                db.execute("UPDATE locks SET pid = ?, host = ?, token = 'planted-elsewhere'",
+                           holder)
+    finally:
+        db.close()
