@@ -181,6 +181,17 @@ class CampaignWindows(Case):
         self.assertIn("1 suppressed", a.stdout)
         self.assertEqual(self.sent(), [["+12125550102", "+12125550103"]])
 
+    def test_a_chunk_with_every_recipient_suppressed_is_recorded_without_a_request(self):
+        self.write("mappings/dnc.txt", "+12125550101\n+12125550102\n")
+        self.campaign(self.SUPPRESSED, top="suppress:\n  - dnc.txt\n")
+        a = self.apply("--batch-chunk", "2")
+        self.assertExit(a, 0)
+        self.assertIn("2 suppressed", a.stdout)
+        self.assertEqual(self.sent(), [["+12125550103"]])  # chunk 0 had nobody left
+        self.assertEqual(self.chunks(), [(0, "sent"), (1, "sent")])
+        p = self.sync("plan", "--batch-chunk", "2", emulator=self.emu)
+        self.assertIn("0 batches to submit", p.stdout)
+
     def test_a_suppression_file_gone_between_plan_and_apply_refuses_the_saved_plan(self):
         dnc = self.write("mappings/dnc.csv", "phone_number\n+12125550102\n")
         self.campaign(self.SUPPRESSED, top="suppress:\n  - dnc.csv\n")
