@@ -85,7 +85,27 @@ void plan_batches(const Desired& desired, const std::unordered_map<std::string, 
     const int total = static_cast<int>(chunks.size());
     auto rec = state.batches.find(b.name);
     const bool resubmit = options.resubmit.count(b.name) > 0;
+    auto expired_warning = [&](const std::string& zone, const std::string& when) {
+      plan.warnings.push_back({"batch_expired", b.name,
+                               std::string("expired") + (when.empty() ? "" : " at " + when) +
+                                   ", never sent" +
+                                   (zone.empty() ? "" : " to recipients in " + zone)});
+    };
     if (rec == state.batches.end() && !resubmit) {
+      // Expired everywhere: final, so neither recorded as unknown nor reported as renamed.
+      if (b.window.any() && options.now) {
+        std::map<std::string, std::string> expired;  // zone -> when
+        for (const auto& group : plan::calls_by_timezone(b)) {
+          const plan::WindowState w = plan::window_state(b, group.first, *options.now);
+          if (w.kind != plan::WindowState::Kind::expired) {
+            expired.clear();
+            break;
+          }
+          expired.emplace(group.first, w.local);
+        }
+        for (const auto& [zone, when] : expired) expired_warning(zone, when);
+        if (!expired.empty()) continue;
+      }
       auto other = sent_as.find(digest);
       if (other != sent_as.end() && other->second != b.name) {
         plan.warnings.push_back({"batch_renamed", b.name,
@@ -146,11 +166,7 @@ void plan_batches(const Desired& desired, const std::unordered_map<std::string, 
       plan.warnings.push_back({"batch_waiting", b.name,
                                "waiting until " + (when.empty() ? std::string("its window opens") : when) +
                                    (zone.empty() ? "" : " for recipients in " + zone)});
-    for (const auto& [zone, when] : expired)
-      plan.warnings.push_back({"batch_expired", b.name,
-                               std::string("expired") + (when.empty() ? "" : " at " + when) +
-                                   ", never sent" +
-                                   (zone.empty() ? "" : " to recipients in " + zone)});
+    for (const auto& [zone, when] : expired) expired_warning(zone, when);
     if (rec != state.batches.end() && rec->second.digest != digest && (any_sent || !unknown.empty())) {
       plan.warnings.push_back({"batch_changed", b.name,
                                "content changed since it was sent; it is not sent again "

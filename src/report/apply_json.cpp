@@ -20,7 +20,10 @@ std::string report_to_json(const ApplyReport& report, const std::string& api_url
     o->set("action", std::string(to_string(r.action.kind)));
     o->set("phone_number", r.action.phone_number);
     if (r.action.kind == ActionKind::Assign) o->set("agent_id", r.action.agent_id);
-    if (r.action.kind == ActionKind::Batch) o->set("name", r.action.batch_name);
+    if (r.action.kind == ActionKind::Batch) {
+      o->set("name", r.action.batch_name);
+      o->set("suppressed", r.action.suppressed);  // left out of the requests (do-not-call)
+    }
     o->set("outcome", std::string(to_string(r.outcome)));
     if (!r.phone_number_id.empty()) o->set("phone_number_id", r.phone_number_id);
     if (r.action.kind == ActionKind::Batch && r.outcome == Outcome::Ok) {
