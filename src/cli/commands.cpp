@@ -209,6 +209,11 @@ const std::vector<Command>& commands() {
        "already routed as its snapshot is left alone. --undo points them back at XUNA with the\n"
        "routing recorded after the cut-over. The XUNA record stays.\n",
        "Example:\n  xuna-sync rollback +15551234567 --auto-approve\n", run_rollback},
+      {"schema", "print the JSON Schema of the mapping format", "xuna-sync schema",
+       "Prints the JSON Schema (draft 2020-12) of the mapping files, for editors\n"
+       "(yaml-language-server, VS Code, JetBrains) and validators. The package also installs it\n"
+       "as /usr/share/xuna-sync/mapping.schema.json.\n",
+       "Example:\n  xuna-sync schema > mapping.schema.json\n", run_schema},
   };
   return table;
 }
