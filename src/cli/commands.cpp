@@ -214,6 +214,11 @@ const std::vector<Command>& commands() {
        "(yaml-language-server, VS Code, JetBrains) and validators. The package also installs it\n"
        "as /usr/share/xuna-sync/mapping.schema.json.\n",
        "Example:\n  xuna-sync schema > mapping.schema.json\n", run_schema},
+      {"completion", "print shell completion for bash or zsh", "xuna-sync completion bash|zsh",
+       "Prints a completion script for the shell, generated from the same model as this help:\n"
+       "the commands, their options, the values of --format and --log-format, and file names\n"
+       "for -f, --state, --out, --ca-file and --metrics-file. The package installs both.\n",
+       "Example:\n  source <(xuna-sync completion bash)\n", run_completion},
   };
   return table;
 }

@@ -30,6 +30,7 @@ int run_history(const Options& options);
 int run_state(const Options& options);
 int run_rollback(const Options& options);
 int run_schema(const Options& options);
+int run_completion(const Options& options);
 
 // Parses argv, dispatches, and turns every error into a message and an exit code.
 int main(int argc, char** argv);

@@ -1,7 +1,9 @@
 """The command line of the real binary: usage errors and their exit code, environment
-bindings, help, and `schema` (the JSON Schema embedded at build time)."""
+bindings, help, `schema` (the JSON Schema embedded at build time) and `completion bash|zsh`
+driven with bash's own completion machinery (and `zsh -n` when zsh is installed)."""
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -54,7 +56,7 @@ class CommandLine(Case):
         p = self.sync("--help")
         self.assertExit(p, 0)
         for c in ("validate", "plan", "apply", "discover", "export", "history", "state",
-                  "rollback", "schema"):
+                  "rollback", "schema", "completion"):
             self.assertIn("\n  " + c + " ", p.stdout)
         self.assertIn("(env XUNA_API_URL)", p.stdout)
         p = self.sync("rollback", "--help")
@@ -74,6 +76,85 @@ class Schema(Case):
         schema = json.loads(p.stdout)
         self.assertEqual(schema["$schema"], "https://json-schema.org/draft/2020-12/schema")
         self.assertExit(self.sync("schema", "extra"), 3)
+
+
+def bash_complete(words, cword=None, cwd=None):
+    """COMPREPLY of xuna-sync's bash completion for COMP_WORDS=words at COMP_CWORD=cword
+    (default: the last word), run in a fresh bash."""
+    cword = len(words) - 1 if cword is None else cword
+    quoted = " ".join("'" + w.replace("'", "'\\''") + "'" for w in words)
+    script = (f'source <("$XS" completion bash) && complete -p xuna-sync && '
+              f'COMP_WORDS=({quoted}); COMP_CWORD={cword}; '
+              f'COMP_LINE="${{COMP_WORDS[*]}}"; COMP_POINT=${{#COMP_LINE}}; '
+              f'_xuna_sync && printf "%s\\n" "${{COMPREPLY[@]}}"')
+    p = subprocess.run(["bash", "--norc", "--noprofile", "-c", script], capture_output=True,
+                       text=True, timeout=30, cwd=cwd, env={**os.environ, "XS": os.path.abspath(SYNC)})
+    if p.returncode != 0:
+        raise AssertionError(f"bash failed: {p.stderr}")
+    lines = p.stdout.splitlines()
+    return lines[0], [l for l in lines[1:] if l]
+
+
+class Completion(Case):
+    def test_bash_registers_the_function(self):
+        registration, _ = bash_complete(["xuna-sync", ""])
+        self.assertEqual(registration, "complete -F _xuna_sync xuna-sync")
+
+    def test_bash_completes_commands(self):
+        _, words = bash_complete(["xuna-sync", "pl"])
+        self.assertEqual(words, ["plan"])
+        _, words = bash_complete(["xuna-sync", "s"])
+        self.assertEqual(sorted(words), ["schema", "state"])
+        _, words = bash_complete(["xuna-sync", ""])
+        for c in ("validate", "plan", "apply", "rollback", "completion"):
+            self.assertIn(c, words)
+
+    def test_bash_completes_the_options_of_the_command(self):
+        _, words = bash_complete(["xuna-sync", "apply", "--"])
+        for o in ("--auto-approve", "--parallelism", "--file", "--max-changes", "--resubmit",
+                  "--api-url", "--state", "--help"):
+            self.assertIn(o, words)
+        self.assertNotIn("--limit", words)  # history's
+        self.assertNotIn("--api-key", words)
+        _, words = bash_complete(["xuna-sync", "history", "--"])
+        self.assertIn("--limit", words)
+        self.assertNotIn("--auto-approve", words)
+        _, words = bash_complete(["xuna-sync", "apply", "--par"])
+        self.assertEqual(words, ["--parallelism"])
+
+    def test_bash_completes_values_and_files(self):
+        self.write("maps/one.yaml", "version: 1\n")
+        self.write("maps/two.yaml", "version: 1\n")
+        _, words = bash_complete(["xuna-sync", "plan", "--format", ""])
+        self.assertEqual(sorted(words), ["json", "text"])
+        _, words = bash_complete(["xuna-sync", "completion", ""])
+        self.assertEqual(sorted(words), ["bash", "zsh"])
+        _, words = bash_complete(["xuna-sync", "state", "c"])
+        self.assertEqual(words, ["copy"])
+        for opt in ("-f", "--file", "--state", "--metrics-file", "--ca-file"):
+            _, words = bash_complete(["xuna-sync", "apply", opt, "maps/t"], cwd=self.dir)
+            self.assertEqual(words, ["maps/two.yaml"], opt)
+        _, words = bash_complete(["xuna-sync", "plan", "--out", "maps/o"], cwd=self.dir)
+        self.assertEqual(words, ["maps/one.yaml"])
+        _, words = bash_complete(["xuna-sync", "apply", "--file", "=", "maps/o"], cwd=self.dir)
+        self.assertEqual(words, ["maps/one.yaml"])  # --file=maps/o, as bash splits it
+        _, words = bash_complete(["xuna-sync", "apply", "--parallelism", "maps/"], cwd=self.dir)
+        self.assertEqual(words, [])  # a number, not a file
+
+    def test_zsh_script_is_produced_and_parses(self):
+        p = self.sync("completion", "zsh")
+        self.assertExit(p, 0)
+        self.assertTrue(p.stdout.startswith("#compdef xuna-sync\n"))
+        for word in ("'plan:", "--auto-approve", "--max-reassign-percent",
+                     "'*--file=[a mapping file or a folder of them]:PATH:_files'",
+                     "'*--only=[", "'--format=[output format]:text|json:(text json)'"):
+            self.assertIn(word, p.stdout)
+        self.assertExit(self.sync("completion", "fish"), 3)
+        if not shutil.which("zsh"):
+            self.skipTest("zsh is not installed")
+        path = self.write("_xuna-sync", p.stdout)
+        z = subprocess.run(["zsh", "-n", path], capture_output=True, text=True, timeout=30)
+        self.assertEqual(z.returncode, 0, z.stderr)
 
 
 if __name__ == "__main__":
