@@ -202,6 +202,7 @@ TEST_CASE("main: usage errors exit 3, help and version exit 0") {
   CHECK(run_main({"help", "plan"}) == 0);
   CHECK(run_main({"help", "nope"}) == 3);
   CHECK(run_main({"--version"}) == 0);
+  CHECK(run_main({"plan", "--version"}) == 0);
 }
 
 TEST_CASE("help: generated from the model, every command and its options") {

@@ -84,6 +84,7 @@ void add_common(CLI::App& app, Options& o, bool env) {
       ->transform(any_value_is_true())
       ->group(kCommonGroup);
   app.add_flag("-h,--help", o.help, "this help")->group(kCommonGroup);
+  app.add_flag("--version", o.version, "print the version")->group(kCommonGroup);
 }
 
 // A command's own options, and the networked ones for the commands that talk to the APIs.
@@ -278,7 +279,6 @@ std::unique_ptr<CLI::App> make_cli(Options& o) {
   app->set_help_flag();  // ours: -h/--help as a plain flag, help is printed by the dispatcher
   app->allow_extras();
   app->require_subcommand(0, 1);
-  app->add_flag("--version", o.version, "print the version");
   add_common(*app, o, false);
   for (const Command& c : commands()) {
     CLI::App* cmd = app->add_subcommand(c.name, c.summary);
