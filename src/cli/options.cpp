@@ -300,6 +300,10 @@ Options parse_options(const std::vector<std::string>& args) {
   std::vector<std::string> reversed(std::make_reverse_iterator(mark), args.rend());
   try {
     app->parse(reversed);
+  } catch (const CLI::ArgumentMismatch& e) {
+    // "--out: 1 required PLAN.json missing": said as before.
+    const std::string what = e.what();
+    throw UsageError("option '" + what.substr(0, what.find(':')) + "' needs a value");
   } catch (const CLI::ParseError& e) {
     throw UsageError(e.what());
   }
