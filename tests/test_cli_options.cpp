@@ -184,6 +184,7 @@ TEST_CASE("options: a missing value is a usage error") {
   CHECK(usage_error({"plan", "--out"}) == "option '--out' needs a value");
   CHECK(usage_error({"plan", "-f"}) == "option '--file' needs a value");
   CHECK_THROWS_AS(parse_options({"history", "--limit"}), UsageError);
+  CHECK(usage_error({"plan", "--force=yes"}) == "option '--force' takes no value");
 }
 
 TEST_CASE("options: did-you-mean only for near misses") {

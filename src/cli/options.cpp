@@ -275,7 +275,9 @@ std::unique_ptr<CLI::App> make_cli(Options& o) {
   auto app = std::make_unique<CLI::App>(
       "keeps XUNA AI phone numbers and their agents in line with mapping files.", "xuna-sync");
   // An option given twice keeps its last value, as before; the repeatable ones take all.
+  // A flag takes no value (--force=yes is an error).
   app->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  app->option_defaults()->disable_flag_override();
   app->set_help_flag();  // ours: -h/--help as a plain flag, help is printed by the dispatcher
   app->allow_extras();
   app->require_subcommand(0, 1);
@@ -303,6 +305,8 @@ Options parse_options(const std::vector<std::string>& args) {
   } catch (const CLI::ArgumentMismatch& e) {
     // "--out: 1 required PLAN.json missing": said as before.
     const std::string what = e.what();
+    if (what.find("flag override") != std::string::npos)  // "force was given a ..."
+      throw UsageError("option '--" + what.substr(0, what.find(' ')) + "' takes no value");
     throw UsageError("option '" + what.substr(0, what.find(':')) + "' needs a value");
   } catch (const CLI::ParseError& e) {
     throw UsageError(e.what());
