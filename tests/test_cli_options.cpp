@@ -113,6 +113,12 @@ TEST_CASE("options: common options before or after the command") {
   CHECK(before.log_format == "json");
   CHECK(before.quiet);
   CHECK(before.limit == 3);
+  Options own = parse({"-f", "m.yaml", "--parallelism", "3", "apply", "--auto-approve"});
+  CHECK(own.command == "apply");
+  CHECK(own.files == std::vector<std::string>{"m.yaml"});
+  CHECK(own.parallelism == 3);
+  CHECK(usage_error({"--auto-approve", "history"}) ==
+        "option '--auto-approve' does not apply to 'history'");
   Options after = parse({"history", "--log-format=json", "-v", "--state", "s.db"});
   CHECK(after.log_format == "json");
   CHECK(after.verbose);

@@ -294,7 +294,20 @@ std::unique_ptr<CLI::App> make_cli(Options& o) {
   return app;
 }
 
+namespace {
+
+Options parse(const std::vector<std::string>& args, bool command_first);
+
+}  // namespace
+
 Options parse_options(const std::vector<std::string>& args) {
+  return parse(args, false);
+}
+
+namespace {
+
+// `command_first`: the words were reordered so that the command comes first.
+Options parse(const std::vector<std::string>& args, bool command_first) {
   Options o;
   auto app = make_cli(o);
   // After "--" every word is a positional argument (CLI11 2.1 loses that in a subcommand).
@@ -312,6 +325,14 @@ Options parse_options(const std::vector<std::string>& args) {
     throw UsageError(e.what());
   }
   CLI::App* cmd = app->get_subcommands().empty() ? nullptr : app->get_subcommands().front();
+  if (cmd && !command_first && !app->remaining().empty()) {
+    // A command's own options given before it ("xuna-sync -f m.yaml plan"): parse again
+    // with the command first, as the hand-written parser took options anywhere.
+    std::vector<std::string> again(args);
+    auto at = std::find(again.begin(), again.end(), cmd->get_name());
+    std::rotate(again.begin(), at, at + 1);
+    return parse(again, true);
+  }
   check_leftovers(*app, cmd);
   if (cmd) o.command = cmd->get_name();
   if (mark != args.end()) {
@@ -320,6 +341,8 @@ Options parse_options(const std::vector<std::string>& args) {
   }
   return o;
 }
+
+}  // namespace
 
 std::string closest(const std::string& word, const std::vector<std::string>& candidates) {
   std::string best;
