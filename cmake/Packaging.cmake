@@ -14,8 +14,23 @@ add_custom_command(
   VERBATIM)
 add_custom_target(man ALL DEPENDS ${CMAKE_BINARY_DIR}/xuna-sync.1 ${CMAKE_BINARY_DIR}/xuna-sync.1.gz)
 
+# Shell completion from the built binary's own model (`xuna-sync completion bash|zsh`).
+set(XS_BASH_COMPLETION ${CMAKE_BINARY_DIR}/completion/xuna-sync)
+set(XS_ZSH_COMPLETION ${CMAKE_BINARY_DIR}/completion/_xuna-sync)
+add_custom_command(
+  OUTPUT ${XS_BASH_COMPLETION} ${XS_ZSH_COMPLETION}
+  COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/completion
+  COMMAND sh -c "\"$1\" completion bash >\"$2\" && \"$1\" completion zsh >\"$3\"" sh
+          $<TARGET_FILE:xuna-sync> ${XS_BASH_COMPLETION} ${XS_ZSH_COMPLETION}
+  DEPENDS xuna-sync
+  COMMENT "Generating the bash and zsh completion from xuna-sync completion"
+  VERBATIM)
+add_custom_target(completion ALL DEPENDS ${XS_BASH_COMPLETION} ${XS_ZSH_COMPLETION})
+
 install(TARGETS xuna-sync xuna-emulator RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(FILES ${CMAKE_BINARY_DIR}/xuna-sync.1.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+install(FILES ${XS_BASH_COMPLETION} DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions)
+install(FILES ${XS_ZSH_COMPLETION} DESTINATION ${CMAKE_INSTALL_DATADIR}/zsh/vendor-completions)
 install(FILES README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(FILES mappings/example.yaml contrib/xuna-sync.service contrib/xuna-sync.timer
               contrib/crontab.example

@@ -11,11 +11,15 @@ struct Command {
   const char* name;
   const char* summary;  // one line for the overview
   const char* usage;    // "xuna-sync plan [-f PATH]... [--out PLAN.json] ..."
-  const char* help;     // what it does, its options, an example
+  const char* about;    // what it does (its options come from the CLI11 model)
+  const char* example;  // "Example:\n  xuna-sync ...\n"
   int (*run)(const Options& options);
 };
 
 const std::vector<Command>& commands();
+
+// Help generated from the CLI11 model: the overview (command empty) or one command's.
+std::string help_text(const std::string& command);
 
 int run_validate(const Options& options);
 int run_plan(const Options& options);
@@ -25,6 +29,8 @@ int run_export(const Options& options);
 int run_history(const Options& options);
 int run_state(const Options& options);
 int run_rollback(const Options& options);
+int run_schema(const Options& options);
+int run_completion(const Options& options);
 
 // Parses argv, dispatches, and turns every error into a message and an exit code.
 int main(int argc, char** argv);

@@ -1,9 +1,16 @@
 #pragma once
-// The command line, parsed into plain values. Unknown options and bad values are usage errors.
+// The command line, parsed into plain values by one CLI11 model (cli/options.cpp): the
+// commands, their options, environment bindings and validators. Help and shell completion
+// are generated from the same model. Unknown options and bad values are usage errors.
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+namespace CLI {
+class App;
+}
 
 namespace xs::cli {
 
@@ -40,7 +47,19 @@ struct Options {
   bool allow_routing_takeover = false, undo = false;
 };
 
-// Parses argv (without argv[0]). Throws UsageError naming the offending argument.
+// The option group of the options every command (or every networked command) takes; help
+// lists them apart.
+inline constexpr const char* kCommonGroup = "Common options";
+
+// The CLI11 model of the whole command line, its options bound to the fields of `into`
+// (which must outlive it). One subcommand per row of the command table.
+std::unique_ptr<CLI::App> make_cli(Options& into);
+
+// Parses argv (without argv[0]). Throws UsageError naming the offending argument, with a
+// did-you-mean for a misspelt option or command.
 Options parse_options(const std::vector<std::string>& args);
+
+// The closest of `candidates` to `word` when it is close enough to be a typo, else "".
+std::string closest(const std::string& word, const std::vector<std::string>& candidates);
 
 }  // namespace xs::cli

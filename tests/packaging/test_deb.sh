@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The Debian package: `cpack -G DEB` makes xuna-sync_<version>_<arch>.deb from a built tree;
-# it holds both binaries, the man page and the examples, depends on the runtime libraries,
-# and the xuna-sync in it runs. cpack writes into a temp folder (-B), so the build folder and
+# it holds both binaries, the man page, the bash and zsh completion and the examples, depends
+# on the runtime libraries, and the xuna-sync in it runs. cpack writes into a temp folder (-B), so the build folder and
 # the tests running beside this one are left alone.
 #   tests/packaging/test_deb.sh BUILD_DIR        (exit 125: skipped, no cpack or dpkg-deb)
 set -euo pipefail
@@ -28,6 +28,8 @@ echo "built $(basename "$deb") ($(du -k "$deb" | cut -f1) KiB)"
 listing=$(dpkg-deb -c "$deb")
 echo "$listing" | awk '{print $NF}'
 for f in usr/bin/xuna-sync usr/bin/xuna-emulator usr/share/man/man1/xuna-sync.1.gz \
+         usr/share/bash-completion/completions/xuna-sync \
+         usr/share/zsh/vendor-completions/_xuna-sync \
          usr/share/doc/xuna-sync/examples/example.yaml \
          usr/share/doc/xuna-sync/examples/xuna-sync.service \
          usr/share/doc/xuna-sync/examples/xuna-sync.timer \
@@ -49,6 +51,14 @@ dpkg-deb -x "$deb" "$tmp/root"
 out=$("$tmp/root/usr/bin/xuna-sync" --version)
 [ "$out" = "xuna-sync $version" ] || fail "packaged xuna-sync --version said '$out'"
 "$tmp/root/usr/bin/xuna-emulator" --help >/dev/null 2>&1 || fail "packaged xuna-emulator --help failed"
+# The completion the package installs is the binary's own, and bash loads it.
+cmp -s <("$tmp/root/usr/bin/xuna-sync" completion bash) \
+  "$tmp/root/usr/share/bash-completion/completions/xuna-sync" || fail "bash completion differs"
+cmp -s <("$tmp/root/usr/bin/xuna-sync" completion zsh) \
+  "$tmp/root/usr/share/zsh/vendor-completions/_xuna-sync" || fail "zsh completion differs"
+reply=$(bash --norc -c 'source "$1"; COMP_WORDS=(xuna-sync pl); COMP_CWORD=1; _xuna_sync;
+                        echo "${COMPREPLY[*]}"' sh "$tmp/root/usr/share/bash-completion/completions/xuna-sync")
+[ "$reply" = plan ] || fail "the packaged bash completion offered '$reply' for 'pl'"
 if command -v man >/dev/null; then
   page=$(MANWIDTH=80 man -l "$tmp/root/usr/share/man/man1/xuna-sync.1.gz" 2>&1)
   grep -q "^NAME" <<<"$page" || fail "the man page does not render: $page"

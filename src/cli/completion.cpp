@@ -1,0 +1,238 @@
+#include "cli/completion.h"
+
+#include <CLI/CLI.hpp>
+
+namespace xs::cli {
+namespace {
+
+// The names of an option as typed: "-f", "--file".
+std::vector<std::string> names_of(const CLI::Option& opt) {
+  std::vector<std::string> names;
+  for (const auto& s : opt.get_snames()) names.push_back("-" + s);
+  for (const auto& l : opt.get_lnames()) names.push_back("--" + l);
+  return names;
+}
+
+// Named options only (positionals have no dash).
+std::vector<const CLI::Option*> named_options(const CLI::App& app) {
+  std::vector<const CLI::Option*> out;
+  for (const CLI::Option* opt : app.get_options())
+    if (!opt->get_lnames().empty() || !opt->get_snames().empty()) out.push_back(opt);
+  return out;
+}
+
+bool takes_value(const CLI::Option& opt) {
+  return opt.get_expected_max() > 0;
+}
+
+// An option whose value is a file: its value name in the model says so.
+bool takes_file(const CLI::Option& opt) {
+  const std::string t = opt.get_type_name();
+  return takes_value(opt) && (t == "PATH" || t == "FILE" || t == "PLAN.json");
+}
+
+// "text|json" -> "text json"; empty when the value is not one of a list.
+std::string choices(const CLI::Option& opt) {
+  const std::string t = opt.get_type_name();
+  if (!takes_value(opt) || t.find('|') == std::string::npos) return "";
+  std::string out = t;
+  for (char& c : out)
+    if (c == '|') c = ' ';
+  return out;
+}
+
+std::vector<const CLI::App*> commands_of(const CLI::App& model) {
+  return model.get_subcommands([](const CLI::App*) { return true; });
+}
+
+// The words a command's positional arguments are completed with: a word list, "@files", or
+// nothing.
+std::string positional_words(const std::string& command, const CLI::App& model) {
+  if (command == "completion") return "bash zsh";
+  if (command == "state") return "show unlock copy";
+  if (command == "apply") return "@files";
+  if (command == "help") {
+    std::string words;
+    for (const CLI::App* c : commands_of(model))
+      words += (words.empty() ? "" : " ") + c->get_name();
+    return words;
+  }
+  return "";
+}
+
+std::string join(const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& w : words) out += (out.empty() ? "" : " ") + w;
+  return out;
+}
+
+// The bash case arm for one app: opts, files (options taking a file), values (options
+// taking any value), and the enumerations.
+std::string bash_arm(const std::string& label, const CLI::App& app, const std::string& positional) {
+  std::vector<std::string> opts, files, values;
+  std::string enums;
+  for (const CLI::Option* opt : named_options(app)) {
+    for (const auto& n : names_of(*opt)) {
+      opts.push_back(n);
+      if (takes_file(*opt)) files.push_back(n);
+      if (takes_value(*opt)) values.push_back(n);
+      if (!choices(*opt).empty())
+        enums += "        " + n + ") words=\"" + choices(*opt) + "\" ;;\n";
+    }
+  }
+  std::string out = "    " + label + ")\n";
+  out += "      opts=\"" + join(opts) + "\"\n";
+  out += "      files=\"" + join(files) + "\"\n";
+  out += "      values=\"" + join(values) + "\"\n";
+  out += "      positional=\"" + positional + "\"\n";
+  out += "      case $prev in\n" + enums + "      esac\n";
+  out += "      ;;\n";
+  return out;
+}
+
+// A description for zsh's _arguments: no brackets, colons escaped, quotes for '...'.
+std::string zsh_text(const std::string& text) {
+  std::string out;
+  for (char c : text.substr(0, text.find(" (")).substr(0, 70)) {
+    if (c == '[')
+      out += '(';
+    else if (c == ']')
+      out += ')';
+    else if (c == ':')
+      out += "\\:";
+    else if (c == '\'')
+      out += "'\\''";
+    else
+      out += c;
+  }
+  return out;
+}
+
+std::string zsh_specs(const CLI::App& app, const std::string& indent) {
+  std::string out;
+  for (const CLI::Option* opt : named_options(app)) {
+    // The repeatable options (-f, --only) are the ones that take every value given.
+    const bool repeat = opt->get_multi_option_policy() == CLI::MultiOptionPolicy::TakeAll;
+    for (const auto& n : names_of(*opt)) {
+      std::string spec = (repeat ? "*" : "") + n;
+      if (takes_value(*opt) && n.rfind("--", 0) == 0) spec += "=";
+      spec += "[" + zsh_text(opt->get_description()) + "]";
+      if (takes_value(*opt)) {
+        std::string action = takes_file(*opt)         ? "_files"
+                             : !choices(*opt).empty() ? "(" + choices(*opt) + ")"
+                                                      : " ";
+        spec += ":" + zsh_text(opt->get_type_name()) + ":" + action;
+      }
+      out += indent + "'" + spec + "' \\\n";
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string bash_completion(const CLI::App& model) {
+  std::string names;
+  std::string commands;
+  for (const CLI::App* c : commands_of(model)) {
+    names += (names.empty() ? "" : "|") + c->get_name();
+    commands += (commands.empty() ? "" : " ") + c->get_name();
+  }
+  std::string out =
+      "# bash completion for xuna-sync; generated by 'xuna-sync completion bash'.\n"
+      "# Install as /usr/share/bash-completion/completions/xuna-sync, or source it.\n"
+      "_xuna_sync() {\n"
+      "  local cur=${COMP_WORDS[COMP_CWORD]} prev='' cmd='' i words=''\n"
+      "  ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD-1]}\n"
+      "  # --opt=value, split by bash at '='\n"
+      "  if [[ $cur == --*=* ]]; then prev=${cur%%=*}; cur=${cur#*=}; fi\n"
+      "  if [[ $cur == = ]]; then cur=''; fi\n"
+      "  if [[ $prev == = && COMP_CWORD -gt 1 ]]; then prev=${COMP_WORDS[COMP_CWORD-2]}; fi\n"
+      "  local opts files values positional\n"
+      "  for ((i = 1; i < COMP_CWORD; i++)); do\n"
+      "    case ${COMP_WORDS[i]} in\n"
+      "      " +
+      names +
+      "|help) cmd=${COMP_WORDS[i]}; break ;;\n"
+      "    esac\n"
+      "  done\n"
+      "  case $cmd in\n";
+  out += bash_arm("''", model, commands + " help");
+  for (const CLI::App* c : commands_of(model))
+    out += bash_arm(c->get_name(), *c, positional_words(c->get_name(), model));
+  out += bash_arm("help", model, positional_words("help", model));
+  out +=
+      "  esac\n"
+      "  if [[ -n $words ]]; then\n"
+      "    COMPREPLY=($(compgen -W \"$words\" -- \"$cur\"))\n"
+      "    return 0\n"
+      "  fi\n"
+      "  if [[ \" $files \" == *\" $prev \"* ]]; then\n"
+      "    compopt -o filenames 2>/dev/null\n"
+      "    COMPREPLY=($(compgen -f -- \"$cur\"))\n"
+      "    return 0\n"
+      "  fi\n"
+      "  if [[ \" $values \" == *\" $prev \"* ]]; then\n"
+      "    COMPREPLY=()\n"
+      "    return 0\n"
+      "  fi\n"
+      "  if [[ $cur == -* ]]; then\n"
+      "    COMPREPLY=($(compgen -W \"$opts\" -- \"$cur\"))\n"
+      "  elif [[ $positional == @files ]]; then\n"
+      "    compopt -o filenames 2>/dev/null\n"
+      "    COMPREPLY=($(compgen -f -- \"$cur\"))\n"
+      "  else\n"
+      "    COMPREPLY=($(compgen -W \"$positional\" -- \"$cur\"))\n"
+      "  fi\n"
+      "  return 0\n"
+      "}\n"
+      "complete -F _xuna_sync xuna-sync\n";
+  return out;
+}
+
+std::string zsh_completion(const CLI::App& model) {
+  std::string out =
+      "#compdef xuna-sync\n"
+      "# zsh completion for xuna-sync; generated by 'xuna-sync completion zsh'.\n"
+      "# Install as _xuna-sync in a directory of $fpath (Debian: "
+      "/usr/share/zsh/vendor-completions).\n"
+      "_xuna-sync() {\n"
+      "  local curcontext=$curcontext state line\n"
+      "  local -a commands\n"
+      "  commands=(\n";
+  for (const CLI::App* c : commands_of(model))
+    out += "    '" + c->get_name() + ":" + zsh_text(c->get_description()) + "'\n";
+  out += "    'help:a command'\\''s help'\n  )\n";
+  out += "  _arguments -C \\\n" + zsh_specs(model, "    ") +
+         "    '1: :->command' \\\n"
+         "    '*:: :->args' && return 0\n"
+         "  case $state in\n"
+         "    command) _describe -t commands 'xuna-sync command' commands ;;\n"
+         "    args)\n"
+         "      case $words[1] in\n";
+  for (const CLI::App* c : commands_of(model)) {
+    std::string positional;
+    std::string words = positional_words(c->get_name(), model);
+    if (words == "@files")
+      positional = "            '*:file:_files' \\\n";
+    else if (!words.empty())
+      positional = "            '1:argument:(" + words + ")' \\\n";
+    else if (c->get_name() == "rollback")
+      positional = "            '*:number: ' \\\n";
+    out += "        " + c->get_name() + ")\n          _arguments \\\n" +
+           zsh_specs(*c, "            ") + positional + "            && return 0 ;;\n";
+  }
+  out +=
+      "        help) _describe -t commands 'xuna-sync command' commands ;;\n"
+      "      esac ;;\n"
+      "  esac\n"
+      "}\n"
+      "if [[ $zsh_eval_context[-1] == loadautofunc ]]; then\n"
+      "  _xuna-sync \"$@\"\n"
+      "else\n"
+      "  compdef _xuna-sync xuna-sync\n"
+      "fi\n";
+  return out;
+}
+
+}  // namespace xs::cli
