@@ -112,7 +112,7 @@ using Numbers = std::vector<std::vector<std::string>>;
 
 }  // namespace
 
-TEST_CASE("a campaign inside not_before/not_after is sent; before it waits, after it expires") {
+TEST_CASE("a campaign inside not_before/not_after is sent, before it waits, after it expires") {
   CampaignWindow w;
   w.not_before = utc(2026_y / 11 / 30, 14);
   w.not_after = utc(2026_y / 12 / 1, 0);
