@@ -73,10 +73,13 @@ ApplyResult ApplySession::run(ApplyRequest request, const ApplyHooks& hooks) {
   ApplyResult result;
   const std::int64_t target = store_.target(target_.api_url, target_.key_fingerprint);
   RunLock lock(store_, target, identity_, clock_);
+  // Before this run is recorded: the campaign guard asks whether the state knew the target.
+  const bool had_history = !store_.runs(target, 1).empty();
   const std::int64_t run = store_.begin_run(target, "apply", clock_.now_iso());
   RunRecord record(store_, run, clock_);
   settle_interrupted_runs(store_, target, run, clock_);
-  const StateView view = store_.view(target);
+  StateView view = store_.view(target);
+  view.has_history = had_history;
 
   result.planned = gather(std::move(request.desired), xuna_, twilio_, view, target_,
                           request.gather, clock_);
