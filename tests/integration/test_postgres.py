@@ -178,6 +178,24 @@ class Locking(PgCase):
         self.assertEqual(len({w["idempotency_key"] for w in writes}), 24)
         self.assertNoPgCredentials()
 
+    def test_two_appliers_started_together_on_an_empty_database_one_wins(self):
+        # Both find no tables: the migrations run under a lock, then one takes the target's lock.
+        a, b = (self.start_apply(self.emu, "--parallelism", "1") for _ in range(2))
+        results = {}
+        for p in (a, b):
+            out, err = p.communicate(timeout=120)
+            self.outputs += [out, err]
+            results[p.pid] = (p.returncode, err)
+        self.assertEqual(sorted(code for code, _ in results.values()), [0, 4], results)
+        loser = next(err for code, err in results.values() if code == 4)
+        winner = next(pid for pid, (code, _) in results.items() if code == 0)
+        self.assertIn(f"another apply holds the lock on {self.shown}: pid {winner} on ", loser)
+        writes = self.emu.writes()
+        self.assertEqual(len(writes), 24)
+        self.assertEqual(len({w["idempotency_key"] for w in writes}), 24)
+        self.assertEqual(self.sql("SELECT count(*) FROM runs"), "1")
+        self.assertNoPgCredentials()
+
     def test_kill_9_frees_the_lock_at_once_and_the_resume_imports_nothing_twice(self):
         first = self.start_apply(self.emu, "--parallelism", "1")
         self.wait_for_lock(first.pid)
