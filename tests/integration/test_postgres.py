@@ -248,6 +248,50 @@ class Locking(PgCase):
         self.assertNoSecrets()
 
 
+class Unlock(PgCase):
+    def test_unlock_force_ends_the_holders_session(self):
+        emu = self.start_emulator()
+        self.mapping(NUMBERS)
+        self.assertExit(self.sync("apply", "--auto-approve", emulator=emu), 0)
+        target = self.sql("SELECT id FROM targets")
+        # A runner on another host holds the lock: its session has the advisory lock (space
+        # 0x7873 "xs", the target's id) and wrote the lock's record.
+        holder = subprocess.Popen(
+            [harness.pg_bin("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", CLUSTER.dir,
+             "-U", "postgres", "-d", self.db],
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        holder.stdin.write(
+            f"SELECT pg_advisory_lock({0x7873}, {target});\n"
+            "INSERT INTO locks(target_id, pid, host, since, token) VALUES "
+            f"({target}, 4242, 'build-7.example', '2026-01-02T03:04:05Z', 'elsewhere');\n"
+            "SELECT pg_sleep(120);\n")
+        holder.stdin.close()
+        try:
+            deadline = time.time() + 20
+            while time.time() < deadline:
+                if "Lock: held by pid 4242 on build-7.example" in self.sync("state", "show").stdout:
+                    break
+                time.sleep(0.05)
+            p = self.sync("apply", "--auto-approve", emulator=emu)
+            self.assertExit(p, 4)
+            self.assertIn(f"another apply holds the lock on {self.shown}: pid 4242 on "
+                          "build-7.example since 2026-01-02T03:04:05Z", p.stderr)
+            p = self.sync("state", "unlock", "--force")
+            self.assertExit(p, 0)
+            self.assertIn("Removed the lock held by pid 4242 on build-7.example since "
+                          "2026-01-02T03:04:05Z.", p.stdout)
+            self.assertNotEqual(holder.wait(timeout=30), 0, "the holder's session was ended")
+            self.assertIn("terminat", holder.stderr.read())
+        finally:
+            if holder.poll() is None:
+                holder.kill()
+                holder.wait()
+            holder.stderr.close()
+        self.assertIn("Lock: free", self.sync("state", "show").stdout)
+        self.assertExit(self.sync("apply", "--auto-approve", emulator=emu), 0)
+        self.assertNoPgCredentials()
+
+
 class Faults(PgCase):
     def test_an_unreachable_database_exits_1_before_anything_is_sent(self):
         emu = self.start_emulator()
