@@ -196,6 +196,9 @@ int main(int argc, char** argv) {
   } catch (const sync::SyncError& e) {
     log_error(e.what());
     return exit_code_of(e);
+  } catch (const state::InvalidLocation& e) {
+    log_error(e.what());
+    return kInvalid;
   } catch (const state::StateError& e) {
     log_error(e.what());
     return kFailed;
