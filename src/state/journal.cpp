@@ -2,6 +2,7 @@
 // tool manages.
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include "state/sql_store.h"
 
@@ -58,7 +59,10 @@ std::int64_t SqlStore::record_intent(std::int64_t run, const ActionIntent& inten
                                      const std::string& now) {
   writable("record_intent");
   return locked("record_intent", [&] {
-    Tx tx(*db_, true);  // the intent and its snapshot, durable together at commit
+    // The intent and its snapshot, durable together at commit; an intent alone is one
+    // statement, atomic by itself (one round trip instead of three on PostgreSQL).
+    std::optional<Tx> tx;
+    if (intent.snapshot) tx.emplace(*db_, true);
     const Rows r = db_->query(
         "INSERT INTO actions(run_id, target_id, kind, phone_number, detail, idempotency_key, "
         "started_at) SELECT id, target_id, ?1, ?2, ?3, ?4, ?5 FROM runs WHERE id = ?6 "
@@ -70,8 +74,8 @@ std::int64_t SqlStore::record_intent(std::int64_t run, const ActionIntent& inten
       RoutingSnapshot s = *intent.snapshot;
       if (s.phone_number.empty()) s.phone_number = intent.phone_number;
       write_snapshot(*db_, to_int(r[0][1]), s, intent.replace_snapshot, now);
+      tx->commit();
     }
-    tx.commit();
     return to_int(r[0][0]);
   });
 }
