@@ -24,6 +24,7 @@ class PgDb : public Db {
   void begin(bool write) override;
   void commit() override;
   void rollback() noexcept override;
+  bool writes_in_with() const override { return true; }
 
  private:
   pqxx::result run(const std::string& sql, const Params& params);
