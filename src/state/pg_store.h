@@ -35,6 +35,7 @@ class PgDb : public Db {
   const std::vector<std::string> settings_;
   std::unique_ptr<pqxx::connection> conn_;
   std::unique_ptr<pqxx::work> tx_;
+  std::map<std::string, std::string> prepared_;  // SQL -> its prepared statement on conn_
 };
 
 class PgStore : public SqlStore {
