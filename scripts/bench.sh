@@ -4,8 +4,11 @@
 #   apply of 1,000 imports + 1,000 assigns at 20 ms latency, --parallelism 1, 8, 16, 32,
 #     against the ideal actions x latency / parallelism;
 #   the same under an emulator rate limit of 50 req/s (and --max-rps 50), against actions / 50;
-#   the same 2,000 actions done by a plain sequential curl loop.
+#   the same 2,000 actions done by a plain sequential curl loop;
+#   apply at --parallelism 32 with the state in SQLite and in PostgreSQL (a throwaway cluster,
+#     tests/pg_cluster.sh), best of 3 each, alternating.
 # Targets (issue 5): plan < 0.5 s and < 64 MiB; apply <= 1.2x ideal; rate-limited <= 1.15x.
+# Target (issue 12): the PostgreSQL journal costs at most 10% more than SQLite's at -p 32.
 #
 #   BENCH_LATENCY_MS=20  BENCH_NUMBERS=1000  BENCH_PLAN_NUMBERS=10000  BENCH_RPS=50
 #   BENCH_SEQ_NUMBERS=1000   numbers for the --parallelism 1 and curl rows (each 2 actions)
@@ -38,7 +41,12 @@ stop_emulator() {
     emulator_pid=
   fi
 }
-cleanup() { stop_emulator; rm -rf "$work"; }
+pg_dir=
+cleanup() {
+  stop_emulator
+  [ -z "$pg_dir" ] || tests/pg_cluster.sh stop "$pg_dir" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
 trap cleanup EXIT
 
 # Secrets made up for this run; they stay in the environment and in files, never in argv.
@@ -188,6 +196,42 @@ for p in 8 16 32; do
     "$(awk -v a=$actions -v l="$latency" -v p=$p 'BEGIN { printf "%.2f", a * l / 1000 / p }')" \
     1.2 --parallelism "$p"
 done
+
+# --- the state in PostgreSQL beside SQLite, at --parallelism 32 ---------------------------------
+# quiet_apply STATE: one apply of $mapping from a fresh emulator with XUNA_SYNC_STATE=STATE;
+# sets $wall (and fails the bench when the apply fails).
+quiet_apply() {
+  start_emulator apply --latency-ms "$latency"
+  export XUNA_SYNC_STATE=$1
+  local t0; t0=$(now)
+  "$sync_bin" apply -f "$mapping" --auto-approve --quiet --no-color --api-url "$url" \
+    --twilio-api-url "$url" --parallelism 32 >"$work/apply.out" 2>"$work/apply.err" || {
+    echo "apply with state $(echo "$1" | sed 's/?.*//') failed:" >&2; tail -5 "$work/apply.err" >&2; exit 1; }
+  wall=$(elapsed "$t0")
+}
+ideal32=$(awk -v a=$actions -v l="$latency" 'BEGIN { printf "%.2f", a * l / 1000 / 32 }')
+pg_dir=$work/pg
+if pg_uri=$(tests/pg_cluster.sh start "$pg_dir" 2>"$work/pg.err"); then
+  best_sqlite=; best_pg=
+  for i in 1 2 3; do
+    quiet_apply "$work/state-sqlite32-$i.db"
+    if [ -z "$best_sqlite" ] || awk -v a="$wall" -v b="$best_sqlite" 'BEGIN { exit !(a < b) }'; then best_sqlite=$wall; fi
+    quiet_apply "$(tests/pg_cluster.sh createdb "$pg_dir" "bench$i")"
+    if [ -z "$best_pg" ] || awk -v a="$wall" -v b="$best_pg" 'BEGIN { exit !(a < b) }'; then best_pg=$wall; fi
+  done
+  row "apply -p 32, SQLite state (best of 3)" "$actions" "$best_sqlite" "$ideal32" \
+    "$(ratio "$best_sqlite" "$ideal32")" "the default state"
+  extra=$(awk -v p="$best_pg" -v s="$best_sqlite" 'BEGIN { printf "%+.1f", (p - s) / s * 100 }')
+  row "apply -p 32, PostgreSQL state (best of 3)" "$actions" "$best_pg" "$ideal32" \
+    "$(ratio "$best_pg" "$ideal32")" \
+    "${extra}% vs SQLite: $(check "$(ratio "$best_pg" "$best_sqlite")" 1.10) (<= +10%); local Unix socket"
+  tests/pg_cluster.sh stop "$pg_dir" >/dev/null 2>&1 || true
+  pg_dir=
+else
+  row "apply -p 32, PostgreSQL state" "$actions" "-" "$ideal32" "-" \
+    "skipped: no PostgreSQL cluster ($(tail -n 1 "$work/pg.err"))"
+  pg_dir=
+fi
 
 # --- under a rate limit --------------------------------------------------------------------------
 start_emulator apply --latency-ms "$latency" --rate-limit "$rps"

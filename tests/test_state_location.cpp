@@ -24,7 +24,7 @@ TEST_CASE("a password inside the URI is refused naming libpq's own ways, and nev
     try {
       open_store(uri);
       FAIL("opened");
-    } catch (const StateError& e) {
+    } catch (const InvalidLocation& e) {  // invalid input (exit 3), not a failure to connect
       const std::string what = e.what();
       CHECK(what.find("hunter2") == std::string::npos);
       CHECK_THAT(what, Catch::Contains("PGPASSWORD") && Catch::Contains("~/.pgpass") &&

@@ -38,6 +38,8 @@ int copy(const Options& options) {
               << " targets, " << c.runs << " runs, " << c.actions << " actions, " << c.managed
               << " managed numbers, " << c.batches << " campaign chunks, " << c.snapshots
               << " routing snapshots.\n";
+  } catch (const state::InvalidLocation& e) {
+    throw CommandError(kInvalid, e.what());
   } catch (const state::StateError& e) {
     throw CommandError(kFailed, e.what());
   }

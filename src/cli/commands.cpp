@@ -237,6 +237,9 @@ int main(int argc, char** argv) {
   } catch (const sync::SyncError& e) {
     log_error(e.what());
     return exit_code_of(e);
+  } catch (const state::InvalidLocation& e) {
+    log_error(e.what());
+    return kInvalid;
   } catch (const std::exception& e) {  // StateError and the rest: an API or state failure
     log_error(e.what());
     return kFailed;

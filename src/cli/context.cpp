@@ -159,6 +159,8 @@ bool is_database_uri(const std::string& location) {
 std::unique_ptr<state::Store> open_state(const Options& options, state::OpenMode mode) {
   try {
     return state::open_store(state_path(options), mode);
+  } catch (const state::InvalidLocation& e) {
+    throw CommandError(kInvalid, e.what());
   } catch (const state::StateError& e) {
     throw CommandError(kFailed, e.what());
   }

@@ -44,6 +44,8 @@ class Db {
   virtual void begin(bool write) = 0;
   virtual void commit() = 0;
   virtual void rollback() noexcept = 0;
+  // Whether a WITH may hold INSERTs (PostgreSQL): several writes in one round trip.
+  virtual bool writes_in_with() const { return false; }
 };
 
 // A transaction that rolls back unless committed.

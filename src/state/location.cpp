@@ -115,7 +115,7 @@ std::unique_ptr<Store> open_pg_store(const std::string& uri, OpenMode mode);
 std::unique_ptr<Store> open_store(const std::string& location, OpenMode mode) {
   if (is_postgres_uri(location)) {
     if (parse_pg_uri(location).has_password) {
-      throw StateError("state " + display_location(location) +
+      throw InvalidLocation("state " + display_location(location) +
                        ": a password in the URL is refused (it would show in shell history and "
                        "ps); give it with PGPASSWORD, ~/.pgpass or PGPASSFILE");
     }

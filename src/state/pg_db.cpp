@@ -56,6 +56,7 @@ PgDb::PgDb(const std::string& uri, std::vector<std::string> session_settings)
 void PgDb::ensure_connected() {
   if (conn_ && conn_->is_open()) return;
   tx_.reset();
+  prepared_.clear();
   conn_ = pg_connect(uri_);
   translate([&] {
     pqxx::nontransaction t(*conn_);
@@ -75,7 +76,14 @@ pqxx::result PgDb::run(const std::string& sql, const Params& params) {
     if (params.empty()) return t->exec(sql);  // may hold several statements (migrations)
     std::vector<std::string> values;
     for (const Param& p : params) values.push_back(p.text);
-    return t->exec_params(dollars(sql), pqxx::prepare::make_dynamic_params(values));
+    // Prepared once per connection: the journal's statements are parsed and planned once.
+    auto it = prepared_.find(sql);
+    if (it == prepared_.end()) {
+      const std::string name = "xs" + std::to_string(prepared_.size());
+      conn_->prepare(name, dollars(sql));
+      it = prepared_.emplace(sql, name).first;
+    }
+    return t->exec_prepared(it->second, pqxx::prepare::make_dynamic_params(values));
   });
 }
 

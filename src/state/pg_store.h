@@ -24,6 +24,7 @@ class PgDb : public Db {
   void begin(bool write) override;
   void commit() override;
   void rollback() noexcept override;
+  bool writes_in_with() const override { return true; }
 
  private:
   pqxx::result run(const std::string& sql, const Params& params);
@@ -34,6 +35,7 @@ class PgDb : public Db {
   const std::vector<std::string> settings_;
   std::unique_ptr<pqxx::connection> conn_;
   std::unique_ptr<pqxx::work> tx_;
+  std::map<std::string, std::string> prepared_;  // SQL -> its prepared statement on conn_
 };
 
 class PgStore : public SqlStore {

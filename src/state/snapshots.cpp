@@ -34,21 +34,28 @@ const std::vector<std::pair<std::string, std::string TwilioRouting::*>>& routing
   return columns;
 }
 
-void write_snapshot(Db& db, std::int64_t target, const RoutingSnapshot& s, bool replace,
-                    const std::string& now) {
+std::string snapshot_insert_sql(const std::string& target, int first, bool replace) {
   const std::vector<std::string> columns = snapshot_columns();
-  std::string sql = "INSERT INTO snapshots(target_id", values = "?1", update;
+  std::string sql = "INSERT INTO snapshots(target_id", values = target, update;
   for (std::size_t i = 0; i < columns.size(); ++i) {
     sql += ", " + columns[i];
-    values += ", ?" + std::to_string(i + 2);
+    values += ", ?" + std::to_string(static_cast<int>(i) + first);
     if (i > 0)
       update += std::string(update.empty() ? "" : ", ") + columns[i] + " = excluded." + columns[i];
   }
   sql += ") VALUES(" + values + ") ON CONFLICT(target_id, phone_number) DO ";
-  sql += replace ? "UPDATE SET " + update : std::string("NOTHING");
+  return sql + (replace ? "UPDATE SET " + update : std::string("NOTHING"));
+}
+
+Params snapshot_values(const RoutingSnapshot& s, const std::string& now) {
+  return snapshot_params(s, s.taken_at.empty() ? now : s.taken_at);
+}
+
+void write_snapshot(Db& db, std::int64_t target, const RoutingSnapshot& s, bool replace,
+                    const std::string& now) {
   Params p{target};
-  for (Param& v : snapshot_params(s, s.taken_at.empty() ? now : s.taken_at)) p.push_back(v);
-  db.exec(sql, p);
+  for (Param& v : snapshot_values(s, now)) p.push_back(v);
+  db.exec(snapshot_insert_sql("?1", 2, replace), p);
 }
 
 std::vector<RoutingSnapshot> read_snapshots(Db& db, std::int64_t target) {

@@ -97,6 +97,10 @@ std::vector<RoutingSnapshot> read_snapshots(Db& db, std::int64_t target);
 // Inserts a snapshot row (its taken_at, or now); an existing one is replaced only if replace.
 void write_snapshot(Db& db, std::int64_t target, const RoutingSnapshot& s, bool replace,
                     const std::string& now);
+// write_snapshot's statement with the target given as the SQL `target` and the snapshot's
+// values as ?first on (snapshot_values), to embed in a larger statement.
+std::string snapshot_insert_sql(const std::string& target, int first, bool replace);
+Params snapshot_values(const RoutingSnapshot& s, const std::string& now);
 
 // The snapshot routing columns, before_ and after_ of each (snapshots.cpp).
 const std::vector<std::pair<std::string, std::string TwilioRouting::*>>& routing_columns();

@@ -102,6 +102,11 @@ struct LockResult {
 
 // The run no longer holds the lock it took (forced away, or the connection that held it is
 // gone): stop sending.
+// A --state value refused as written (a password in a URI): invalid input, exit 3.
+struct InvalidLocation : StateError {
+  using StateError::StateError;
+};
+
 struct LockLost : StateError {
   using StateError::StateError;
 };

@@ -339,3 +339,91 @@ def tamper_lock(state_path, holder=None):
                            holder)
     finally:
         db.close()
+
+# --- a throwaway PostgreSQL cluster (tests/pg_cluster.sh) -------------------------------------
+PG_CLUSTER_SCRIPT = os.path.join(SOURCE_DIR, "tests", "pg_cluster.sh")
+
+
+class PgUnavailable(Exception):
+    """The cluster could not start; the message is pg_cluster.sh's reason."""
+
+
+def pg_bin(name):
+    """A PostgreSQL client binary: $XS_PG_BIN, else the newest /usr/lib/postgresql/*/bin."""
+    base = os.environ.get("XS_PG_BIN")
+    if not base:
+        import glob
+        found = sorted(glob.glob("/usr/lib/postgresql/*/bin"),
+                       key=lambda p: int(p.split("/")[-2]) if p.split("/")[-2].isdigit() else 0)
+        base = found[-1] if found else ""
+    path = os.path.join(base, name) if base else ""
+    return path if path and os.path.exists(path) else (shutil.which(name) or name)
+
+
+class PgCluster:
+    """A throwaway PostgreSQL cluster on a Unix socket in a temp dir (trust auth for the
+    `postgres` role), stopped and removed by stop() or at the end of a with block. Raises
+    PgUnavailable with the reason when it cannot start."""
+
+    def __init__(self):
+        self.parent = tempfile.mkdtemp(prefix="xs-pg-")
+        self.dir = os.path.join(self.parent, "c")
+        try:
+            p = subprocess.run(["bash", PG_CLUSTER_SCRIPT, "start", self.dir],
+                               capture_output=True, text=True, timeout=180)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            self.stop()
+            raise PgUnavailable(f"pg_cluster.sh start: {e}")
+        if p.returncode != 0:
+            self.stop()
+            raise PgUnavailable((p.stderr or p.stdout).strip() or f"pg_cluster.sh exit {p.returncode}")
+        self.uri = p.stdout.strip()
+        self.data = os.path.join(self.dir, "data")
+
+    def createdb(self, name):
+        """Creates database NAME; returns its URI (user postgres, no password)."""
+        p = subprocess.run(["bash", PG_CLUSTER_SCRIPT, "createdb", self.dir, name],
+                           capture_output=True, text=True, timeout=60)
+        if p.returncode != 0:
+            raise RuntimeError(f"createdb {name}: {p.stderr}")
+        return p.stdout.strip()
+
+    def uri_for(self, db, user="postgres"):
+        return f"postgresql:///{db}?host={self.dir}&user={user}"
+
+    def psql(self, sql, db="postgres"):
+        """Runs sql as the superuser; returns the unaligned, tuples-only output."""
+        p = subprocess.run([pg_bin("psql"), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
+                            "-h", self.dir, "-U", "postgres", "-d", db, "-c", sql],
+                           capture_output=True, text=True, timeout=60)
+        if p.returncode != 0:
+            raise RuntimeError(f"psql {sql!r}: {p.stderr}")
+        return p.stdout.strip()
+
+    def stop(self):
+        if os.path.isdir(self.dir):
+            subprocess.run(["bash", PG_CLUSTER_SCRIPT, "stop", self.dir], capture_output=True,
+                           timeout=60)
+        shutil.rmtree(self.parent, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def pg_cluster_or_exit():
+    """For a test file's main: a PgCluster, or exit 125 (skipped) with the reason when it
+    cannot start; under CI=true a cluster that cannot start is a failure (exit 1)."""
+    if not (os.path.exists(SYNC) and os.path.exists(EMULATOR)):
+        print(f"binaries not built ({SYNC}, {EMULATOR})")
+        raise SystemExit(125)
+    try:
+        return PgCluster()
+    except PgUnavailable as e:
+        if os.environ.get("CI") == "true":
+            print(f"FAIL: PostgreSQL is required under CI=true and did not start: {e}")
+            raise SystemExit(1)
+        print(f"skipped: no PostgreSQL cluster: {e}")
+        raise SystemExit(125)

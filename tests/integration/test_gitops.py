@@ -552,6 +552,16 @@ class Contrib(Case):
         self.assertIn("xuna-sync apply --auto-approve", runs(apply_job))
         self.assertTrue(any("github-script" in s.get("uses", "") for s in plan_job["steps"]))
         self.assertIn("concurrency", apply_job)
+        # the state lives in PostgreSQL (runners keep no files): a DSN and a password from
+        # secrets, no cache
+        self.assertRegex(doc["env"]["XUNA_SYNC_STATE"], r"^\$\{\{ secrets\.\w+ \}\}$")
+        self.assertRegex(doc["env"]["PGPASSWORD"], r"^\$\{\{ secrets\.\w+ \}\}$")
+        for job in (plan_job, apply_job):
+            self.assertFalse([s for s in job["steps"] if "cache" in s.get("uses", "")])
+        self.assertIn("postgresql://", contrib("ci/github-actions.yml"))
+        for name in ("xuna-sync.service", "crontab.example"):  # both choices told
+            self.assertIn("postgresql://", contrib(name))
+            self.assertIn("PGPASSWORD", contrib(name))
 
         # the plan step, run by bash as the runner would, with xuna-sync on the PATH
         step = next(s for s in plan_job["steps"] if s.get("id") == "plan")
