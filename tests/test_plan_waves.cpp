@@ -260,3 +260,26 @@ TEST_CASE("a campaign whose outcome is unknown is pending, not 'no changes'") {
     CHECK(guarded.unrecorded[0].name == "spring");
   }
 }
+
+TEST_CASE("routing drift says whether the number ever reached XUNA after its import") {
+  Desired d = desired_of({want("+12125550101", "Support")});
+  LiveList live{{"pn_1", "+12125550101", "Support", std::nullopt}};
+  Ownership o;
+  o.owned["main"] = {"+12125550101"};
+  o.routing["+12125550101"].voice_application_sid = "AP0123";
+  PlanOptions options;
+  options.xuna_origin = kOrigin;
+  StateView view;
+  view.snapshotted = {"+12125550101"};
+  auto message = [&] {
+    Plan p = make_plan(d, live, view, o, options);
+    for (const auto& w : p.warnings)
+      if (w.kind == "routing_drift") return w.message;
+    return std::string();
+  };
+  CHECK_THAT(message(), Catch::Contains("never did since its import") &&
+                            Catch::Contains("'xuna-sync rollback +12125550101'"));
+  view.reached_xuna = {"+12125550101"};
+  CHECK_THAT(message(), Catch::Contains("no rollback explains it") &&
+                            Catch::Contains("rollback --undo +12125550101"));
+}

@@ -22,6 +22,7 @@ struct StateView {
   bool has_history = false;                       // any run or journal entry of this target
   std::set<std::string> rolled_back;              // numbers whose last rollback stands
   std::set<std::string> snapshotted;              // numbers with a routing snapshot
+  std::set<std::string> reached_xuna;             // ... seen routing to XUNA after it
 };
 
 }  // namespace xs

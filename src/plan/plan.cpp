@@ -328,11 +328,15 @@ Plan make_plan(const Desired& desired, const LiveList& live, const StateView& st
                "' points it back)"});
     } else if (state.snapshotted.count(want.phone_number) && routing != ownership.routing.end() &&
                !options.xuna_origin.empty() && !routes_to(routing->second, options.xuna_origin)) {
+      const std::string now = "Twilio sends its calls to " + describe_routing(routing->second) + ", not XUNA";
       plan.warnings.push_back(
           {"routing_drift", want.phone_number,
-           "Twilio sends its calls to " + describe_routing(routing->second) +
-               ", not XUNA, and no rollback explains it (edited in the Twilio console?); "
-               "'xuna-sync rollback --undo " + want.phone_number + "' points it back"});
+           state.reached_xuna.count(want.phone_number)
+               ? now + ", and no rollback explains it (edited in the Twilio console?); "
+                       "'xuna-sync rollback --undo " + want.phone_number + "' points it back"
+               : now + ", and never did since its import (the check after it failed): "
+                       "clear what routes it there in Twilio, or 'xuna-sync rollback " +
+                       want.phone_number + "' restores its snapshot"});
     }
     if (have.label != want.label) {
       plan.warnings.push_back({"label_drift", want.phone_number,

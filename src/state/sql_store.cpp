@@ -74,6 +74,7 @@ StateView SqlStore::view(std::int64_t target) {
       for (const RoutingSnapshot& s : read_snapshots(*db_, target)) {
         v.snapshotted.insert(s.phone_number);
         if (s.rolled_back) v.rolled_back.insert(s.phone_number);
+        if (s.after) v.reached_xuna.insert(s.phone_number);
       }
     }
     tx.commit();
