@@ -131,13 +131,17 @@ TEST_CASE("the cut starts from the rate the server accepted when it is known") {
   AdaptiveRateOptions o;
   o.ceiling = 100;
   AdaptiveRate rate(o, clock);
+  for (int i = 0; i < 20; ++i) rate.on_success(rate.acquire());  // all taken: says nothing
+  clock.now += 1.5;                                              // idle (listing, planning)
+  rate.on_throttled(rate.acquire(), 0.0);
+  REQUIRE(rate.rate() == Approx(90));  // the first cut: from the pace
   AdaptiveRate::Permit last;
-  for (int i = 0; i < 100; ++i) {  // sent at 100 a second for a second, 60 of them accepted
+  for (int i = 0; i < 30; ++i) {  // then sent at about 90 a second, 2 in 3 accepted
     last = rate.acquire();
-    if (i % 5 < 3) rate.on_success(last);
+    if (i % 3 < 2) rate.on_success(last);
   }
   rate.on_throttled(last, 0.01);
-  CHECK(rate.rate() == Approx(0.9 * 60).epsilon(0.03));
+  CHECK(rate.rate() == Approx(0.9 * 60).epsilon(0.06));  // 0.9 of what it took, not of 90
 }
 
 TEST_CASE("a 429 without Retry-After pauses for a backoff that doubles while 429s go on") {

@@ -25,10 +25,14 @@ double AdaptiveRate::recent_send_rate(double now) const {
 }
 
 double AdaptiveRate::accepted_rate(double now) const {
-  // What the server took is the best guess of its limit, once there is enough of it to tell:
-  // a short window holds the burst its bucket allowed, not its rate.
-  if (accepted_since_ < 0 || now - accepted_since_ < 0.25 || accepted_.size() < 2) return 0;
-  return static_cast<double>(accepted_.size()) / std::min(now - accepted_since_, 1.0);
+  // What the server took since the first 429 (the workers have pushed against its limit since;
+  // before it they may have idled, listing and planning) is the best guess of that limit, once
+  // there is enough of it to tell: a short window holds the burst its bucket allowed.
+  if (accepted_since_ < 0 || now - accepted_since_ < 0.25) return 0;
+  const auto count =
+      std::count_if(accepted_.begin(), accepted_.end(), [&](double t) { return t >= now - 1; });
+  if (count < 2) return 0;
+  return static_cast<double>(count) / std::min(now - accepted_since_, 1.0);
 }
 
 AdaptiveRate::Permit AdaptiveRate::acquire() {
@@ -74,7 +78,6 @@ void AdaptiveRate::on_success(const Permit&) {
   std::lock_guard<std::mutex> lock(mutex_);
   episodes_in_a_row_ = 0;
   const double now = clock_.monotonic();
-  if (accepted_since_ < 0) accepted_since_ = now;
   accepted_.push_back(now);
   while (!accepted_.empty() && accepted_.front() < now - 1) accepted_.pop_front();
   if (rate_ <= 0) return;
@@ -99,6 +102,10 @@ void AdaptiveRate::on_throttled(const Permit& permit, std::optional<double> retr
   ++episode_;
   ++episodes_in_a_row_;
   const double now = clock_.monotonic();
+  if (accepted_since_ < 0) {
+    accepted_since_ = now;
+    accepted_.clear();
+  }
   double pause =
       retry_after
           ? std::min(*retry_after, options_.max_pause)

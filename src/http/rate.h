@@ -75,7 +75,7 @@ class AdaptiveRate {
   int episodes_in_a_row_ = 0;  // without a success in between, for the backoff
   std::deque<double> sends_;   // start times of the requests of the last second
   std::deque<double> accepted_;  // answer times of the successes of the last second
-  double accepted_since_ = -1;   // first success ever (monotonic); -1: none yet
+  double accepted_since_ = -1;   // the first 429 (monotonic); -1: none yet
 };
 
 // Sends through the inner transport at the shared adaptive rate, telling it every answer.
