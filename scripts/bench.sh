@@ -282,7 +282,9 @@ for seed in $converge_seeds; do
       --twilio-api-url "$url" >"$work/apply.out" 2>"$work/apply.err"
     code=$?
     set -e
-    [ -n "$first_code" ] || { first_code=$code; first_wall=$(elapsed "$t0"); }
+    [ -n "$first_code" ] || { first_code=$code; first_wall=$(elapsed "$t0");
+      [ "$code" -eq 0 ] || { echo "converge, seed $seed: first run exit $code:" >&2;
+        grep -v 'libphonenumber' "$work/apply.err" | tail -4 >&2; grep -E '^ *x ' "$work/apply.out" | head -4 >&2; }; }
     [ "$code" -ne 0 ] || break
   done
   curl -s "$url/_emulator/requests" >"$work/requests.json"

@@ -116,13 +116,19 @@ void AdaptiveRate::on_throttled(const Permit& permit, std::optional<double> retr
   // when the workers used less than the pace allows.
   const double sent = recent_send_rate(now);
   const double accepted = accepted_rate(now);
+  const bool was_unpaced = pace() <= 0;
   double reference = pace();
   if (reference <= 0 || (sent > 0 && sent < reference)) reference = sent;
   if (accepted > 0 && (reference <= 0 || accepted < reference)) reference = accepted;
+  // Both samples may hold idle time (a phase ending, a re-list): paced, one cut starts from at
+  // least 0.7 of the pace, and more cuts follow if that is still too fast.
+  if (!was_unpaced) reference = std::max(reference, 0.7 * pace());
   if (reference <= 0) reference = 1 / std::max(pause, 0.1);
   rate_ = std::max(options_.floor,
                    reference * (slow_start_ ? options_.first_decrease : options_.decrease));
-  slow_start_ = false;
+  // A first 429 met unpaced tells little (what was sent includes the idle time before the
+  // writes): the rate goes on growing quickly until a 429 met at a pace.
+  slow_start_ = was_unpaced && accepted <= 0;
   step_ = std::max(0.1, rate_ * options_.increase);
   regain_ = reference * options_.regain_to;
   next_slot_ = std::max(paused_until_, now);  // after the pause, one pace apart from there
@@ -153,7 +159,8 @@ Result<HttpResponse> AdaptiveRateTransport::send(const HttpRequest& request) {
   {
     std::lock_guard<std::mutex> lock(window_mutex_);
     --in_flight_;
-    if (r.ok() && r.value().status != 429 && window_ < (1 << 20)) ++window_;
+    // +1 every other success: half again each round trip
+    if (r.ok() && r.value().status != 429 && window_ < (1 << 20) && ++answered_ % 2 == 0) ++window_;
   }
   window_free_.notify_all();
   if (!r.ok()) return r;

@@ -3,7 +3,10 @@
 // a slow start from a modest pace grows it quickly until the first 429; a 429 pauses every
 // worker (Retry-After, or a backoff) and cuts the shared rate (multiplicative decrease);
 // successes grow it back slowly (additive increase); --max-rps stays a hard ceiling. After a
-// pause the workers are released one pace apart, never all at once. The clock is injected.
+// pause the workers are released one pace apart, never all at once; a slot reserved before a
+// cut is queued again at the new pace. A cut starts from what the server accepted over the last
+// second once that is known. Unpaced (no initial pace, no ceiling), the transport keeps a window
+// of requests in flight, doubling each round trip until the first 429. The clock is injected.
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -93,6 +96,7 @@ class AdaptiveRateTransport final : public Transport {
   std::condition_variable window_free_;
   int in_flight_ = 0;
   int window_ = -1;  // -1: not read from the rate yet
+  int answered_ = 0;
 };
 
 }  // namespace xs
