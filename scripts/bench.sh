@@ -6,12 +6,21 @@
 #   the same under an emulator rate limit of 50 req/s (and --max-rps 50), against actions / 50;
 #   the same 2,000 actions done by a plain sequential curl loop;
 #   apply at --parallelism 32 with the state in SQLite and in PostgreSQL (a throwaway cluster,
-#     tests/pg_cluster.sh), best of 3 each, alternating.
+#     tests/pg_cluster.sh), best of 3 each, alternating;
+#   a limit nobody told the client (no --max-rps): 500 actions against an emulator limit of 50
+#     and 200 req/s, --parallelism 8 and 32, against actions / limit, and the share of 429s;
+#   convergence: 150 numbers against 20% 5xx plus a 40 req/s limit, a few fixed seeds: the exit
+#     code of the first run, the runs needed, and duplicate imports (from the request log);
+#   plan over 10,000, 30,000 and 100,000 in-sync numbers: wall time and peak RSS.
 # Targets (issue 5): plan < 0.5 s and < 64 MiB; apply <= 1.2x ideal; rate-limited <= 1.15x.
+# Targets (issue 14): unknown limit <= 1.15x and <= 5% 429s; convergence in one run, exit 0, no
+# duplicate; plan of 100,000 <= 1.5 s and <= 150 MiB.
 # Target (issue 12): the PostgreSQL journal costs at most 10% more than SQLite's at -p 32.
 #
 #   BENCH_LATENCY_MS=20  BENCH_NUMBERS=1000  BENCH_PLAN_NUMBERS=10000  BENCH_RPS=50
 #   BENCH_SEQ_NUMBERS=1000   numbers for the --parallelism 1 and curl rows (each 2 actions)
+#   BENCH_UNKNOWN_NUMBERS=250  BENCH_CONVERGE_SEEDS="1 7 23 101"
+#   BENCH_PLAN_SCALE="30000 100000"   the larger plan rows (best of 2 each)
 #   BUILD_DIR=build-bench
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +30,9 @@ count=${BENCH_NUMBERS:-1000}
 plan_count=${BENCH_PLAN_NUMBERS:-10000}
 rps=${BENCH_RPS:-50}
 seq_count=${BENCH_SEQ_NUMBERS:-$count}
+unknown_count=${BENCH_UNKNOWN_NUMBERS:-250}
+converge_seeds=${BENCH_CONVERGE_SEEDS:-1 7 23 101}
+plan_scale=${BENCH_PLAN_SCALE:-30000 100000}
 export BUILD_DIR=${BUILD_DIR:-build-bench}
 
 if [ ! -x /usr/bin/time ]; then
@@ -88,14 +100,17 @@ numbers() { awk -v p="$1" -v s="$2" -v n="$3" 'BEGIN { w = 12 - length(p);
   for (i = 0; i < n; i++) printf "%s%0" w "d\n", p, s + i }'; }
 
 # --- fixtures and mappings ---------------------------------------------------------------
-cat > "$work/plan.json" <<JSON
+plan_files() {  # plan_files NAME COUNT: an emulator fixture and a mapping of COUNT in-sync numbers
+  cat > "$work/$1.json" <<JSON
 {"api_keys": ["$XUNA_API_KEY"], "agents": ["${agents[0]}"],
- "generate_numbers": {"prefix": "+1666", "start": 0, "count": $plan_count, "label": "Bulk {n}",
+ "generate_numbers": {"prefix": "+1666", "start": 0, "count": $2, "label": "Bulk {n}",
                       "agent_id": "${agents[0]}"}}
 JSON
-{ mapping_header; numbers +1666 0 "$plan_count" |
-  awk -v a="${agents[0]}" '{ printf "  - phone_number: \"%s\"\n    label: Bulk %s\n    agent: %s\n", $1, $1, a }'
-} > "$work/plan.yaml"
+  { mapping_header; numbers +1666 0 "$2" |
+    awk -v a="${agents[0]}" '{ printf "  - phone_number: \"%s\"\n    label: Bulk %s\n    agent: %s\n", $1, $1, a }'
+  } > "$work/$1.yaml"
+}
+plan_files plan "$plan_count"
 
 apply_fixture() {  # apply_fixture NAME COUNT
   cat > "$work/$1.json" <<JSON
@@ -147,24 +162,27 @@ echo >&2
 header=$(printf '%-44s %7s %9s %9s %6s  %s' "case" "actions" "wall (s)" "ideal (s)" "ratio" "notes")
 echo "$header" >&2
 
-# --- plan over 10,000 in-sync numbers ----------------------------------------------------------
-start_emulator plan
-mapping=$work/plan.yaml
-best=; rss=
-for _ in 1 2 3; do
-  /usr/bin/time -v -o "$work/time.txt" "$sync_bin" plan -f "$mapping" --quiet --no-color \
-    --api-url "$url" >"$work/plan.out" 2>"$work/plan.err" || {
-    echo "plan failed:" >&2; cat "$work/plan.err" >&2; exit 1; }
-  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0;
-    for (i = 1; i <= n; i++) s = s * 60 + t[i]; printf "%.3f", s }' "$work/time.txt")
-  kb=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$work/time.txt")
-  if [ -z "$best" ] || awk -v a="$wall" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$wall; fi
-  if [ -z "$rss" ] || [ "$kb" -gt "$rss" ]; then rss=$kb; fi
-done
-grep -q "$plan_count unchanged" "$work/plan.out" || { echo "plan is not in sync:" >&2; tail -3 "$work/plan.out" >&2; }
-mib=$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')
-row "plan, $plan_count numbers in sync (best of 3)" 0 "$best" "-" "-" \
-  "peak RSS $mib MiB; $(check "$best" 0.5) (< 0.5 s), $(check "$mib" 64) (< 64 MiB)"
+# --- plan over in-sync numbers ---------------------------------------------------------------
+# plan_row NAME COUNT RUNS SECONDS MIB: the best wall time and the peak RSS of RUNS plans.
+plan_row() {
+  local name=$1 n=$2 runs=$3 target_s=$4 target_mib=$5 best= rss= wall kb
+  start_emulator "$name"
+  for _ in $(seq "$runs"); do
+    /usr/bin/time -v -o "$work/time.txt" "$sync_bin" plan -f "$work/$name.yaml" --quiet --no-color \
+      --api-url "$url" >"$work/plan.out" 2>"$work/plan.err" || {
+      echo "plan failed:" >&2; tail -3 "$work/plan.err" >&2; exit 1; }
+    wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0;
+      for (i = 1; i <= n; i++) s = s * 60 + t[i]; printf "%.3f", s }' "$work/time.txt")
+    kb=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$work/time.txt")
+    if [ -z "$best" ] || awk -v a="$wall" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$wall; fi
+    if [ -z "$rss" ] || [ "$kb" -gt "$rss" ]; then rss=$kb; fi
+  done
+  grep -q "$n unchanged" "$work/plan.out" || { echo "plan is not in sync:" >&2; tail -3 "$work/plan.out" >&2; }
+  local mib; mib=$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')
+  row "plan, $n numbers in sync (best of $runs)" 0 "$best" "-" "-" \
+    "peak RSS $mib MiB; $(check "$best" "$target_s") (< $target_s s), $(check "$mib" "$target_mib") (< $target_mib MiB)"
+}
+plan_row plan "$plan_count" 3 0.5 64
 
 # --- apply's fixed cost: what it does before its first write ------------------------------------
 # Loading the mapping, listing XUNA, asking Twilio what the account owns, planning: a plan of
@@ -262,6 +280,84 @@ actions=$((2 * seq_count))
 ideal=$(awk -v a=$actions -v l="$latency" 'BEGIN { printf "%.2f", a * l / 1000 }')
 row "sequential curl loop (import, assign)" "$actions" "$wall" "$ideal" "$(ratio "$wall" "$ideal")" \
   "$failed failed; no retry, no journal, no re-run safety"
+stop_emulator
+
+# --- a rate limit nobody told the client (no --max-rps) -------------------------------------------
+# The ratio is against actions / limit (the fixed cost included); the 429 share is of every request
+# the emulator received (its request log's fault field).
+apply_fixture unknown "$unknown_count"
+mapping=$work/unknown.yaml
+actions=$((2 * unknown_count))
+for limit in 50 200; do
+  for p in 8 32; do
+    start_emulator unknown --latency-ms "$latency" --rate-limit "$limit"
+    t0=$(now)
+    set +e
+    "$sync_bin" apply -f "$mapping" --auto-approve --quiet --no-color --api-url "$url" \
+      --twilio-api-url "$url" --parallelism "$p" >"$work/apply.out" 2>"$work/apply.err"
+    code=$?
+    set -e
+    wall=$(elapsed "$t0")
+    curl -s "$url/_emulator/requests" >"$work/requests.json"
+    total=$({ grep -o '"seq"' "$work/requests.json" || true; } | wc -l)
+    limited=$({ grep -o '"fault":"rate_limited"' "$work/requests.json" || true; } | wc -l)
+    share=$(awk -v l="$limited" -v t="$total" 'BEGIN { printf "%.1f", t ? 100 * l / t : 0 }')
+    ideal=$(awk -v a=$actions -v r="$limit" 'BEGIN { printf "%.2f", a / r }')
+    r=$(ratio "$wall" "$ideal")
+    row "apply, server limit $limit/s unknown, --parallelism $p" "$actions" "$wall" "$ideal" "$r" \
+      "$(check "$r" 1.15) (<= 1.15x); $limited of $total answered 429 ($share%): $(check "$share" 5) (<= 5%); exit $code"
+    [ "$code" -eq 0 ] || { echo "apply failed:" >&2; tail -5 "$work/apply.out" "$work/apply.err" >&2; }
+  done
+done
+
+# --- convergence against 20% 5xx plus a 40 req/s limit -----------------------------------------------
+# 150 numbers, default parallelism, fixed seeds. A duplicate: a number with two 2xx import POSTs that
+# did not all carry one idempotency key (a resend answered from the first answer is one import).
+apply_fixture converge 150
+mapping=$work/converge.yaml
+for seed in $converge_seeds; do
+  start_emulator converge --latency-ms "$latency" --error-rate 0.2 --rate-limit 40 --seed "$seed"
+  first_code=; first_wall=; runs=0
+  while [ "$runs" -lt 3 ]; do
+    runs=$((runs + 1))
+    t0=$(now)
+    set +e
+    "$sync_bin" apply -f "$mapping" --auto-approve --quiet --no-color --api-url "$url" \
+      --twilio-api-url "$url" >"$work/apply.out" 2>"$work/apply.err"
+    code=$?
+    set -e
+    [ -n "$first_code" ] || { first_code=$code; first_wall=$(elapsed "$t0");
+      [ "$code" -eq 0 ] || { echo "converge, seed $seed: first run exit $code:" >&2;
+        grep -v 'libphonenumber' "$work/apply.err" | tail -4 >&2; grep -E '^ *x ' "$work/apply.out" | head -4 >&2; }; }
+    [ "$code" -ne 0 ] || break
+  done
+  curl -s "$url/_emulator/requests" >"$work/requests.json"
+  dups=$(python3 - "$work/requests.json" <<'PY'
+import json, sys
+posts = {}
+for r in json.load(open(sys.argv[1])):
+    if r["method"] == "POST" and r["path"] == "/v1/convai/phone-numbers":
+        posts.setdefault((r.get("body") or {}).get("phone_number"), []).append(r)
+dups = 0
+for n, ps in posts.items():
+    ok = [r for r in ps if 200 <= r["status"] < 300]
+    keys = {r.get("idempotency_key") for r in ps}
+    dups += len(ok) > 1 and (len(keys) != 1 or None in keys)
+print(dups)
+PY
+)
+  ideal=$(awk 'BEGIN { printf "%.2f", 300 / 40 }')
+  verdict=ok; [ "$first_code" -eq 0 ] && [ "$dups" -eq 0 ] || verdict=MISSED
+  row "converge, 20% 5xx + 40/s, seed $seed" 300 "$first_wall" "$ideal" "$(ratio "$first_wall" "$ideal")" \
+    "$verdict: first run exit $first_code, $runs run(s) to converge, $dups duplicate import(s)"
+done
+stop_emulator
+
+# --- plan at scale ---------------------------------------------------------------------------------
+for n in $plan_scale; do
+  plan_files "plan$n" "$n"
+  plan_row "plan$n" "$n" 2 1.5 150
+done
 stop_emulator
 
 echo

@@ -1,6 +1,9 @@
 // The shared adaptive rate, with a fake clock: pauses, cuts, slow growth, the ceiling, and
 // 429s that do not use up the attempts meant for failures.
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <mutex>
+#include <thread>
 
 #include "fakes.h"
 #include "http/rate.h"
@@ -66,14 +69,15 @@ TEST_CASE("429s of requests sent before a cut cut the rate once") {
   auto a = rate.acquire(), b = rate.acquire(), c = rate.acquire();
   rate.on_throttled(a, 1.0);
   const double cut = rate.rate();
-  CHECK(cut == Approx(54));  // 0.9 of the 60 a second sent (less than the ceiling allowed)
+  CHECK(cut == Approx(63));  // 0.9 of the 60 a second sent (less than the ceiling allowed),
+                             // but one cut starts from at least 0.7 of the pace
   rate.on_throttled(b, 1.0);
   rate.on_throttled(c, 5.0);  // same episode: no second cut, no longer pause
   CHECK(rate.rate() == cut);
   CHECK(rate.paused_until() == Approx(clock.monotonic() + 1.0));
   auto d = rate.acquire();  // sent after the cut: its 429 is news
   rate.on_throttled(d, 1.0);
-  CHECK(rate.rate() == Approx(cut * 0.85));  // later cuts: 0.85
+  CHECK(rate.rate() == Approx(cut * 0.9));  // later cuts: 0.9 of the pace
 }
 
 TEST_CASE("the first cut starts from the rate actually sent") {
@@ -104,7 +108,9 @@ TEST_CASE("a slow start grows the first pace quickly until the first 429") {
   CHECK(rate.rate() < cut * 1.05);  // after it, growth is slow
 }
 
-TEST_CASE("successes grow the rate back slowly, never past the ceiling") {
+TEST_CASE(
+    "successes grow the rate back, slowly past 0.95 of the cut's reference, never past the "
+    "ceiling") {
   FakeClock clock;
   AdaptiveRateOptions o;
   o.ceiling = 50;
@@ -112,9 +118,31 @@ TEST_CASE("successes grow the rate back slowly, never past the ceiling") {
   rate.on_throttled(rate.acquire(), 0.0);
   REQUIRE(rate.rate() == Approx(45));
   for (int i = 0; i < 45; ++i) rate.on_success(rate.acquire());  // about one second's worth
-  CHECK(rate.rate() == Approx(46.35).epsilon(0.01));             // +3% of 45 a second
+  const double regained = rate.rate();
+  CHECK(regained > 46.35);  // quicker than +3% of 45 a second below 47.5 (0.95 of 50)
+  CHECK(regained < 47.5);
+  for (int i = 0; i < 90; ++i) rate.on_success(rate.acquire());  // two more seconds
+  CHECK(rate.rate() < 47.5 + 2 * 1.35 + 0.1);                    // then +3% of 45 a second
   for (int i = 0; i < 5000; ++i) rate.on_success(rate.acquire());
   CHECK(rate.rate() == Approx(50));
+}
+
+TEST_CASE("the cut starts from the rate the server accepted when it is known") {
+  FakeClock clock;
+  AdaptiveRateOptions o;
+  o.ceiling = 100;
+  AdaptiveRate rate(o, clock);
+  for (int i = 0; i < 20; ++i) rate.on_success(rate.acquire());  // all taken: says nothing
+  clock.now += 1.5;                                              // idle (listing, planning)
+  rate.on_throttled(rate.acquire(), 0.0);
+  REQUIRE(rate.rate() == Approx(90));  // the first cut: from the pace
+  AdaptiveRate::Permit last;
+  for (int i = 0; i < 30; ++i) {  // then sent at about 90 a second, 4 in 5 accepted
+    last = rate.acquire();
+    if (i % 5 < 4) rate.on_success(last);
+  }
+  rate.on_throttled(last, 0.01);
+  CHECK(rate.rate() == Approx(0.9 * 72).epsilon(0.06));  // 0.9 of what it took, not of 90
 }
 
 TEST_CASE("a 429 without Retry-After pauses for a backoff that doubles while 429s go on") {
@@ -151,7 +179,7 @@ TEST_CASE("429s do not use up the attempts meant for failures, within the time b
   auto r = t.send({"PATCH", "/x", {}, "{}"});
   REQUIRE(r.ok());
   CHECK(r.value().status == 200);
-  CHECK(inner->requests.size() == 9);  // 7 refusals, one failure, one success: 5 attempts unspent
+  CHECK(inner->requests.size() == 9);  // 7 refusals, one failure, one success: no attempt spent on a 429
   CHECK(clock.now - 1000 >= 7);        // 7 shared pauses of Retry-After, then paced at the cut rate
   CHECK(clock.now - 1000 < 12);
 
@@ -175,4 +203,45 @@ TEST_CASE("without a shared rate, a 429 backs off on its own and still does not 
   RetryingTransport t(inner, RetryPolicy{}, clock, [] { return 0.5; });
   CHECK(t.send({"GET", "/x", {}, ""}).value().status == 200);
   CHECK(inner->requests.size() == 7);
+}
+
+namespace {
+
+// Answers 200 after a few milliseconds, counting what is in flight at each start.
+class CountingTransport final : public Transport {
+ public:
+  Result<HttpResponse> send(const HttpRequest&) override {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      ++in_flight;
+      worst_excess = std::max(worst_excess, in_flight - completed);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    std::lock_guard<std::mutex> lock(mutex);
+    --in_flight;
+    ++completed;
+    return HttpResponse{200, "OK", {}, "{}"};
+  }
+  std::string base_url() const override { return "http://x"; }
+
+  std::mutex mutex;
+  int in_flight = 0;
+  int completed = 0;
+  int worst_excess = 0;  // most in flight beyond the answers received so far
+};
+
+}  // namespace
+
+TEST_CASE("unpaced, the workers start with a window of 8 in flight that grows by one a success") {
+  FakeClock clock;
+  AdaptiveRateOptions o;
+  o.initial = 0;
+  auto inner = std::make_shared<CountingTransport>();
+  AdaptiveRateTransport t(inner, std::make_shared<AdaptiveRate>(o, clock));
+  std::vector<std::thread> workers;
+  for (int i = 0; i < 32; ++i)
+    workers.emplace_back([&] { CHECK(t.send({"GET", "/x", {}, ""}).value().status == 200); });
+  for (auto& w : workers) w.join();
+  CHECK(inner->completed == 32);
+  CHECK(inner->worst_excess <= 8);  // 32 workers, yet never more than 8 beyond the answers
 }

@@ -6,16 +6,19 @@
 #include "emulator/xuna_handlers.h"
 
 #include <chrono>
+#include <cstdio>
 #include <thread>
 
 namespace xs::emu {
 
 namespace {
 
-Response rateLimited(bool twilio, int retryAfter) {
+Response rateLimited(bool twilio, double retryAfter) {
   Response r = twilio ? twilioError(429, 20429, "Too Many Requests")
                       : xunaError(429, "rate_limited", "Too many requests");
-  r.headers.emplace_back("Retry-After", std::to_string(retryAfter));
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%.3f", retryAfter);
+  r.headers.emplace_back("Retry-After", seconds);
   return r;
 }
 

@@ -40,7 +40,10 @@ FaultDecision Faults::decide() {
       tokens_ -= 1.0;
     } else {
       d.rateLimited = true;
-      d.retryAfterSeconds = std::max(1, static_cast<int>(std::ceil((1.0 - tokens_) / cfg_.rateLimitRps)));
+      // The honest wait, not rounded up to whole seconds: the bucket refills a token every
+      // 1/RPS seconds, and a client told a whole second would idle most of it.
+      d.retryAfterSeconds =
+          std::max(0.001, std::ceil((1.0 - tokens_) / cfg_.rateLimitRps * 1000) / 1000);
       return d;
     }
   }

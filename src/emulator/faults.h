@@ -23,7 +23,7 @@ struct FaultConfig {
 // What to do with one API request, decided on arrival (after the latency sleep).
 struct FaultDecision {
   bool rateLimited = false;
-  int retryAfterSeconds = 0;  // when rateLimited
+  double retryAfterSeconds = 0;  // when rateLimited: until the next token, to the millisecond
   int errorStatus = 0;        // 500, 502 or 503; 0 = none
   bool drop = false;
   int slowMs = 0;             // 0 = answer at once

@@ -3,7 +3,11 @@
 // a slow start from a modest pace grows it quickly until the first 429; a 429 pauses every
 // worker (Retry-After, or a backoff) and cuts the shared rate (multiplicative decrease);
 // successes grow it back slowly (additive increase); --max-rps stays a hard ceiling. After a
-// pause the workers are released one pace apart, never all at once. The clock is injected.
+// pause the workers are released one pace apart, never all at once; a slot reserved before a
+// cut is queued again at the new pace. A cut starts from what the server accepted over the last
+// second once that is known. Unpaced (no initial pace, no ceiling), the transport keeps a window
+// of requests in flight, doubling each round trip until the first 429. The clock is injected.
+#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -22,8 +26,13 @@ struct AdaptiveRateOptions {
   double slow_start_gain = 2;   //   grows by this share of itself a second until the first 429
   double first_decrease = 0.9;  // the first 429 multiplies the rate by this (it overshot),
   double floor = 0.5;           // a cut never goes below this rate
-  double decrease = 0.85;       // a later 429 episode multiplies the rate by this
+  double decrease = 0.9;        // a later 429 episode multiplies the rate by this, from the
+                                //   rate the server accepted when that is known (below)
   double increase = 0.03;       // per second, the rate grows by this share of its last cut value
+  double regain_to = 0.95;      // below this share of a cut's reference, the rate grows back
+  double regain = 2;            //   quicker: by this share of the gap a second
+  int initial_window = 8;       // unpaced, at most this many in flight, +1 a success (doubling
+                                //   each round trip) until the first 429: no blind burst
   double backoff_base = 0.5;  // seconds of shared pause for a 429 without Retry-After,
   double backoff_max = 8;     //   doubling per episode in a row, at most this
   double max_pause = 60;      // a Retry-After longer than this is cut to it
@@ -48,10 +57,13 @@ class AdaptiveRate {
   double rate() const;
   // Monotonic time before which no request starts.
   double paused_until() const;
+  // In flight at most while unpaced, before the first 429 (it grows with successes).
+  int initial_window() const { return options_.initial_window; }
 
  private:
   double pace() const;  // rate_ capped by the ceiling; 0: unpaced
   double recent_send_rate(double now) const;
+  double accepted_rate(double now) const;  // successes a second, 0 while too few to tell
 
   AdaptiveRateOptions options_;
   Clock& clock_;
@@ -59,11 +71,14 @@ class AdaptiveRate {
   double rate_ = 0;          // 0: unpaced
   bool slow_start_ = true;   // no 429 seen yet
   double step_ = 0;          // additive increase, requests a second per second
+  double regain_ = 0;        // quicker growth below this rate (regain_to of the last reference)
   double next_slot_ = 0;     // monotonic time of the next paced start
   double paused_until_ = 0;  // monotonic
   std::uint64_t episode_ = 0;
   int episodes_in_a_row_ = 0;  // without a success in between, for the backoff
   std::deque<double> sends_;   // start times of the requests of the last second
+  std::deque<double> accepted_;  // answer times of the successes of the last second
+  double accepted_since_ = -1;   // the first 429 (monotonic); -1: none yet
 };
 
 // Sends through the inner transport at the shared adaptive rate, telling it every answer.
@@ -77,6 +92,11 @@ class AdaptiveRateTransport final : public Transport {
  private:
   std::shared_ptr<Transport> inner_;
   std::shared_ptr<AdaptiveRate> rate_;
+  std::mutex window_mutex_;  // the initial window while unpaced (AdaptiveRateOptions)
+  std::condition_variable window_free_;
+  int in_flight_ = 0;
+  int window_ = -1;  // -1: not read from the rate yet
+  int answered_ = 0;
 };
 
 }  // namespace xs

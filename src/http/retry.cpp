@@ -97,9 +97,11 @@ Result<HttpResponse> RetryingTransport::send(const HttpRequest& request) {
     }
     // A 429 under a shared pause waits through it (the next send blocks in it); otherwise a
     // backoff of this request's own.
+    // The shared rate paces the resend too (a short, honest Retry-After may be over already):
+    // a backoff of its own on top would idle a worker the server would have taken.
     const double now = clock_.monotonic();
-    const bool shared_pause = refused && shared_ && shared_->paused_until() > now;
-    const double delay = shared_pause ? shared_->paused_until() - now
+    const bool shared_pause = refused && shared_;
+    const double delay = shared_pause ? std::max(0.0, shared_->paused_until() - now)
                                       : backoff_delay(policy_, refused ? throttled : attempt,
                                                       retry_after, random01());
     if (now - start + delay > policy_.max_total) {

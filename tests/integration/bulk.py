@@ -67,3 +67,24 @@ def read_log_file(path):
                 except ValueError:
                     pass  # a line being written as we read
     return out
+
+
+def imports_by_number(requests):
+    """The import POSTs in a request log, grouped by the number they import (arrival order)."""
+    out = {}
+    for r in import_posts(requests):
+        out.setdefault((r.get("body") or {}).get("phone_number"), []).append(r)
+    return out
+
+
+def double_imports(requests):
+    """Numbers imported twice: more than one 2xx import POST, unless all of that number's
+    import POSTs carried one idempotency key (the server answered the resends from its
+    first answer: one import, however many POSTs)."""
+    out = []
+    for n, posts in sorted(imports_by_number(requests).items()):
+        ok = [r for r in posts if 200 <= r["status"] < 300 and r.get("fault") != "error"]
+        keys = {r.get("idempotency_key") for r in posts}
+        if len(ok) > 1 and (len(keys) != 1 or None in keys):
+            out.append(n)
+    return out
