@@ -62,7 +62,11 @@ bool check_phone(Diags& diags, const Location& at, const std::string& e164) {
     diags.error(at, "impossible phone number " + e164 + ": " + problem);
     return false;
   }
-  if (!util().IsValidNumber(n)) {
+  // Most numbers belong to their country code's main region: asking it first spares the walk
+  // over every region of the code (25 for +1) that IsValidNumber makes. Same answer.
+  std::string main_region;
+  util().GetRegionCodeForCountryCode(n.country_code(), &main_region);
+  if (!util().IsValidNumberForRegion(n, main_region) && !util().IsValidNumber(n)) {
     diags.warning(at, "phone number " + e164 + " is not valid in " + region_of(n) +
                           ": no such area code or range (libphonenumber)");
   }
