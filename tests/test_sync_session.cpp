@@ -202,6 +202,19 @@ TEST_CASE(
   CHECK(again.outcome == RunOutcome::Failed);
 }
 
+TEST_CASE("session: not approved, a campaign held back by the guard is not recorded either") {
+  SyncWorld w;
+  own_both(w);
+  w.xuna.add("pn_1", kA, "Support", kSupport);
+  Desired d = two_numbers();
+  d.batches.push_back(campaign("spring", kA));
+  sync::ApplyHooks hooks;
+  hooks.approve = [](const sync::Planned&) { return false; };
+  auto r = w.apply(w.request(d), hooks);
+  CHECK(r.cancelled);
+  CHECK(w.store->batch_chunks(w.target_id(), "spring").empty());  // "nothing was done"
+}
+
 TEST_CASE("session: with no history, a campaign from a number imported this run is sent") {
   SyncWorld w;
   own_both(w);

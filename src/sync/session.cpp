@@ -103,8 +103,8 @@ ApplyResult ApplySession::run(ApplyRequest request, const ApplyHooks& hooks) {
     record.finish(RunOutcome::Refused);
     throw SyncError(Stop::Refused, "refused: " + *refused + "; nothing was done");
   }
-  record_unrecorded(store_, target, p.plan, lock.token(), clock_);
   if (!p.plan.has_changes() && p.plan.errors.empty()) {
+    record_unrecorded(store_, target, p.plan, lock.token(), clock_);
     remember_managed(store_, target, p, {}, clock_);
     result.outcome = p.plan.summary.unknown_batches ? RunOutcome::Failed : RunOutcome::Ok;
     record.finish(result.outcome);
@@ -117,6 +117,7 @@ ApplyResult ApplySession::run(ApplyRequest request, const ApplyHooks& hooks) {
     return result;
   }
   lock.check("sending anything");
+  record_unrecorded(store_, target, p.plan, lock.token(), clock_);  // approved: nothing before
   std::map<std::string, std::string> account_sids;
   for (const auto& [name, c] : p.credentials) account_sids[name] = c.account_sid;
   {
