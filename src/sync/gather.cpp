@@ -37,25 +37,25 @@ Planned gather(Desired desired, XunaApi& xuna, TwilioSource& twilio, const State
   Planned p;
   p.desired = std::move(desired);
   check_resubmit(p.desired, options.plan);
-  GatherOptions given = options;
-  if (!given.plan.now)  // campaign windows are judged at the clock's now
-    given.plan.now = std::chrono::system_clock::time_point(
+  PlanOptions plan_options = options.plan;
+  if (!plan_options.now)  // campaign windows are judged at the clock's now
+    plan_options.now = std::chrono::system_clock::time_point(
         std::chrono::duration_cast<std::chrono::system_clock::duration>(
             std::chrono::duration<double>(clock.unix_seconds())));
-  const GatherOptions& opts = given;
   OwnershipPrefetch prefetch(twilio, p.desired, view);
   Result<LiveList> live = xuna.list_numbers();
   if (!live.ok()) throw SyncError(Stop::Failed, live.error().message);
   p.live = std::move(live.value());
   log_debug("listed " + std::to_string(p.live.size()) + " numbers from " + target.api_url);
-  p.plan = make_plan(p.desired, p.live, view, {}, opts.plan);
+  p.plan = make_plan(p.desired, p.live, view, {}, plan_options);
   std::set<std::string> importing;
   for (const auto& a : p.plan.actions)
     if (a.kind == ActionKind::Import) importing.insert(a.twilio_account);
   p.credentials = twilio.credentials(p.desired, importing);
   std::map<std::string, TwilioCredentials> checking;  // cut over before, nothing to import now
-  for (const std::string& name : cut_over_accounts(p.desired, view)) {
-    if (importing.count(name) || !opts.check_routing) continue;
+  for (const std::string& name :
+       options.check_routing ? cut_over_accounts(p.desired, view) : std::set<std::string>{}) {
+    if (importing.count(name)) continue;
     try {
       checking.merge(twilio.credentials(p.desired, {name}));
     } catch (const std::exception& e) {
@@ -80,15 +80,15 @@ Planned gather(Desired desired, XunaApi& xuna, TwilioSource& twilio, const State
       const bool keep = importing.count(it->first) || (check_only && it->second.ok());
       it = keep ? std::next(it) : lists.erase(it);  // prefetched, but not needed
     }
-    p.plan = make_plan(p.desired, p.live, view, ownership_of(lists), opts.plan);
+    p.plan = make_plan(p.desired, p.live, view, ownership_of(lists), plan_options);
   }
   p.header.api_url = target.api_url;
   p.header.key_fingerprint = target.key_fingerprint;
   p.header.created_at = clock.now_iso();
   p.header.mapping_digest = mapping_digest(p.desired);
   p.header.live_digest = live_digest(p.live);
-  p.header.sources = opts.sources;
-  p.header.allow_routing_takeover = opts.plan.allow_routing_takeover;
+  p.header.sources = options.sources;
+  p.header.allow_routing_takeover = plan_options.allow_routing_takeover;
   return p;
 }
 
