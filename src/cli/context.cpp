@@ -55,10 +55,10 @@ TransportOptions transport_options(const Options& options, const std::string& ur
   return t;
 }
 
-// Wraps a raw transport in the rate limit and the retry policy.
-// The flag's URL, else the variable's, else the default; without trailing slashes.
-static std::string base_url(const std::string& flag, const char* variable, const char* fallback) {
-  std::string url = !flag.empty() ? flag : !env(variable).empty() ? env(variable) : fallback;
+// The URL given (by flag or its variable, bound by the command line), else the default;
+// without trailing slashes.
+static std::string base_url(const std::string& given, const char* fallback) {
+  std::string url = !given.empty() ? given : fallback;
   while (url.size() > 1 && url.back() == '/') url.pop_back();
   return url;
 }
@@ -85,7 +85,7 @@ static std::shared_ptr<Transport> resilient(std::shared_ptr<Transport> raw, cons
 
 Remote connect_xuna(const Options& options) {
   Remote r;
-  r.url = base_url(options.api_url, "XUNA_API_URL", "https://api.xuna.ai");
+  r.url = base_url(options.api_url, "https://api.xuna.ai");
   Secret key(env("XUNA_API_KEY"));
   if (key.empty())
     throw CommandError(kInvalid, "XUNA_API_KEY is not set: export the XUNA API key in the "
@@ -99,7 +99,7 @@ Remote connect_xuna(const Options& options) {
 }
 
 std::unique_ptr<TwilioApi> connect_twilio(const Options& options, bool retry) {
-  const std::string url = base_url(options.twilio_api_url, "TWILIO_API_URL", "https://api.twilio.com");
+  const std::string url = base_url(options.twilio_api_url, "https://api.twilio.com");
   auto raw = make_http_transport(transport_options(options, url));
   if (!raw.ok()) throw CommandError(kInvalid, "Twilio API: " + raw.error().message);
   if (!retry) {
@@ -143,9 +143,7 @@ std::map<std::string, TwilioCredentials> twilio_credentials(const Desired& desir
 }
 
 std::string state_path(const Options& options) {
-  if (!options.state_path.empty()) return options.state_path;
-  if (!env("XUNA_SYNC_STATE").empty()) return env("XUNA_SYNC_STATE");
-  return ".xuna-sync/state.db";
+  return !options.state_path.empty() ? options.state_path : ".xuna-sync/state.db";
 }
 
 namespace {
@@ -181,8 +179,7 @@ sync::Identity this_process() {
 }
 
 std::string xuna_origin(const Options& options, const std::string& api_url) {
-  std::string given = !options.xuna_webhook_origin.empty() ? options.xuna_webhook_origin
-                                                            : env("XUNA_WEBHOOK_ORIGIN");
+  const std::string& given = options.xuna_webhook_origin;
   if (given.empty()) return url_origin(api_url);
   std::string origin = url_origin(given);
   if (origin.empty())
