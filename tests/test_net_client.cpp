@@ -39,6 +39,64 @@ TEST_CASE("list reads agent_id or assigned_agent, ignores unknown fields, any or
   CHECK(header(t->requests[0], "xi-api-key") == "key-123");
 }
 
+TEST_CASE("list reads the answer wrapped in an object, nested fields and repeated keys") {
+  auto t = std::make_shared<ScriptedTransport>();
+  t->answers = {response(200, R"({"next":null,"phone_numbers":[
+    {"phone_number_id":"pn_1","phone_number":"+15550000001","label":"A",
+     "extra":{"agent_id":"agent_nested","phone_numbers":[1,2],"assigned_agent":{"agent_id":"z"}},
+     "tags":[{"agent_id":"no"}],"agent_id":"agent_a","agent_id":null},
+    {"phone_number_id":"pn_2","phone_number":"+15550000002","label":1.5,"agent_id":"agent_b",
+     "assigned_agent":{"agent_id":"agent_ignored"}},
+    {"phone_number_id":"pn_3","phone_number":"+15550000003","label":true,
+     "assigned_agent":{"meta":{"agent_id":"deep"},"agent_id":"agent_c"}}],"total":3})")};
+  auto client = make_xuna_client(t, Secret("k"));
+  auto r = client->list_numbers();
+  REQUIRE(r.ok());
+  REQUIRE(r.value().size() == 3);
+  CHECK_FALSE(r.value()[0].agent_id.has_value());  // the last agent_id (null) counts
+  CHECK(r.value()[0].label == "A");
+  CHECK(r.value()[1].label == "1.5");
+  CHECK(r.value()[1].agent_id == std::optional<std::string>("agent_b"));
+  CHECK(r.value()[2].label == "true");
+  CHECK(r.value()[2].agent_id == std::optional<std::string>("agent_c"));
+}
+
+TEST_CASE("list says which item is wrong, and what the answer should have been") {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {R"([{"phone_number_id":"a","phone_number":"+1"}, 5])", "item 1 is not an object"},
+      {R"([{"phone_number_id":"a","phone_number":"+1"}, null])", "item 1 is not an object"},
+      {R"([[{"phone_number_id":"a","phone_number":"+1"}]])", "item 0 is not an object"},
+      {R"([{"phone_number_id":"a","phone_number":"+1"},{"phone_number":"+2"}])",
+       "item 1 lacks phone_number_id or phone_number"},
+      {R"({"phone_numbers":{"phone_number_id":"a"}})", "expected a JSON array"},
+      {R"({"phone_numbers":[],"phone_numbers":null})", "expected a JSON array"},
+      {R"("text")", "expected a JSON array"},
+      {R"([{"phone_number_id":"a","phone_number":"+1"})", ""},  // unterminated: Poco's words
+  };
+  for (const auto& [body, why] : cases) {
+    CAPTURE(body);
+    auto t = std::make_shared<ScriptedTransport>();
+    t->answers = {response(200, body)};
+    auto r = make_xuna_client(t, Secret("key-123"))->list_numbers();
+    REQUIRE_FALSE(r.ok());
+    CAPTURE(r.error().message);
+    CHECK(r.error().message.find("unexpected answer from the server: " + why) !=
+          std::string::npos);
+  }
+  auto t = std::make_shared<ScriptedTransport>();
+  t->answers = {response(200, R"({"phone_numbers":[{"phone_number_id":"a","phone_number":"+1"}],
+                                  "phone_numbers":[{"phone_number_id":"b","phone_number":"+2"}]})"),
+                response(200, R"([{"phone_numbers":1,"phone_number_id":"a","phone_number":"+1"}])")};
+  auto client = make_xuna_client(t, Secret("k"));
+  auto r = client->list_numbers();  // the last list counts
+  REQUIRE(r.ok());
+  REQUIRE(r.value().size() == 1);
+  CHECK(r.value()[0].phone_number_id == "b");
+  r = client->list_numbers();
+  REQUIRE(r.ok());
+  CHECK(r.value().size() == 1);
+}
+
 TEST_CASE("import sends the documented body and the idempotency key") {
   auto t = std::make_shared<ScriptedTransport>();
   t->answers = {response(200, R"({"phone_number_id":"pn_new","other":true})")};

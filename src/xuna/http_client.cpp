@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "xuna/json_value.h"
+#include "xuna/list_reader.h"
 
 namespace xs {
 namespace {
@@ -183,39 +184,10 @@ class HttpXunaClient final : public XunaApi {
     if (!r.ok()) return r.error();
     const std::string what = std::string("GET ") + kNumbersPath;
     if (blank(r.value().body)) return empty_answer(what, r.value(), "a JSON array of numbers");
-    try {
-      Var root = parse_json(r.value().body);
-      Array::Ptr items;
-      if (root.type() == typeid(Array::Ptr)) {
-        items = root.extract<Array::Ptr>();
-      } else if (root.type() == typeid(Object::Ptr)) {
-        items = root.extract<Object::Ptr>()->getArray("phone_numbers");
-      }
-      if (!items) return invalid_answer(what, "expected a JSON array");
-      LiveList live;
-      live.reserve(items->size());
-      for (std::size_t i = 0; i < items->size(); ++i) {
-        Object::Ptr item = items->getObject(static_cast<unsigned>(i));
-        if (!item) return invalid_answer(what, "item " + std::to_string(i) + " is not an object");
-        LiveNumber n;
-        n.phone_number_id = text_of(item, "phone_number_id");
-        n.phone_number = text_of(item, "phone_number");
-        n.label = text_of(item, "label");
-        std::string agent = text_of(item, "agent_id");
-        if (agent.empty()) {
-          if (Object::Ptr assigned = item->getObject("assigned_agent"))
-            agent = text_of(assigned, "agent_id");
-        }
-        if (!agent.empty()) n.agent_id = agent;
-        if (n.phone_number_id.empty() || n.phone_number.empty())
-          return invalid_answer(what, "item " + std::to_string(i) +
-                                          " lacks phone_number_id or phone_number");
-        live.push_back(std::move(n));
-      }
-      return live;
-    } catch (const Poco::Exception& e) {
-      return invalid_answer(what, e.displayText());
-    }
+    LiveList live;
+    std::string why = read_number_list(r.value().body, live);
+    if (!why.empty()) return invalid_answer(what, why);
+    return live;
   }
 
   Result<std::string> import_impl(const ImportRequest& request,
