@@ -103,3 +103,33 @@ TEST_CASE("default_region must be a region libphonenumber knows") {
         Lines{"m.yaml:13:17: unknown region 'XX' for 'default_region' (expected a two-letter "
               "region code such as 'US')"});
 }
+
+TEST_CASE("many numbers are checked together, and report in the order of the files") {
+  // Enough numbers for the checks to run on several threads; every 997th is invalid and every
+  // 1009th impossible, in two files given in the order b.yaml, a.yaml.
+  auto file = [](int base) {
+    std::string text = xs::test::kMappingHeader;
+    Lines expected;
+    for (int i = 0; i < 6000; ++i) {
+      std::string phone = "+1212" + std::to_string(2000000 + base + i);
+      if (i % 997 == 0) phone = "+1666" + std::to_string(2000000 + base + i);
+      if (i % 1009 == 5) phone.pop_back();
+      text += number(phone);
+      const std::string at = ":" + std::to_string(11 + 2 * i) + ":19: ";
+      if (i % 1009 == 5) {
+        expected.push_back(at + "impossible phone number " + phone + ": too short for US (+1)");
+      } else if (i % 997 == 0) {
+        expected.push_back(at + "warning: phone number " + phone +
+                           " is not valid in US (+1): no such area code or range (libphonenumber)");
+      }
+    }
+    return std::make_pair(text, expected);
+  };
+  const auto [b, b_expected] = file(0);
+  const auto [a, a_expected] = file(500000);
+  Lines expected;
+  for (const auto& e : b_expected) expected.push_back("b.yaml" + e);
+  for (const auto& e : a_expected) expected.push_back("a.yaml" + e);
+  REQUIRE(expected.size() == 26);  // 7 invalid and 6 impossible numbers a file
+  CHECK(diags(xs::load_mapping_sources({{"b.yaml", b}, {"a.yaml", a}})) == expected);
+}

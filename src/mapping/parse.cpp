@@ -49,10 +49,10 @@ bool section_is(Ctx& ctx, const Entry& section, yaml::NodeType::value type, cons
   return false;
 }
 
-ParsedFile parse_source(const MappingSource& source, Diags& diags) {
+ParsedFile parse_source(const MappingSource& source, Diags& diags, PhoneChecks& phones) {
   ParsedFile out;
   out.name = source.name;
-  Ctx ctx{source.name, diags, {}};
+  Ctx ctx{source.name, diags, phones, {}};
   try {
     const yaml::Documents docs = yaml::parse_documents(source.text);
     if (docs.error) report_syntax_error(diags, source.text, ctx.loc(docs.error->mark), docs.error->message);

@@ -3,10 +3,12 @@
 #include "mapping/diagnostics.h"
 #include "mapping/load.h"
 #include "mapping/parsed.h"
+#include "mapping/phone_lib.h"
 
 namespace xs::mapping {
 
-// Reads source, reporting every problem found within it; never throws.
-ParsedFile parse_source(const MappingSource& source, Diags& diags);
+// Reads source, reporting every problem found within it; never throws. The phone numbers it
+// holds are added to phones, for the caller to check with the other files' numbers.
+ParsedFile parse_source(const MappingSource& source, Diags& diags, PhoneChecks& phones);
 
 }  // namespace xs::mapping

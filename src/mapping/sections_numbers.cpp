@@ -32,7 +32,7 @@ void read_number(Ctx& ctx, const yaml::Node& item, ParsedFile& out) {
     if (!p.valid_phone) {
       ctx.error(f->loc, e164_error(f->text));
     } else {
-      check_phone(ctx.diags, f->loc, f->text);
+      ctx.phones.add(f->loc, f->text);
     }
   }
   if (auto f = r.scalar("label")) {

@@ -9,14 +9,17 @@
 #include <vector>
 
 #include "mapping/diagnostics.h"
+#include "mapping/phone_lib.h"
 #include "mapping/yaml_tree.h"
 
 namespace xs::mapping {
 
-// What every reader of one file needs: its name, the diagnostics, the values refused as secrets.
+// What every reader of one file needs: its name, the diagnostics, the numbers to check, the
+// values refused as secrets.
 struct Ctx {
   std::string file;
   Diags& diags;
+  PhoneChecks& phones;  // numbers whose libphonenumber check waits until every file is read
   std::set<std::pair<int, int>> secrets;  // marks (line, column) of refused values
 
   Location loc(const yaml::Mark& m) const;
