@@ -3,7 +3,8 @@
 #include <phonenumbers/phonenumberutil.h>
 
 #include <algorithm>
-#include <atomic>
+#include <condition_variable>
+#include <deque>
 #include <exception>
 #include <mutex>
 #include <set>
@@ -92,8 +93,8 @@ bool report(Diags& diags, const Location& at, Verdict v) {
   return v.kind != Verdict::Error;
 }
 
-// Below this many numbers the threads cost more than they save.
-constexpr std::size_t kPerThread = 2048;
+// Numbers are checked in blocks of this many; a mapping smaller than one starts no thread.
+constexpr std::size_t kBlock = 512;
 
 }  // namespace
 
@@ -101,45 +102,99 @@ bool check_phone(Diags& diags, const Location& at, const std::string& e164) {
   return report(diags, at, verdict_of(e164));
 }
 
+// Blocks of numbers in the order added, handed to the workers as they fill up.
+struct PhoneChecks::Impl {
+  struct Block {
+    std::vector<std::pair<Location, std::string>> numbers;
+    std::vector<Verdict> verdicts;
+  };
+
+  std::mutex mutex;
+  std::condition_variable more;      // a block was queued, or the queue closed
+  std::deque<Block> blocks;          // every block, in order (push_back keeps references)
+  std::size_t taken = 0;             // blocks handed out
+  std::size_t queued = 0;            // blocks complete and ready to check
+  bool closed = false;
+  std::exception_ptr failed;
+  std::vector<std::thread> workers;
+
+  // Checks the queued blocks until none is left; when `wait`, also waits for more until the
+  // queue closes.
+  void work(bool wait) {
+    for (;;) {
+      Block* block = nullptr;
+      {
+        std::unique_lock<std::mutex> lock(mutex);
+        if (wait) more.wait(lock, [&] { return taken < queued || closed; });
+        if (taken == queued || failed) return;
+        block = &blocks[taken++];
+      }
+      try {
+        block->verdicts.reserve(block->numbers.size());
+        for (const auto& n : block->numbers) block->verdicts.push_back(verdict_of(n.second));
+      } catch (...) {  // out of memory: rethrown by run(), once every worker is done
+        std::lock_guard<std::mutex> lock(mutex);
+        failed = std::current_exception();
+        return;
+      }
+    }
+  }
+
+  // Queues the block being filled, starting the workers with the first one: the main thread
+  // goes on reading the files while they check (it joins them in run()).
+  void queue_last() {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      ++queued;
+    }
+    more.notify_one();
+    if (!workers.empty() || closed) return;
+    const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
+    try {
+      for (std::size_t i = 1; i < std::min<std::size_t>(cores, 8); ++i)
+        workers.emplace_back([this] { work(/*wait=*/true); });
+    } catch (const std::system_error&) {  // no more threads: fewer workers do it
+    }
+  }
+
+  void close() {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      closed = true;
+    }
+    more.notify_all();
+    for (auto& t : workers) t.join();
+    workers.clear();
+  }
+};
+
+PhoneChecks::PhoneChecks() : impl_(std::make_unique<Impl>()) {}
+
+PhoneChecks::~PhoneChecks() { impl_->close(); }
+
 void PhoneChecks::add(const Location& at, const std::string& e164) {
-  pending_.push_back({at, e164});
+  Impl& m = *impl_;
+  {
+    std::lock_guard<std::mutex> lock(m.mutex);  // a worker may be reaching into the deque
+    if (m.blocks.size() == m.queued) m.blocks.emplace_back().numbers.reserve(kBlock);
+  }
+  Impl::Block& filling = m.blocks.back();  // only this thread touches a block being filled
+  filling.numbers.emplace_back(at, e164);
+  if (filling.numbers.size() == kBlock) m.queue_last();
 }
 
 void PhoneChecks::run(Diags& diags) {
-  const std::size_t n = pending_.size();
-  std::vector<Verdict> verdicts(n);
-  const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
-  const std::size_t workers = std::min({cores, std::size_t{8}, n / kPerThread});
-  if (workers <= 1) {
-    for (std::size_t i = 0; i < n; ++i) verdicts[i] = verdict_of(pending_[i].second);
-  } else {
-    // Workers take slices of 256 in turn, so that a run of slow (invalid) numbers is shared.
-    std::atomic<std::size_t> next{0};
-    std::mutex failed_mutex;
-    std::exception_ptr failed;
-    auto work = [&] {
-      try {
-        for (std::size_t from; (from = next.fetch_add(256)) < n;) {
-          for (std::size_t i = from; i < std::min(n, from + 256); ++i)
-            verdicts[i] = verdict_of(pending_[i].second);
-        }
-      } catch (...) {  // out of memory: reported by the caller, once every worker is done
-        std::lock_guard<std::mutex> lock(failed_mutex);
-        failed = std::current_exception();
-        next = n;
-      }
-    };
-    std::vector<std::thread> threads;
-    try {
-      for (std::size_t t = 1; t < workers; ++t) threads.emplace_back(work);
-    } catch (const std::system_error&) {  // no more threads: fewer workers do it
-    }
-    work();
-    for (auto& t : threads) t.join();
-    if (failed) std::rethrow_exception(failed);
-  }
-  for (std::size_t i = 0; i < n; ++i) report(diags, pending_[i].first, std::move(verdicts[i]));
-  pending_.clear();
+  Impl& m = *impl_;
+  if (m.blocks.size() > m.queued) m.queue_last();
+  m.work(/*wait=*/false);  // this thread checks too, then waits for the workers
+  m.close();
+  if (m.failed) std::rethrow_exception(m.failed);
+  for (auto& block : m.blocks)
+    for (std::size_t i = 0; i < block.numbers.size(); ++i)
+      report(diags, block.numbers[i].first, std::move(block.verdicts[i]));
+  m.blocks.clear();
+  m.taken = m.queued = 0;
+  m.closed = false;
 }
 
 std::optional<std::string> known_region(const std::string& region) {

@@ -1,10 +1,9 @@
 #pragma once
 // Phone numbers checked by libphonenumber; its types stay in phone_lib.cpp (private to
 // src/mapping).
+#include <memory>
 #include <optional>
 #include <string>
-#include <utility>
-#include <vector>
 
 #include "mapping/diagnostics.h"
 
@@ -15,16 +14,23 @@ namespace xs::mapping {
 // but not valid (an unassigned area code) a warning naming the region it would belong to.
 bool check_phone(Diags& diags, const Location& at, const std::string& e164);
 
-// The same checks for many numbers, made together on every core once the files are read
-// (libphonenumber takes about 10 us a number: a second for 100k numbers on one core). The
-// reports are those check_phone makes, in the order the numbers were added.
+// The same checks for many numbers, made on other cores while the files are read
+// (libphonenumber takes about 10 us a number: a second for 100k numbers on one core), in
+// blocks of 512: a small mapping starts no thread. run() reports what check_phone would, in
+// the order the numbers were added.
 class PhoneChecks {
  public:
+  PhoneChecks();
+  ~PhoneChecks();  // waits for the workers
+  PhoneChecks(const PhoneChecks&) = delete;
+  PhoneChecks& operator=(const PhoneChecks&) = delete;
+
   void add(const Location& at, const std::string& e164);
-  void run(Diags& diags);  // then forgets the numbers
+  void run(Diags& diags);  // checks what is left, waits, reports, then forgets the numbers
 
  private:
-  std::vector<std::pair<Location, std::string>> pending_;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
 };
 
 // The upper-case code of a region libphonenumber knows ("us" -> "US"), or nullopt.
