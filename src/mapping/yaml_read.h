@@ -17,7 +17,7 @@ namespace xs::mapping {
 // What every reader of one file needs: its name, the diagnostics, the numbers to check, the
 // values refused as secrets.
 struct Ctx {
-  std::string file;
+  FileName file;
   Diags& diags;
   PhoneChecks& phones;  // numbers whose libphonenumber check waits until every file is read
   std::set<std::pair<int, int>> secrets;  // marks (line, column) of refused values

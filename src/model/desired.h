@@ -6,13 +6,14 @@
 #include <string>
 #include <vector>
 
+#include "model/file_name.h"
 #include "model/value.h"
 
 namespace xs {
 
 // A place in a mapping file; line and col are 1-based, 0 means "the file as a whole".
 struct Location {
-  std::string file;
+  FileName file;
   int line = 0;
   int col = 0;
   // "file:line:col", "file:line" or "file", whichever parts are known.
