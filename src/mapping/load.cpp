@@ -1,5 +1,7 @@
 #include "mapping/load.h"
 
+#include <utility>
+
 #include "mapping/diagnostics.h"
 #include "mapping/parse.h"
 #include "mapping/phone_lib.h"
@@ -24,7 +26,7 @@ LoadResult load_mapping_sources(const std::vector<MappingSource>& sources) {
     diags.error({}, std::string("cannot check phone numbers: ") + e.what());
   }
   try {
-    result.desired = mapping::resolve(files, diags);
+    result.desired = mapping::resolve(std::move(files), diags);
   } catch (const std::exception& e) {  // e.g. out of memory: still a diagnostic, not a crash
     diags.error({}, std::string("cannot merge mapping files: ") + e.what());
   }

@@ -30,11 +30,16 @@ class Resolver {
  public:
   explicit Resolver(Diags& d) : diags_(d) {}
 
-  Desired run(const std::vector<ParsedFile>& files) {
+  Desired run(std::vector<ParsedFile>& files) {
     for (const auto& f : files) merge_declarations(f);
     check_default_account();
-    for (const auto& f : files) {
-      for (const auto& n : f.numbers) add_number(n);
+    std::size_t count = 0;
+    for (const auto& f : files) count += f.numbers.size();
+    out_.numbers.reserve(count);
+    numbers_.reserve(count);
+    for (auto& f : files) {
+      for (auto& n : f.numbers) add_number(n);
+      f.numbers = {};  // moved from: freed as the numbers arrive
     }
     for (const auto& f : files) {
       for (const auto& b : f.batches) add_batch(b);
@@ -108,8 +113,8 @@ class Resolver {
     return "";
   }
 
-  void add_number(const ParsedNumber& p) {
-    DesiredNumber n = p.number;
+  void add_number(ParsedNumber& p) {
+    DesiredNumber n = std::move(p.number);
     bool duplicate = false;
     if (p.valid_phone) {
       auto [it, inserted] = numbers_.emplace(n.phone_number, p.phone_loc);
@@ -195,7 +200,7 @@ class Resolver {
 
 }  // namespace
 
-Desired resolve(const std::vector<ParsedFile>& files, Diags& diags) {
+Desired resolve(std::vector<ParsedFile> files, Diags& diags) {
   return Resolver(diags).run(files);
 }
 

@@ -9,6 +9,7 @@
 namespace xs::mapping {
 
 // Merges files (in order; the first declaration wins) and reports what doesn't fit together.
-Desired resolve(const std::vector<ParsedFile>& files, Diags& diags);
+// Takes the files: their numbers move into the result.
+Desired resolve(std::vector<ParsedFile> files, Diags& diags);
 
 }  // namespace xs::mapping
