@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(g++ cmake make pkg-config libpoco-dev libsqlitecpp-dev libsqlite3-dev catch2 libpqxx-dev
-          libyaml-cpp-dev libyaml-dev openssl curl python3 sqlite3 postgresql libphonenumber-dev
+          libyaml-cpp-dev libyaml-dev openssl libssl-dev curl python3 sqlite3 postgresql libphonenumber-dev
           libhowardhinnant-date-dev libcli11-dev tzdata)
 
 missing=()

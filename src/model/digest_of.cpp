@@ -10,10 +10,13 @@ namespace {
 
 // Fields joined by a separator that cannot occur in them unescaped.
 void field(std::string& out, const std::string& s) {
-  for (char c : s) {
-    if (c == '\\' || c == '\x1f' || c == '\n') out += '\\';
-    out += c;
+  std::size_t from = 0;
+  for (std::size_t at; (at = s.find_first_of("\\\x1f\n", from)) != std::string::npos; from = at + 1) {
+    out.append(s, from, at - from);
+    out += '\\';
+    out += s[at];
   }
+  out.append(s, from, std::string::npos);
   out += '\x1f';
 }
 
@@ -109,7 +112,13 @@ std::string live_digest(const LiveList& live) {
   }
   std::sort(lines.begin(), lines.end());
   std::string out = "live v1\n";
-  for (const auto& l : lines) out += l + '\n';
+  std::size_t size = out.size();
+  for (const auto& l : lines) size += l.size() + 1;
+  out.reserve(size);
+  for (const auto& l : lines) {
+    out += l;
+    out += '\n';
+  }
   return sha256_hex(out);
 }
 
