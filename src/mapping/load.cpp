@@ -1,5 +1,6 @@
 #include "mapping/load.h"
 
+#include <iterator>
 #include <utility>
 
 #include "mapping/diagnostics.h"
@@ -15,21 +16,28 @@ LoadResult load_mapping_sources(const std::vector<MappingSource>& sources) {
   std::vector<mapping::ParsedFile> files;
   std::vector<std::string> order;
   files.reserve(sources.size());
+  phones.look_ahead(sources);
   for (const auto& s : sources) {
     files.push_back(mapping::parse_source(s, diags, phones));
     order.push_back(s.name);
   }
   LoadResult result;
+  // The numbers are checked while the files are merged (neither needs the other); the
+  // merge's reports come after the checks', as when one followed the other.
+  phones.flush();
+  mapping::Diags merged;
+  try {
+    result.desired = mapping::resolve(std::move(files), merged);
+  } catch (const std::exception& e) {  // e.g. out of memory: still a diagnostic, not a crash
+    merged.error({}, std::string("cannot merge mapping files: ") + e.what());
+  }
   try {
     phones.run(diags);
   } catch (const std::exception& e) {
     diags.error({}, std::string("cannot check phone numbers: ") + e.what());
   }
-  try {
-    result.desired = mapping::resolve(std::move(files), diags);
-  } catch (const std::exception& e) {  // e.g. out of memory: still a diagnostic, not a crash
-    diags.error({}, std::string("cannot merge mapping files: ") + e.what());
-  }
+  diags.list.insert(diags.list.end(), std::make_move_iterator(merged.list.begin()),
+                    std::make_move_iterator(merged.list.end()));
   result.diagnostics = std::move(diags.list);
   mapping::sort_diagnostics(result.diagnostics, order);
   return result;

@@ -3,13 +3,16 @@
 #include <phonenumbers/phonenumberutil.h>
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <exception>
+#include <map>
 #include <mutex>
 #include <set>
 #include <system_error>
 #include <thread>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -70,17 +73,33 @@ struct Verdict {
   std::string message;
 };
 
+// The main region of a calling code ("US" for 1), asked of libphonenumber once per code:
+// GetRegionCodeForCountryCode copies a list of regions at every call.
+const std::string& main_region_of(int calling_code) {
+  static const std::map<int, std::string> regions = [] {
+    std::set<int> codes;
+    util().GetSupportedCallingCodes(&codes);
+    std::map<int, std::string> out;
+    for (int code : codes) util().GetRegionCodeForCountryCode(code, &out[code]);
+    return out;
+  }();
+  static const std::string unknown = "ZZ";
+  const auto it = regions.find(calling_code);
+  return it == regions.end() ? unknown : it->second;
+}
+
 Verdict verdict_of(const std::string& e164) {
   PhoneNumber n;
   const auto parsed = util().Parse(e164, "ZZ", &n);
-  std::string problem =
-      parsed == PhoneNumberUtil::NO_PARSING_ERROR ? length_problem(n) : parse_problem(parsed);
-  if (!problem.empty()) return {Verdict::Error, "impossible phone number " + e164 + ": " + problem};
+  if (parsed != PhoneNumberUtil::NO_PARSING_ERROR)
+    return {Verdict::Error, "impossible phone number " + e164 + ": " + parse_problem(parsed)};
   // Most numbers belong to their country code's main region: asking it first spares the walk
-  // over every region of the code (25 for +1) that IsValidNumber makes. Same answer.
-  std::string main_region;
-  util().GetRegionCodeForCountryCode(n.country_code(), &main_region);
-  if (!util().IsValidNumberForRegion(n, main_region) && !util().IsValidNumber(n)) {
+  // over every region of the code (25 for +1) that IsValidNumber makes. Same answer. A valid
+  // number is possible (both judge its length by the same metadata): that check can wait.
+  if (util().IsValidNumberForRegion(n, main_region_of(n.country_code()))) return {};
+  const std::string problem = length_problem(n);
+  if (!problem.empty()) return {Verdict::Error, "impossible phone number " + e164 + ": " + problem};
+  if (!util().IsValidNumber(n)) {
     return {Verdict::Warning, "phone number " + e164 + " is not valid in " + region_of(n) +
                                   ": no such area code or range (libphonenumber)"};
   }
@@ -95,6 +114,8 @@ bool report(Diags& diags, const Location& at, Verdict v) {
 
 // Numbers are checked in blocks of this many; a mapping smaller than one starts no thread.
 constexpr std::size_t kBlock = 512;
+// Files of less text than this are not looked through for numbers ahead of the reader.
+constexpr std::size_t kEarlyText = 64 * 1024;
 
 }  // namespace
 
@@ -118,6 +139,49 @@ struct PhoneChecks::Impl {
   std::exception_ptr failed;
   std::vector<std::thread> workers;
 
+  // Ahead of the reader (which only sees the numbers once libyaml has built a file's tree),
+  // `early` checks every "+digits" in the files' text into `memo`, until the workers start.
+  std::thread early;
+  std::atomic<bool> stop_early{false};
+  std::unordered_map<std::string, Verdict> memo;  // early's own until it is joined
+
+  void start_early(std::vector<const std::string*> texts) {
+    std::size_t size = 0;
+    for (const std::string* t : texts) size += t->size();
+    if (size < kEarlyText) return;
+    try {
+      early = std::thread([this, texts = std::move(texts)] {
+        try {
+          for (const std::string* t : texts) look_through(*t);
+        } catch (...) {  // out of memory: the workers check what is left
+        }
+      });
+    } catch (const std::system_error&) {
+    }
+  }
+
+  void look_through(const std::string& text) {
+    auto digit = [&](std::size_t i) { return i < text.size() && text[i] >= '0' && text[i] <= '9'; };
+    for (std::size_t i = text.find('+'); i != std::string::npos; i = text.find('+', i + 1)) {
+      if (stop_early.load(std::memory_order_relaxed)) return;
+      std::size_t end = i + 1;
+      while (digit(end) && end - i <= 16) ++end;
+      if (end - i < 3 || digit(end) || text[i + 1] == '0') continue;
+      std::string number = text.substr(i, end - i);
+      if (!memo.count(number)) memo.emplace(number, verdict_of(number));
+    }
+  }
+
+  void end_early() {
+    stop_early = true;
+    if (early.joinable()) early.join();
+  }
+
+  Verdict verdict(const std::string& e164) const {
+    const auto it = memo.find(e164);
+    return it != memo.end() ? it->second : verdict_of(e164);
+  }
+
   // Checks the queued blocks until none is left; when `wait`, also waits for more until the
   // queue closes.
   void work(bool wait) {
@@ -131,7 +195,7 @@ struct PhoneChecks::Impl {
       }
       try {
         block->verdicts.reserve(block->numbers.size());
-        for (const auto& n : block->numbers) block->verdicts.push_back(verdict_of(n.second));
+        for (const auto& n : block->numbers) block->verdicts.push_back(verdict(n.second));
       } catch (...) {  // out of memory: rethrown by run(), once every worker is done
         std::lock_guard<std::mutex> lock(mutex);
         failed = std::current_exception();
@@ -149,6 +213,7 @@ struct PhoneChecks::Impl {
     }
     more.notify_one();
     if (!workers.empty() || closed) return;
+    end_early();  // the memo is read-only from here on
     const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
     try {
       for (std::size_t i = 1; i < std::min<std::size_t>(cores, 8); ++i)
@@ -158,6 +223,7 @@ struct PhoneChecks::Impl {
   }
 
   void close() {
+    end_early();
     {
       std::lock_guard<std::mutex> lock(mutex);
       closed = true;
@@ -172,6 +238,12 @@ PhoneChecks::PhoneChecks() : impl_(std::make_unique<Impl>()) {}
 
 PhoneChecks::~PhoneChecks() { impl_->close(); }
 
+void PhoneChecks::look_ahead(const std::vector<MappingSource>& sources) {
+  std::vector<const std::string*> texts;
+  for (const auto& s : sources) texts.push_back(&s.text);
+  impl_->start_early(std::move(texts));
+}
+
 void PhoneChecks::add(const Location& at, const std::string& e164) {
   Impl& m = *impl_;
   {
@@ -183,8 +255,15 @@ void PhoneChecks::add(const Location& at, const std::string& e164) {
   if (filling.numbers.size() == kBlock) m.queue_last();
 }
 
+void PhoneChecks::flush() {
+  Impl& m = *impl_;
+  if (m.blocks.size() > m.queued && (m.queued > 0 || m.blocks.back().numbers.size() == kBlock))
+    m.queue_last();  // never the first block of a small mapping: that one starts no thread
+}
+
 void PhoneChecks::run(Diags& diags) {
   Impl& m = *impl_;
+  m.end_early();
   if (m.blocks.size() > m.queued) m.queue_last();
   m.work(/*wait=*/false);  // this thread checks too, then waits for the workers
   m.close();

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "mapping/diagnostics.h"
+#include "mapping/load.h"
 
 namespace xs::mapping {
 
@@ -25,7 +26,13 @@ class PhoneChecks {
   PhoneChecks(const PhoneChecks&) = delete;
   PhoneChecks& operator=(const PhoneChecks&) = delete;
 
+  // Starts checking, on another core, the numbers written in sources (big ones only) while
+  // this thread builds their YAML trees; sources must outlive this object.
+  void look_ahead(const std::vector<MappingSource>& sources);
   void add(const Location& at, const std::string& e164);
+  // Hands the last numbers added to the workers (started, unless the mapping is small), so
+  // that they check while this thread does something else before run().
+  void flush();
   void run(Diags& diags);  // checks what is left, waits, reports, then forgets the numbers
 
  private:
