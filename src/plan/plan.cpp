@@ -143,9 +143,12 @@ void plan_batches(const Desired& desired, const std::unordered_map<std::string, 
         continue;
       }
       if (b.window.any()) {  // an expired window is final, even for --resubmit
-        const plan::WindowState w = options.now
-                                        ? plan::window_state(b, c.zone, *options.now)
-                                        : plan::WindowState{plan::WindowState::Kind::waiting};
+        plan::WindowState w;
+        if (options.now) {
+          w = plan::window_state(b, c.zone, *options.now);
+        } else {
+          w.kind = plan::WindowState::Kind::waiting;
+        }
         if (w.kind == plan::WindowState::Kind::expired) {
           expired.emplace(c.zone, w.local);
           continue;
