@@ -54,11 +54,11 @@ TEST_CASE("a 429 pauses every worker for Retry-After, then releases them one pac
   AdaptiveRate rate(o, clock);
   auto permit = rate.acquire();
   rate.on_throttled(permit, 2.0);
-  CHECK(rate.rate() == Approx(9));  // cut from 10 by 0.9 (the first cut)
+  CHECK(rate.rate() == Approx(6));  // cut from 10 by 0.6 (the first cut)
   const auto t = starts(rate, clock, 4);
   CHECK(t[0] == Approx(2.0));           // the pause
-  CHECK(t[1] - t[0] == Approx(1 / 9.0));  // then the cut pace, not a burst
-  CHECK(t[3] - t[2] == Approx(1 / 9.0));
+  CHECK(t[1] - t[0] == Approx(1 / 6.0));  // then the cut pace, not a burst
+  CHECK(t[3] - t[2] == Approx(1 / 6.0));
 }
 
 TEST_CASE("429s of requests sent before a cut cut the rate once") {
@@ -69,15 +69,15 @@ TEST_CASE("429s of requests sent before a cut cut the rate once") {
   auto a = rate.acquire(), b = rate.acquire(), c = rate.acquire();
   rate.on_throttled(a, 1.0);
   const double cut = rate.rate();
-  CHECK(cut == Approx(63));  // 0.9 of the 60 a second sent (less than the ceiling allowed),
-                             // but one cut starts from at least 0.7 of the pace
+  CHECK(cut == Approx(54));  // 0.6 of the 60 a second sent (less than the ceiling allowed),
+                             // but one cut starts from at least 0.9 of the pace: 0.6 of 90
   rate.on_throttled(b, 1.0);
   rate.on_throttled(c, 5.0);  // same episode: no second cut, no longer pause
   CHECK(rate.rate() == cut);
   CHECK(rate.paused_until() == Approx(clock.monotonic() + 1.0));
   auto d = rate.acquire();  // sent after the cut: its 429 is news
   rate.on_throttled(d, 1.0);
-  CHECK(rate.rate() == Approx(cut * 0.9));  // later cuts: 0.9 of the pace
+  CHECK(rate.rate() == Approx(cut * 0.97));  // later cuts: 0.97 of the pace
 }
 
 TEST_CASE("the first cut starts from the rate actually sent") {
@@ -91,7 +91,25 @@ TEST_CASE("the first cut starts from the rate actually sent") {
     clock.now += 0.01;
   }
   rate.on_throttled(last, 1.0);
-  CHECK(rate.rate() == Approx(90).epsilon(0.05));
+  CHECK(rate.rate() == Approx(60).epsilon(0.05));
+}
+
+TEST_CASE("only the first cut is deep, even while the rate still grows quickly after it") {
+  FakeClock clock;
+  AdaptiveRateOptions o;
+  o.initial = 0;
+  AdaptiveRate rate(o, clock);
+  AdaptiveRate::Permit last;
+  for (int i = 0; i < 50; ++i) {  // unpaced, 100 a second
+    last = rate.acquire();
+    clock.now += 0.01;
+  }
+  rate.on_throttled(last, 0.001);
+  const double first = rate.rate();
+  REQUIRE(first == Approx(60).epsilon(0.05));
+  rate.on_throttled(rate.acquire(), 0.001);  // a few ms later, sent at the new pace: too fast
+  // 0.97 of the pace (no sample since the cut to judge by), not 0.6 of it again
+  CHECK(rate.rate() == Approx(0.97 * first).epsilon(0.01));
 }
 
 TEST_CASE("a slow start grows the first pace quickly until the first 429") {
@@ -102,10 +120,15 @@ TEST_CASE("a slow start grows the first pace quickly until the first 429") {
   CHECK(t[1] == Approx(0.02));  // paced from the start: no burst into an unknown limit
   for (int i = 0; i < 50; ++i) rate.on_success(rate.acquire());
   CHECK(rate.rate() > 100);  // more than doubled within about a second
+  const double before = rate.rate();
   rate.on_throttled(rate.acquire(), 1.0);
-  const double cut = rate.rate();
-  for (int i = 0; i < 50; ++i) rate.on_success(rate.acquire());
-  CHECK(rate.rate() < cut * 1.05);  // after it, growth is slow
+  const double cut = rate.rate();  // the deep first cut: 0.6 of what was sent, and that at
+  CHECK(cut >= 0.6 * 0.9 * before - 0.01);  // least 0.9 of the pace
+  CHECK(cut <= 0.6 * before + 0.01);
+  for (int i = 0; i < 500; ++i) rate.on_success(rate.acquire());
+  // after it, the rate regains what it cut below 0.95 of that reference, then grows slowly
+  CHECK(rate.rate() > 0.95 * cut / 0.6 - 0.5);
+  CHECK(rate.rate() < 1.05 * before);
 }
 
 TEST_CASE(
@@ -116,13 +139,13 @@ TEST_CASE(
   o.ceiling = 50;
   AdaptiveRate rate(o, clock);
   rate.on_throttled(rate.acquire(), 0.0);
-  REQUIRE(rate.rate() == Approx(45));
+  REQUIRE(rate.rate() == Approx(30));
   for (int i = 0; i < 45; ++i) rate.on_success(rate.acquire());  // about one second's worth
   const double regained = rate.rate();
-  CHECK(regained > 46.35);  // quicker than +3% of 45 a second below 47.5 (0.95 of 50)
+  CHECK(regained > 45);  // much quicker than +3% of 30 a second below 47.5 (0.95 of 50)
   CHECK(regained < 47.5);
   for (int i = 0; i < 90; ++i) rate.on_success(rate.acquire());  // two more seconds
-  CHECK(rate.rate() < 47.5 + 2 * 1.35 + 0.1);                    // then +3% of 45 a second
+  CHECK(rate.rate() < 47.5 + 2 * 0.9 + 0.1);                     // then +3% of 30 a second
   for (int i = 0; i < 5000; ++i) rate.on_success(rate.acquire());
   CHECK(rate.rate() == Approx(50));
 }
@@ -131,18 +154,23 @@ TEST_CASE("the cut starts from the rate the server accepted when it is known") {
   FakeClock clock;
   AdaptiveRateOptions o;
   o.ceiling = 100;
+  o.regain = 0;  // the pace stays near the cut's while the server's answers are counted
+  o.min_reference = 0.5;  // room below the pace for the accepted rate to show
   AdaptiveRate rate(o, clock);
   for (int i = 0; i < 20; ++i) rate.on_success(rate.acquire());  // all taken: says nothing
   clock.now += 1.5;                                              // idle (listing, planning)
   rate.on_throttled(rate.acquire(), 0.0);
-  REQUIRE(rate.rate() == Approx(90));  // the first cut: from the pace
+  REQUIRE(rate.rate() == Approx(60));  // the first cut: from the pace
   AdaptiveRate::Permit last;
-  for (int i = 0; i < 30; ++i) {  // then sent at about 90 a second, 4 in 5 accepted
+  for (int i = 0; i < 40; ++i) {  // then sent at about 60 a second, 4 in 5 accepted
     last = rate.acquire();
     if (i % 5 < 4) rate.on_success(last);
   }
+  const double pace = rate.rate();
   rate.on_throttled(last, 0.01);
-  CHECK(rate.rate() == Approx(0.9 * 72).epsilon(0.06));  // 0.9 of what it took, not of 90
+  // 0.97 of what it took (48 a second), not of the pace
+  CHECK(rate.rate() == Approx(0.97 * 48).epsilon(0.04));
+  CHECK(rate.rate() < 0.9 * pace);
 }
 
 TEST_CASE("a 429 without Retry-After pauses for a backoff that doubles while 429s go on") {

@@ -120,12 +120,14 @@ void AdaptiveRate::on_throttled(const Permit& permit, std::optional<double> retr
   double reference = pace();
   if (reference <= 0 || (sent > 0 && sent < reference)) reference = sent;
   if (accepted > 0 && (reference <= 0 || accepted < reference)) reference = accepted;
-  // Both samples may hold idle time (a phase ending, a re-list): paced, one cut starts from at
-  // least 0.7 of the pace, and more cuts follow if that is still too fast.
-  if (!was_unpaced) reference = std::max(reference, 0.7 * pace());
+  // Both samples may hold idle time (a phase ending, a re-list), and a sample of a few
+  // milliseconds since the last cut says little: paced, one cut starts from at least
+  // min_reference of the pace, and more cuts follow if that is still too fast.
+  if (!was_unpaced) reference = std::max(reference, options_.min_reference * pace());
   if (reference <= 0) reference = 1 / std::max(pause, 0.1);
+  // Only the very first cut is deep: later ones start from a better reference.
   rate_ = std::max(options_.floor,
-                   reference * (slow_start_ ? options_.first_decrease : options_.decrease));
+                   reference * (episode_ == 1 ? options_.first_decrease : options_.decrease));
   // A first 429 met unpaced tells little (what was sent includes the idle time before the
   // writes): the rate goes on growing quickly until a 429 met at a pace.
   slow_start_ = was_unpaced && accepted <= 0;

@@ -24,15 +24,19 @@ struct AdaptiveRateOptions {
                         // also the first pace: the user knows the limit
   double initial = 50;  // else the first pace (0: unpaced until the first 429), which
   double slow_start_gain = 2;   //   grows by this share of itself a second until the first 429
-  double first_decrease = 0.9;  // the first 429 multiplies the rate by this (it overshot),
+  double first_decrease = 0.6;  // the first 429 multiplies the rate by this (it overshot,
+                                //   by how much is not known yet: TCP halves),
   double floor = 0.5;           // a cut never goes below this rate
-  double decrease = 0.9;        // a later 429 episode multiplies the rate by this, from the
-                                //   rate the server accepted when that is known (below)
+  double decrease = 0.97;       // a later 429 episode multiplies the rate by this, from the
+                                //   rate the server accepted when that is known (below): a
+                                //   token bucket accepts its refill rate, a close estimate
+  double min_reference = 0.9;   // paced, a cut starts from at least this share of the pace
   double increase = 0.03;       // per second, the rate grows by this share of its last cut value
   double regain_to = 0.95;      // below this share of a cut's reference, the rate grows back
   double regain = 2;            //   quicker: by this share of the gap a second
-  int initial_window = 8;       // unpaced, at most this many in flight, +1 a success (doubling
-                                //   each round trip) until the first 429: no blind burst
+  int initial_window = 4;       // unpaced, at most this many in flight, +1 every other success
+                                //   until the first 429: no blind burst (8 met a 20-request
+                                //   bucket with 18 in flight)
   double backoff_base = 0.5;  // seconds of shared pause for a 429 without Retry-After,
   double backoff_max = 8;     //   doubling per episode in a row, at most this
   double max_pause = 60;      // a Retry-After longer than this is cut to it
