@@ -133,3 +133,14 @@ TEST_CASE("many numbers are checked together, and report in the order of the fil
   REQUIRE(expected.size() == 26);  // 7 invalid and 6 impossible numbers a file
   CHECK(diags(xs::load_mapping_sources({{"b.yaml", b}, {"a.yaml", a}})) == expected);
 }
+
+TEST_CASE("numbers valid as written, and with a trunk prefix written after the calling code") {
+  // Valid as written (London, Rome with its leading zero, a New Jersey line, a +800 number):
+  // judged without libphonenumber's parser. With the trunk prefix written in (+44 0..., +1 1...),
+  // its parser strips it, as before.
+  CHECK(check(number("+442079460123") + number("+390612345678") + number("+12015550123") +
+              number("+80012345678") + number("+4402079460123") + number("+112015550123"))
+            .empty());
+  CHECK(check(number("+8008001234")) ==
+        Lines{"m.yaml:11:19: impossible phone number +8008001234: too short for 001 (+800)"});
+}
