@@ -359,7 +359,7 @@ class FakeJournal final : public Journal {
 
   // Intents after this many throw, as a full disk does (-1: never).
   int fail_intents_after = -1;
-  // batch_intent throws, as a lost lock does.
+  // campaign_intent throws, as a lost lock does.
   bool lock_lost = false;
 
   std::int64_t intent(const Action& a, const std::string& key) override {
@@ -382,20 +382,37 @@ class FakeJournal final : public Journal {
     std::lock_guard<std::mutex> lock(mutex_);
     managed_numbers[number] = id;
   }
-  // Batch chunk records, as the state keeps them: name -> chunk -> status.
-  std::map<std::string, std::map<int, BatchStatus>> chunks;
-  std::vector<std::string> batch_keys;
-  void batch_intent(const std::string& name, int chunk, const std::string&,
-                    const std::string& key) override {
+  // The campaign ledger, as the state keeps it: campaign -> recipient -> entry. Refuses an
+  // intent for a recipient already sent, or unknown under another key, as the state does.
+  std::map<std::string, CampaignLedger> ledger;
+  std::vector<std::string> batch_keys;  // every request's key, in order
+  void campaign_intent(const std::string& name, const std::string& campaign_digest,
+                       const std::vector<CallIntent>& calls, const std::string& key) override {
     std::lock_guard<std::mutex> lock(mutex_);
     if (lock_lost) throw std::runtime_error("lost the lock");
-    chunks[name][chunk] = BatchStatus::Pending;
+    auto& l = ledger[name];
+    for (const auto& c : calls) {
+      auto it = l.find(c.key);
+      if (it != l.end() && (it->second.status == CallStatus::Sent ||
+                            (it->second.status == CallStatus::Unknown &&
+                             !it->second.request_key.empty() && it->second.request_key != key)))
+        throw std::runtime_error(c.key.str() + " is already recorded as dialled or unknown");
+    }
+    for (const auto& c : calls) l[c.key] = {CallStatus::Unknown, key, c.digest, campaign_digest};
     batch_keys.push_back(key);
   }
-  void batch_outcome(const std::string& name, int chunk, BatchStatus status,
-                     const std::string&, long long) override {
+  void campaign_outcome(const std::string& name, const std::string& key, CallStatus status,
+                        const std::string&, const std::string&) override {
     std::lock_guard<std::mutex> lock(mutex_);
-    chunks[name][chunk] = status;
+    for (auto& [k, e] : ledger[name])
+      if (e.request_key == key && e.status == CallStatus::Unknown) e.status = status;
+  }
+  // The ledger as the store's view gives it to the planner.
+  StateView view() const {
+    StateView v;
+    v.has_history = true;
+    v.campaigns = ledger;
+    return v;
   }
 
  private:

@@ -56,14 +56,16 @@ StateView history() {
   return s;
 }
 
-// The state after chunks were recorded with status for this campaign's content.
-StateView recorded(const Desired& d, const std::map<int, BatchStatus>& chunks) {
+// The state after these recipients were recorded with these statuses for this content.
+StateView recorded(const Desired& d, const std::map<std::string, CallStatus>& calls) {
   StateView s = history();
-  BatchRecord r;
-  r.name = d.batches[0].name;
-  r.digest = batch_digest(d.batches[0]);
-  r.chunks = chunks;
-  s.batches[r.name] = r;
+  const BatchCampaign& b = d.batches[0];
+  for (const auto& [number, status] : calls) {
+    std::string digest;
+    for (const auto& c : b.calls)
+      if (c.to == number) digest = call_digest(b, c);
+    s.campaigns[b.name][{number, 1}] = {status, "key-" + number, digest, batch_digest(b)};
+  }
   return s;
 }
 
@@ -98,14 +100,19 @@ std::vector<std::string> warnings_of(const Plan& p, const std::string& kind) {
   return out;
 }
 
-// The numbers each chunk to send would dial.
+// The numbers each request to send would dial.
 std::vector<std::vector<std::string>> dialled(const Action& a) {
   std::vector<std::vector<std::string>> out;
-  for (const auto& chunk : a.chunk_calls) {
+  for (const auto& r : a.requests) {
     out.emplace_back();
-    for (std::size_t i : chunk) out.back().push_back(a.campaign->calls[i].to);
+    for (std::size_t i : r.calls) out.back().push_back(a.campaign->calls[i].to);
   }
   return out;
+}
+
+const CampaignCounts& counts(const Plan& p) {
+  REQUIRE(p.campaigns.size() == 1);
+  return p.campaigns[0];
 }
 
 using Numbers = std::vector<std::vector<std::string>>;
@@ -122,7 +129,7 @@ TEST_CASE("a campaign inside not_before/not_after is sent, before it waits, afte
     const Plan p = make_plan(d, kLive, history(), {}, at(utc(2026_y / 11 / 30, 14)));
     const Action* a = batch_action(p);
     REQUIRE(a);
-    CHECK(a->chunks == std::vector<int>{0});
+    CHECK(a->requests.size() == 1);
     CHECK(a->calls == 2);
     CHECK(p.summary.batches == 1);
     CHECK(p.warnings.empty());
@@ -133,7 +140,8 @@ TEST_CASE("a campaign inside not_before/not_after is sent, before it waits, afte
     CHECK(p.summary.batches == 0);
     CHECK(p.summary.unknown_batches == 0);
     CHECK(warnings_of(p, "batch_waiting") ==
-          std::vector<std::string>{"waiting until 2026-11-30 14:00 UTC"});
+          std::vector<std::string>{"2 recipients waiting until 2026-11-30 14:00 UTC"});
+    CHECK(counts(p).waiting == 2);
   }
   SECTION("expired") {
     const Plan p = make_plan(d, kLive, history(), {}, at(utc(2026_y / 12 / 1, 0)));
@@ -149,25 +157,24 @@ TEST_CASE("a campaign inside not_before/not_after is sent, before it waits, afte
   }
 }
 
-TEST_CASE("recipients in two zones: the open zone's chunks go, the other waits") {
+TEST_CASE("recipients in two zones: the open zone's recipients go, the other waits") {
   // 09:00-20:00 in New York by default; two recipients in Los Angeles
   const Desired d = campaign({to("+12125550101"), to("+13105550102", "America/Los_Angeles"),
                               to("+12125550103"), to("+13105550104", "America/Los_Angeles")},
                              hours_window(9, 20, "America/New_York"));
-  // chunks, one call each, zones in name order: LA 0 (…102), 1 (…104); NY 2 (…101), 3 (…103)
-  // Monday 2026-11-30 15:00 UTC: 10:00 in New York, 07:00 in Los Angeles
+  // Monday 2026-11-30 15:00 UTC: 10:00 in New York, 07:00 in Los Angeles; one call a request
   const Plan p = make_plan(d, kLive, history(), {}, at(utc(2026_y / 11 / 30, 15), 1));
   const Action* a = batch_action(p);
   REQUIRE(a);
-  CHECK(a->chunks == std::vector<int>{2, 3});
   CHECK(dialled(*a) == Numbers{{"+12125550101"}, {"+12125550103"}});
   CHECK(a->calls == 2);
   CHECK(warnings_of(p, "batch_waiting") ==
         std::vector<std::string>{
-            "waiting until 2026-11-30 09:00 PST for recipients in America/Los_Angeles"});
+            "2 recipients in America/Los_Angeles waiting until 2026-11-30 09:00 PST"});
+  CHECK(counts(p).waiting_by_zone == std::map<std::string, int>{{"America/Los_Angeles", 2}});
 
   SECTION("a later run sends the other zone when it opens, and does not resend") {
-    const StateView s = recorded(d, {{2, BatchStatus::Sent}, {3, BatchStatus::Sent}});
+    const StateView s = recorded(d, {{"+12125550101", CallStatus::Sent}, {"+12125550103", CallStatus::Sent}});
     // still 07:30 in Los Angeles: nothing to send, the waiting zone is reported
     Plan early = make_plan(d, kLive, s, {}, at(utc(2026_y / 11 / 30, 15, 30), 1));
     CHECK_FALSE(batch_action(early));
@@ -176,14 +183,13 @@ TEST_CASE("recipients in two zones: the open zone's chunks go, the other waits")
     const Plan later = make_plan(d, kLive, s, {}, at(utc(2026_y / 11 / 30, 17, 30), 1));
     const Action* b = batch_action(later);
     REQUIRE(b);
-    CHECK(b->chunks == std::vector<int>{0, 1});
     CHECK(dialled(*b) == Numbers{{"+13105550102"}, {"+13105550104"}});
     CHECK(later.warnings.empty());
-    // once every chunk is recorded, nothing more
-    const StateView all = recorded(d, {{0, BatchStatus::Sent},
-                                       {1, BatchStatus::Sent},
-                                       {2, BatchStatus::Sent},
-                                       {3, BatchStatus::Sent}});
+    // once every recipient is recorded, nothing more
+    const StateView all = recorded(d, {{"+12125550101", CallStatus::Sent},
+                                       {"+13105550102", CallStatus::Sent},
+                                       {"+12125550103", CallStatus::Sent},
+                                       {"+13105550104", CallStatus::Sent}});
     const Plan done = make_plan(d, kLive, all, {}, at(utc(2026_y / 11 / 30, 17, 30), 1));
     CHECK_FALSE(batch_action(done));
     CHECK(done.warnings.empty());
@@ -197,8 +203,8 @@ TEST_CASE("calling hours follow America/New_York across both DST transitions") {
     Plan p = make_plan(d, kLive, history(), {}, at(utc(2026_y / 3 / 9, 12, 30)));
     CHECK_FALSE(batch_action(p));
     CHECK(warnings_of(p, "batch_waiting") ==
-          std::vector<std::string>{"waiting until 2026-03-09 09:00 EDT for recipients in "
-                                   "America/New_York"});
+          std::vector<std::string>{"1 recipient in America/New_York waiting until "
+                                   "2026-03-09 09:00 EDT"});
     // 09:30 EDT = 13:30 UTC: open (with EST it would still be 08:30)
     p = make_plan(d, kLive, history(), {}, at(utc(2026_y / 3 / 9, 13, 30)));
     CHECK(batch_action(p));
@@ -212,8 +218,8 @@ TEST_CASE("calling hours follow America/New_York across both DST transitions") {
     Plan p = make_plan(d, kLive, history(), {}, at(utc(2026_y / 11 / 2, 13, 30)));
     CHECK_FALSE(batch_action(p));
     CHECK(warnings_of(p, "batch_waiting") ==
-          std::vector<std::string>{"waiting until 2026-11-02 09:00 EST for recipients in "
-                                   "America/New_York"});
+          std::vector<std::string>{"1 recipient in America/New_York waiting until "
+                                   "2026-11-02 09:00 EST"});
     p = make_plan(d, kLive, history(), {}, at(utc(2026_y / 11 / 2, 14)));
     CHECK(batch_action(p));
     // 20:00 EDT on the Saturday before is 00:00 UTC: closed from then
@@ -232,12 +238,13 @@ TEST_CASE("an expired campaign is never sent, not with --resubmit, not from a ne
   o.resubmit = {"renewals"};
   const std::vector<std::string> expired{"expired at 2026-11-01 00:00 UTC, never sent"};
 
-  SECTION("chunks of unknown outcome, --resubmit") {
+  SECTION("recipients of unknown outcome, --resubmit: still unknown, never sent") {
     const Plan p = make_plan(
-        d, kLive, recorded(d, {{0, BatchStatus::Unknown}, {1, BatchStatus::Failed}}), {}, o);
+        d, kLive, recorded(d, {{"+12125550101", CallStatus::Unknown}, {"+12125550102", CallStatus::Failed}}), {}, o);
     CHECK_FALSE(batch_action(p));
     CHECK(warnings_of(p, "batch_expired") == expired);
-    CHECK(warnings_of(p, "batch_unknown").empty());
+    CHECK(counts(p).unknown == 0);
+    CHECK(counts(p).expired == 2);  // the unknown one too: it can never be sent again
   }
   SECTION("no record, --resubmit") {
     const Plan p = make_plan(d, kLive, history(), {}, o);
@@ -255,66 +262,134 @@ TEST_CASE("an expired campaign is never sent, not with --resubmit, not from a ne
   }
 }
 
-TEST_CASE("suppressed recipients are left out of each chunk and counted") {
+TEST_CASE("suppressed recipients are left out before chunking, counted, and marked") {
   Desired d = campaign({to("+12125550101"), to("+12125550102"), to("+12125550103"),
                         to("+12125550104"), to("+12125550105")});
   d.suppressed = {"+12125550102", "+12125550103", "+12125550104"};  // sorted
   const Plan p = make_plan(d, kLive, history(), {}, at(utc(2026_y / 11 / 30, 12), 2));
   const Action* a = batch_action(p);
   REQUIRE(a);
-  // chunks keep their numbers; the middle one has nobody left and is still planned (recorded
-  // as sent without a request)
-  CHECK(a->chunks == std::vector<int>{0, 1, 2});
-  CHECK(dialled(*a) == Numbers{{"+12125550101"}, {}, {"+12125550105"}});
+  CHECK(dialled(*a) == Numbers{{"+12125550101", "+12125550105"}});
   CHECK(a->calls == 2);
   CHECK(a->suppressed == 3);
+  REQUIRE(p.marks.size() == 1);
+  CHECK(p.marks[0].suppressed.size() == 3);
 
-  SECTION("every recipient suppressed") {
+  SECTION("every recipient suppressed: nothing to send, and no action") {
     d.suppressed = {"+12125550101", "+12125550102", "+12125550103", "+12125550104", "+12125550105"};
     const Plan all = make_plan(d, kLive, history(), {}, at(utc(2026_y / 11 / 30, 12), 2));
-    const Action* b = batch_action(all);
-    REQUIRE(b);
-    CHECK(b->calls == 0);
-    CHECK(b->suppressed == 5);
-    CHECK(dialled(*b) == Numbers{{}, {}, {}});
+    CHECK_FALSE(batch_action(all));
+    CHECK(counts(all).suppressed == 5);
+    CHECK_FALSE(all.has_pending());
   }
-  SECTION("only the chunks sent now are counted") {
-    const Plan later = make_plan(d, kLive, recorded(d, {{0, BatchStatus::Sent}}), {},
-                                 at(utc(2026_y / 11 / 30, 12), 2));
+  SECTION("recorded as suppressed once: not marked again") {
+    StateView s = recorded(d, {{"+12125550101", CallStatus::Sent},
+                               {"+12125550102", CallStatus::Suppressed},
+                               {"+12125550103", CallStatus::Suppressed},
+                               {"+12125550104", CallStatus::Suppressed}});
+    const Plan later = make_plan(d, kLive, s, {}, at(utc(2026_y / 11 / 30, 12), 2));
     const Action* b = batch_action(later);
     REQUIRE(b);
-    CHECK(b->chunks == std::vector<int>{1, 2});
-    CHECK(b->suppressed == 2);
-    CHECK(b->calls == 1);
+    CHECK(dialled(*b) == Numbers{{"+12125550105"}});
+    CHECK(later.marks.empty());
+  }
+  SECTION("taken off the list: dialled on the next run") {
+    StateView s = recorded(d, {{"+12125550102", CallStatus::Suppressed}});
+    d.suppressed = {};
+    const Plan later = make_plan(d, kLive, s, {}, at(utc(2026_y / 11 / 30, 12), 10));
+    REQUIRE(batch_action(later));
+    CHECK(batch_action(later)->calls == 5);
   }
 }
 
-TEST_CASE("a campaign without zones chunks as before: in call order, numbered from 0") {
+TEST_CASE("who is dialled does not depend on the chunk size, only on the ledger") {
   const std::vector<BatchCallTarget> calls = {to("+12125550101"), to("+12125550102"),
                                               to("+12125550103"), to("+12125550104"),
                                               to("+12125550105")};
-  const Numbers expected{
-      {"+12125550101", "+12125550102"}, {"+12125550103", "+12125550104"}, {"+12125550105"}};
-  SECTION("no window at all, no clock") {
-    const Desired d = campaign(calls);
+  const Desired d = campaign(calls);
+  const StateView s = recorded(d, {{"+12125550101", CallStatus::Sent},
+                                   {"+12125550102", CallStatus::Unknown},
+                                   {"+12125550103", CallStatus::Failed}});
+  for (int size : {1, 2, 3, 1000}) {
+    INFO("chunk " << size);
     PlanOptions o;
-    o.batch_chunk = 2;
-    const Plan p = make_plan(d, kLive, history(), {}, o);
+    o.batch_chunk = size;
+    const Plan p = make_plan(d, kLive, s, {}, o);
     const Action* a = batch_action(p);
     REQUIRE(a);
-    CHECK(a->chunks == std::vector<int>{0, 1, 2});
-    CHECK(dialled(*a) == expected);
-    const Plan rest = make_plan(d, kLive, recorded(d, {{0, BatchStatus::Sent}}), {}, o);
-    REQUIRE(batch_action(rest));
-    CHECK(batch_action(rest)->chunks == std::vector<int>{1, 2});
-    CHECK(dialled(*batch_action(rest)) == Numbers{expected[1], expected[2]});
+    std::vector<std::string> all;
+    for (const auto& r : dialled(*a)) {
+      CHECK(static_cast<int>(r.size()) <= size);
+      all.insert(all.end(), r.begin(), r.end());
+    }
+    CHECK(all == std::vector<std::string>{"+12125550103", "+12125550104", "+12125550105"});
+    CHECK(counts(p).dialled == 1);
+    CHECK(counts(p).unknown == 1);
+    CHECK(counts(p).failed == 1);
+    CHECK(counts(p).to_dial == 3);
+    CHECK(warnings_of(p, "batch_unknown").size() == 1);
   }
-  SECTION("calling hours in one zone: one group, the same chunks") {
-    const Desired d = campaign(calls, hours_window(9, 20, "America/New_York"));
-    const Plan p = make_plan(d, kLive, history(), {}, at(utc(2026_y / 11 / 30, 15), 2));
-    const Action* a = batch_action(p);
-    REQUIRE(a);
-    CHECK(a->chunks == std::vector<int>{0, 1, 2});
-    CHECK(dialled(*a) == expected);
+}
+
+TEST_CASE("--resubmit sends the unknown recipients as they went, with their first key") {
+  const Desired d = campaign({to("+12125550101"), to("+12125550102"), to("+12125550103")});
+  StateView s = recorded(d, {{"+12125550101", CallStatus::Sent}});
+  s.campaigns["renewals"][{"+12125550102", 1}] = {CallStatus::Unknown, "k1", "", ""};
+  s.campaigns["renewals"][{"+12125550103", 1}] = {CallStatus::Unknown, "k1", "", ""};
+  PlanOptions o;
+  o.batch_chunk = 1;
+  o.resubmit = {"renewals"};
+  const Plan p = make_plan(d, kLive, s, {}, o);
+  const Action* a = batch_action(p);
+  REQUIRE(a);
+  REQUIRE(a->requests.size() == 1);
+  CHECK(a->requests[0].key == "k1");
+  CHECK(dialled(*a) == Numbers{{"+12125550102", "+12125550103"}});
+}
+
+TEST_CASE("dial_rate: a request goes only if its last call starts before the window closes") {
+  // 09:00-20:00 New York; at 19:50 EST (00:50 UTC the next day) ten minutes are left
+  std::vector<BatchCallTarget> calls;
+  for (int i = 0; i < 30; ++i) calls.push_back(to("+121255501" + std::to_string(10 + i)));
+  Desired d = campaign(calls, hours_window(9, 20, "America/New_York"));
+  d.batches[0].dial_rate = 2;  // two calls a minute: twenty fit in ten minutes
+  const Plan p = make_plan(d, kLive, history(), {}, at(utc(2026_y / 12 / 1, 0, 50), 1000));
+  const Action* a = batch_action(p);
+  REQUIRE(a);
+  CHECK(a->calls == 20);
+  REQUIRE(a->requests.size() == 1);
+  REQUIRE(a->requests[0].last_call);
+  CHECK(*a->requests[0].last_call == utc(2026_y / 12 / 1, 1, 0));
+  CHECK(counts(p).waiting == 10);
+  CHECK(counts(p).last_call == a->requests[0].last_call);
+
+  SECTION("max_calls_per_run caps a run; the rest wait") {
+    d.batches[0].dial_rate = 0;
+    d.batches[0].max_calls_per_run = 7;
+    const Plan q = make_plan(d, kLive, history(), {}, at(utc(2026_y / 12 / 1, 0, 50), 3));
+    REQUIRE(batch_action(q));
+    CHECK(batch_action(q)->calls == 7);
+    CHECK(batch_action(q)->requests.size() == 3);
+    CHECK(counts(q).waiting == 23);
+  }
+}
+
+TEST_CASE("a renamed campaign whose recipients were dialled is held back, unknown says so") {
+  const Desired d = campaign({to("+12125550101"), to("+12125550102")});
+  Desired renamed = d;
+  renamed.batches[0].name = "renewals-v2";
+  SECTION("sent") {
+    const Plan p = make_plan(renamed, kLive, recorded(d, {{"+12125550101", CallStatus::Sent}}), {}, {});
+    CHECK_FALSE(batch_action(p));
+    REQUIRE(warnings_of(p, "batch_renamed").size() == 1);
+    CHECK(warnings_of(p, "batch_renamed")[0].find("were already sent as campaign 'renewals'") !=
+          std::string::npos);
+  }
+  SECTION("only unknown") {
+    const Plan p = make_plan(renamed, kLive, recorded(d, {{"+12125550101", CallStatus::Unknown}}), {}, {});
+    CHECK_FALSE(batch_action(p));
+    REQUIRE(warnings_of(p, "batch_renamed").size() == 1);
+    CHECK(warnings_of(p, "batch_renamed")[0].find("have an unknown outcome as campaign 'renewals'") !=
+          std::string::npos);
   }
 }

@@ -205,7 +205,7 @@ TEST_CASE("an import is snapshotted, unless an older snapshot exists and calls r
   CHECK(again.actions.at(0).snapshot);
 }
 
-TEST_CASE("a campaign already sent under another name is held back with a warning") {
+TEST_CASE("a campaign already sent under another name (chunk records) is held back") {
   Desired d = desired_of({want("+15551230001", "A")});
   d.batches = {campaign("spring-renamed", "+15551230001")};
   LiveList live = {{"pn_1", "+15551230001", "A", std::nullopt}};
@@ -217,7 +217,7 @@ TEST_CASE("a campaign already sent under another name is held back with a warnin
   REQUIRE(sent.digest == batch_digest(d.batches[0]));  // the name is not part of the content
   sent.status = BatchStatus::Sent;
   sent.chunks[0] = BatchStatus::Sent;
-  state.batches["spring"] = sent;
+  state.legacy_batches["spring"] = sent;
 
   Plan p = make_plan(d, live, state);
   CHECK(p.summary.batches == 0);
@@ -230,7 +230,7 @@ TEST_CASE("a campaign already sent under another name is held back with a warnin
   resubmit.resubmit = {"spring-renamed"};
   CHECK(make_plan(d, live, state, {}, resubmit).summary.batches == 1);
 
-  state.batches["spring"].chunks[0] = BatchStatus::Failed;  // a failed send dialled nobody
+  state.legacy_batches["spring"].chunks[0] = BatchStatus::Failed;  // a failed send dialled nobody
   CHECK(make_plan(d, live, state).summary.batches == 1);
 }
 
@@ -240,12 +240,8 @@ TEST_CASE("a campaign whose outcome is unknown is pending, not 'no changes'") {
   LiveList live = {{"pn_1", "+15551230001", "A", std::nullopt}};
   StateView state;
   state.has_history = true;
-  BatchRecord rec;
-  rec.name = "spring";
-  rec.digest = batch_digest(d.batches[0]);
-  rec.status = BatchStatus::Unknown;
-  rec.chunks[0] = BatchStatus::Unknown;
-  state.batches["spring"] = rec;
+  for (const auto& c : d.batches[0].calls)
+    state.campaigns["spring"][{c.to, 1}] = {CallStatus::Unknown, "k", "", batch_digest(d.batches[0])};
   Plan p = make_plan(d, live, state);
   CHECK_FALSE(p.has_changes());
   CHECK(p.summary.unknown_batches == 1);

@@ -41,9 +41,18 @@ void fill(Store& s) {
   s.record_routing_after(a, "+15550000001", after, kT1);
   s.mark_rolled_back(a, "+15550000001", true, kT1);
   s.mark_managed_many(a, {{"+15550000001", "pn_1", "", ""}}, kT1);
-  s.record_batch_intent(b, "renewals", 0, "d0", "kb0", kT0, "");
-  s.record_batch_intent(b, "renewals", 1, "d1", "kb1", kT0, "");
-  s.record_batch_outcome(b, "renewals", 0, xs::BatchStatus::Sent, "batch_1", 7, kT1);
+  s.record_call_intent(b, 2, "renewals", "cd", {{{"+15550000001", 1}, "d"}}, "kb0", kT0, "");
+  s.record_call_outcome(b, "renewals", "kb0", xs::CallStatus::Sent, "batch_1", "", kT1);
+  s.record_call_intent(b, 2, "renewals", "cd", {{{"+15550000002", 1}, "d"}}, "kb1", kT0, "");
+  StateDump d = s.dump();  // and a chunk row of an older version, not yet upgraded
+  BatchChunkRecord c;
+  c.name = "old";
+  c.digest = "d0";
+  c.status = xs::BatchStatus::Sent;
+  c.idempotency_key = "kc";
+  c.created_at = c.updated_at = kT0;
+  d.batches.emplace_back(b, c);
+  s.load(d, true);
 }
 
 void check_same(Store& x, Store& y) {
@@ -74,6 +83,14 @@ void check_same(Store& x, Store& y) {
     CHECK(a.batches[i].second.status == b.batches[i].second.status);
     CHECK(a.batches[i].second.calls_initiated == b.batches[i].second.calls_initiated);
   }
+  REQUIRE(a.calls.size() == b.calls.size());
+  for (std::size_t i = 0; i < a.calls.size(); ++i) {
+    CHECK(a.calls[i].second.key == b.calls[i].second.key);
+    CHECK(a.calls[i].second.status == b.calls[i].second.status);
+    CHECK(a.calls[i].second.request_key == b.calls[i].second.request_key);
+    CHECK(a.calls[i].second.batch_id == b.calls[i].second.batch_id);
+    CHECK(a.calls[i].second.run == b.calls[i].second.run);
+  }
   REQUIRE(a.snapshots.size() == b.snapshots.size());
   for (std::size_t i = 0; i < a.snapshots.size(); ++i) {
     const RoutingSnapshot &p = a.snapshots[i].second, &q = b.snapshots[i].second;
@@ -98,11 +115,14 @@ TEST_CASE("a state is copied to the other backend and back with every row", "[co
   CHECK(c.runs == 2);
   CHECK(c.actions == 2);
   CHECK(c.managed == 1);
-  CHECK(c.batches == 2);
+  CHECK(c.batches == 1);
+  CHECK(c.calls == 2);
   CHECK(c.snapshots == 1);
   check_same(*sqlite, *there);
   CHECK(there->unfinished_actions(1).size() == 1);
-  CHECK(there->view(2).batches.at("renewals").status == xs::BatchStatus::Unknown);
+  CHECK(there->view(2).campaigns.at("renewals").at({"+15550000002", 1}).status ==
+        xs::CallStatus::Unknown);
+  CHECK(there->view(2).legacy_batches.at("old").status == xs::BatchStatus::Sent);
 
   // New rows get new ids after the copied ones.
   const auto t = there->target("https://c.example", "fp");

@@ -57,12 +57,14 @@ TEST_CASE("force_unlock cuts the holder's session: it gets LockLost, then works 
   admin->force_unlock(t);
   CHECK_FALSE(admin->lock_holder(t));
   CHECK_THROWS_AS(holder->check_lock(t, lock.token), LockLost);
-  CHECK_THROWS_AS(holder->record_batch_intent(t, "a", 0, "d", "k", kT0, lock.token), LockLost);
+  CHECK_THROWS_AS(holder->record_call_intent(t, 1, "a", "d", {{{"+15550000001", 1}, "d"}}, "k", kT0,
+                                             lock.token),
+                  LockLost);
   const auto next = admin->acquire_lock(t, 200, "hostA", kT1, alive);
   CHECK(next.kind != Kind::Held);
   // The cut session's store reconnects for what follows; the lock stays with the new holder.
   CHECK(holder->acquire_lock(t, 100, "hostA", kT1, alive).kind == Kind::Held);
-  CHECK(holder->batch_chunks(t, "a").empty());
+  CHECK(holder->campaign_calls(t, "a").empty());
 }
 
 TEST_CASE("a database at schema 1 is migrated forward, and a newer one is refused",
@@ -77,7 +79,7 @@ TEST_CASE("a database at schema 1 is migrated forward, and a newer one is refuse
   auto s = st.open();
   CHECK(s->schema_version() == detail::latest_schema_version());
   const auto t = s->target("https://api.xuna.ai", "fp");
-  s->record_batch_intent(t, "a", 0, "d", "k", kT0, "");
+  s->record_call_intent(t, 1, "a", "d", {{{"+15550000001", 1}, "d"}}, "k", kT0, "");  // v4
   s.reset();
   REQUIRE(xs::test::shared_pg_cluster().psql(database_of(st.location()),
                                              "UPDATE xs_schema SET version = 99"));
@@ -133,7 +135,7 @@ TEST_CASE("a runner role without CREATE uses a database another role migrated", 
   const auto t = s->target("https://api.xuna.ai", "fp");
   const auto lock = s->acquire_lock(t, 1, "h", kT0, alive);
   CHECK(lock.kind == Kind::Acquired);
-  s->record_batch_intent(t, "a", 0, "d", "k", kT0, lock.token);
+  s->record_call_intent(t, 1, "a", "d", {{{"+15550000001", 1}, "d"}}, "k", kT0, lock.token);
   s->release_lock(t, lock.token);
   s.reset();
   xs::test::shared_pg_cluster().psql(db, "DROP OWNED BY " + role + "; DROP ROLE " + role);

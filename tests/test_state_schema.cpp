@@ -67,8 +67,10 @@ TEST_CASE("a file left at schema 1 is migrated forward") {
     auto s = open_store(path);
     CHECK(s->schema_version() == latest_schema_version());
     const auto t = s->target("https://api.xuna.ai", "fp");
-    s->record_batch_intent(t, "renewals", 0, "d0", "k0", "2026-01-01T00:00:00Z", "");  // v2
-    CHECK(s->batch_chunks(t, "renewals").size() == 1);
+    CHECK(s->batch_chunks(t, "renewals").empty());  // v2
+    s->record_call_intent(t, 1, "renewals", "d", {{{"+15550000001", 1}, "d"}}, "k0",
+                          "2026-01-01T00:00:00Z", "");  // v4
+    CHECK(s->campaign_calls(t, "renewals").size() == 1);
     CHECK(s->acquire_lock(t, 1, "h", "now", [](int) { return true; }).token.size() == 32);  // v3
     CHECK(s->snapshots(t).empty());
   }

@@ -137,7 +137,8 @@ TEST_CASE("a state at an older schema is read as it is when opened read-only") {
   CHECK(s->batch_chunks(1, "x").empty());
   CHECK(s->snapshots(1).empty());
   CHECK_FALSE(s->lock_holder(0));
-  CHECK(s->view(1).batches.empty());
+  CHECK(s->view(1).campaigns.empty());
+  CHECK(s->campaign_calls(1, "x").empty());
   CHECK(open_store(path, OpenMode::ReadOnly)->schema_version() == 1);  // not migrated
 }
 

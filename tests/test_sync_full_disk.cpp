@@ -25,14 +25,15 @@ class FullDiskStore final : public state::Store {
     }
     return s_.record_intent(run, i, now);
   }
-  void record_batch_intent(std::int64_t t, const std::string& name, int chunk,
-                           const std::string& digest, const std::string& key,
-                           const std::string& now, const std::string& token) override {
+  void record_call_intent(std::int64_t t, std::int64_t run, const std::string& name,
+                          const std::string& digest, const std::vector<CallIntent>& calls,
+                          const std::string& key, const std::string& now,
+                          const std::string& token) override {
     if (left_ <= 0) {
       ++refused;
       throw state::StateError("state.db: database or disk is full");
     }
-    s_.record_batch_intent(t, name, chunk, digest, key, now, token);
+    s_.record_call_intent(t, run, name, digest, calls, key, now, token);
   }
 
   std::string where() const override { return s_.where(); }
@@ -63,9 +64,21 @@ class FullDiskStore final : public state::Store {
   std::vector<state::ManagedNumber> managed_numbers(std::int64_t t) override {
     return s_.managed_numbers(t);
   }
-  void record_batch_outcome(std::int64_t t, const std::string& name, int chunk, BatchStatus st,
-                            const std::string& id, long long calls, const std::string& n) override {
-    s_.record_batch_outcome(t, name, chunk, st, id, calls, n);
+  void record_call_outcome(std::int64_t t, const std::string& name, const std::string& key,
+                           CallStatus st, const std::string& id, const std::string& note,
+                           const std::string& n) override {
+    s_.record_call_outcome(t, name, key, st, id, note, n);
+  }
+  void record_calls(std::int64_t t, const std::string& name,
+                    const std::vector<state::CallRecord>& r, const std::string& n) override {
+    s_.record_calls(t, name, r, n);
+  }
+  void upgrade_campaign(std::int64_t t, const std::string& name,
+                        const std::vector<state::CallRecord>& r, const std::string& n) override {
+    s_.upgrade_campaign(t, name, r, n);
+  }
+  std::vector<state::CallRecord> campaign_calls(std::int64_t t, const std::string& name) override {
+    return s_.campaign_calls(t, name);
   }
   std::vector<state::BatchChunkRecord> batch_chunks(std::int64_t t,
                                                     const std::string& name) override {

@@ -191,9 +191,9 @@ TEST_CASE(
   d.batches.push_back(campaign("spring", kA));
   auto r = w.apply(d);
   CHECK(w.xuna.count("batch") == 0);
-  auto chunks = w.store->batch_chunks(w.target_id(), "spring");
-  REQUIRE(chunks.size() == 1);
-  CHECK(chunks[0].status == BatchStatus::Unknown);
+  auto calls = w.store->campaign_calls(w.target_id(), "spring");
+  REQUIRE(!calls.empty());
+  for (const auto& c : calls) CHECK(c.status == CallStatus::Unknown);
   CHECK(r.outcome == RunOutcome::Failed);  // an unknown campaign is a pending change
 
   auto again = w.apply(d);  // still unknown: not sent, still not a success
@@ -212,7 +212,7 @@ TEST_CASE("session: not approved, a campaign held back by the guard is not recor
   hooks.approve = [](const sync::Planned&) { return false; };
   auto r = w.apply(w.request(d), hooks);
   CHECK(r.cancelled);
-  CHECK(w.store->batch_chunks(w.target_id(), "spring").empty());  // "nothing was done"
+  CHECK(w.store->campaign_calls(w.target_id(), "spring").empty());  // "nothing was done"
 }
 
 TEST_CASE("session: with no history, a campaign from a number imported this run is sent") {
@@ -224,9 +224,9 @@ TEST_CASE("session: with no history, a campaign from a number imported this run 
   CHECK(r.outcome == RunOutcome::Ok);
   REQUIRE(w.xuna.batches.size() == 1);
   CHECK(w.xuna.batches[0].from_phone_number_id == "id_" + kA);
-  auto chunks = w.store->batch_chunks(w.target_id(), "spring");
-  REQUIRE(chunks.size() == 1);
-  CHECK(chunks[0].status == BatchStatus::Sent);
+  auto calls = w.store->campaign_calls(w.target_id(), "spring");
+  REQUIRE(!calls.empty());
+  for (const auto& c : calls) CHECK(c.status == CallStatus::Sent);
 }
 
 TEST_CASE("session: a saved plan listing an action twice is refused, nothing is sent") {

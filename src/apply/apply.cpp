@@ -1,16 +1,28 @@
 #include "apply/apply.h"
 
+#include <algorithm>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <unordered_map>
 
+#include "model/digest_of.h"
 #include "util/digest.h"
 #include "util/log.h"
 #include "util/parallel.h"
 
 namespace xs {
 namespace {
+
+// Each call's key in the ledger: its number, and which call to that number it is.
+std::vector<CallKey> call_keys(const BatchCampaign& b) {
+  std::vector<CallKey> keys;
+  keys.reserve(b.calls.size());
+  std::map<std::string, int> seen;
+  for (const auto& c : b.calls) keys.push_back({c.to, ++seen[c.to]});
+  return keys;
+}
 
 // Shared bookkeeping of one apply: results, progress, ids learned from imports.
 class Run {
@@ -257,7 +269,8 @@ class Run {
     }
   }
 
-  // Sends a campaign's chunks in order; the first chunk that does not clearly succeed stops it.
+  // Sends a campaign's requests in order, each recorded in the ledger before it goes; the
+  // first that is not clearly sent stops the campaign (docs/DESIGN.md §6).
   void submit_batch(std::size_t i) {
     const Action& a = plan_.actions[i];
     const std::string from_id = id_of(a);
@@ -268,66 +281,71 @@ class Run {
     const std::optional<std::int64_t> maybe_entry = intent(i, "");
     if (!maybe_entry) return;
     const std::int64_t entry = *maybe_entry;
-    const auto& calls = a.campaign->calls;
-    std::vector<std::string> ids;
-    long long initiated = 0, expected = 0;
-    for (std::size_t j = 0; j < a.chunks.size(); ++j) {
-      const int k = a.chunks[j];
+    const BatchCampaign& b = *a.campaign;
+    const std::vector<CallKey> keys = call_keys(b);
+    std::vector<std::string> ids, notes;
+    long long initiated = 0;
+    for (std::size_t j = 0; j < a.requests.size(); ++j) {
+      const CampaignRequest& rq = a.requests[j];
       BatchRequest req{a.agent_id, from_id, {}};
-      if (j < a.chunk_calls.size()) {  // as planned: one time zone, do-not-call numbers out
-        for (std::size_t c : a.chunk_calls[j]) req.calls.push_back({calls[c].to, calls[c].override});
-      } else {
-        const std::size_t begin = static_cast<std::size_t>(k) * a.chunk_size;
-        const std::size_t end = std::min(calls.size(), begin + a.chunk_size);
-        for (std::size_t c = begin; c < end; ++c)
-          req.calls.push_back({calls[c].to, calls[c].override});
+      std::vector<CallIntent> calls;
+      for (std::size_t c : rq.calls) {
+        req.calls.push_back({b.calls[c].to, b.calls[c].override});
+        calls.push_back({keys[c], call_digest(b, b.calls[c])});
       }
-      const std::string key = "xs-batch-" + sha256_hex(options_.target_salt + "\n" + a.batch_name +
-                                                       "\n" + std::to_string(k)).substr(0, 32);
+      const std::string key =
+          rq.key.empty() ? campaign_request_key(options_.target_salt, a.batch_name, calls, rq.prior)
+                         : rq.key;
+      const std::string which = "request " + std::to_string(j + 1) + " of " +
+                                std::to_string(a.requests.size());
       std::string refused;
       try {  // durable before the request; refused when the lock is no longer ours
         if (options_.stop && options_.stop->load()) throw std::runtime_error("interrupted by a signal");
-        journal_.batch_intent(a.batch_name, k, a.digest, key);
+        journal_.campaign_intent(a.batch_name, a.digest, calls, key);
       } catch (const std::exception& e) {
         refused = e.what();
       }
       if (!refused.empty()) {
         stop_sending(refused);
-        fail(i, entry, ids.empty() ? Outcome::Skipped : Outcome::Failed,
-             "chunk " + std::to_string(k + 1) + " not sent: " + refused);
+        fail(i, entry, ids.empty() ? Outcome::Skipped : Outcome::Failed, which + " not sent: " + refused);
         return;
-      }
-      if (req.calls.empty()) {  // every recipient suppressed: nothing to send, the chunk is done
-        journal_after([&] { journal_.batch_outcome(a.batch_name, k, BatchStatus::Sent, "", 0); });
-        continue;
       }
       Result<BatchResult> r = api_.submit_batch(req, key);
       if (!r.ok()) {
-        const bool unclear = r.error().maybe_committed;
-        journal_after([&] {
-          journal_.batch_outcome(a.batch_name, k, unclear ? BatchStatus::Unknown : BatchStatus::Failed,
-                                 "", 0);
-        });
-        std::string why = "chunk " + std::to_string(k + 1) + ": " + r.error().message;
-        if (unclear)
+        const ApiError& e = r.error();
+        // Only a clear refusal is known not to have dialled anyone; anything else may have.
+        const bool refused_clearly = !e.maybe_committed && e.status >= 400 && e.status <= 499 &&
+                                     e.status != 408 && e.status != 409;
+        const CallStatus status = refused_clearly ? CallStatus::Failed : CallStatus::Unknown;
+        journal_after([&] { journal_.campaign_outcome(a.batch_name, key, status, "", e.message); });
+        std::string why = which + " (" + std::to_string(req.calls.size()) + " calls): " + e.message;
+        if (!refused_clearly)
           why += "; outcome unknown, not resent automatically (apply --resubmit " + a.batch_name + ")";
-        fail(i, entry, unclear ? Outcome::Unknown : Outcome::Failed, why);
+        fail(i, entry, refused_clearly ? Outcome::Failed : Outcome::Unknown, why);
         return;
       }
-      journal_after([&] {
-        journal_.batch_outcome(a.batch_name, k, BatchStatus::Sent, r.value().batch_id,
-                               r.value().calls_initiated);
-      });
-      ids.push_back(r.value().batch_id);
-      initiated += r.value().calls_initiated;
-      expected += static_cast<long long>(req.calls.size());
+      const BatchResult& got = r.value();
+      const long long sent = static_cast<long long>(req.calls.size());
+      std::string note;
+      if (got.calls_initiated < 0) {
+        note = "the answer did not say how many calls were initiated";
+      } else if (got.calls_initiated < sent) {
+        note = "only " + std::to_string(got.calls_initiated) + " of " + std::to_string(sent) +
+               " calls initiated (the API does not say which; all are recorded as dialled)";
+      } else if (got.calls_initiated > sent) {
+        note = std::to_string(got.calls_initiated) + " calls initiated for " + std::to_string(sent) +
+               " sent: not believed";
+      }
+      if (!note.empty()) {
+        log_warn("batch " + a.batch_name + ", " + which + ": " + note);
+        notes.push_back(note);
+      }
+      journal_after([&] { journal_.campaign_outcome(a.batch_name, key, CallStatus::Sent, got.batch_id, note); });
+      ids.push_back(got.batch_id);
+      initiated += std::clamp(got.calls_initiated, 0LL, sent);
     }
     std::string note = std::to_string(initiated) + (initiated == 1 ? " call" : " calls") + " initiated";
-    if (initiated < expected) {
-      note = "only " + std::to_string(initiated) + " of " + std::to_string(expected) +
-             " calls initiated";
-      log_warn("batch " + a.batch_name + ": " + note);
-    }
+    for (const auto& n : notes) note += "; " + n;
     if (a.suppressed) note += ", " + std::to_string(a.suppressed) + " suppressed (do not call)";
     journal_after([&] { journal_.outcome(entry, Outcome::Ok, "", ""); });
     results_[i].outcome = Outcome::Ok;
@@ -382,6 +400,16 @@ class Run {
 };
 
 }  // namespace
+
+std::string campaign_request_key(const std::string& salt, const std::string& campaign,
+                                 std::vector<CallIntent> calls, const std::string& prior) {
+  std::sort(calls.begin(), calls.end(),
+            [](const CallIntent& x, const CallIntent& y) { return x.key < y.key; });
+  std::string text = salt + "\n" + campaign + "\n" + prior + "\n";
+  for (const auto& c : calls)
+    text += c.key.recipient + "#" + std::to_string(c.key.occurrence) + ":" + c.digest + "\n";
+  return "xs-calls-" + sha256_hex(text).substr(0, 32);
+}
 
 ApplyReport apply_plan(const Plan& plan, XunaApi& api, Journal& journal,
                        const std::map<std::string, TwilioCredentials>& credentials,

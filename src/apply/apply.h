@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "model/ledger.h"
 #include "model/vocabulary.h"
 #include "plan/plan.h"
 #include "util/secret.h"
@@ -26,12 +27,14 @@ class Journal {
                        const std::string& phone_number_id) = 0;
   // This number is in XUNA under this id and managed by the tool.
   virtual void managed(const std::string& phone_number, const std::string& phone_number_id) = 0;
-  // A batch chunk is about to be sent: durable before the request (status "pending").
-  virtual void batch_intent(const std::string& name, int chunk, const std::string& digest,
-                            const std::string& idempotency_key) = 0;
-  // What became of it: Sent | Unknown | Failed.
-  virtual void batch_outcome(const std::string& name, int chunk, BatchStatus status,
-                             const std::string& batch_id, long long calls_initiated) = 0;
+  // A campaign request is about to be sent: its recipients recorded Unknown under its key,
+  // durable before the request. Throws (the request is not sent) when one of them is already
+  // recorded as dialled, or unknown under another request, or the lock is gone.
+  virtual void campaign_intent(const std::string& name, const std::string& campaign_digest,
+                               const std::vector<CallIntent>& calls, const std::string& key) = 0;
+  // What became of it: Sent | Unknown | Failed (note: why, for the ledger).
+  virtual void campaign_outcome(const std::string& name, const std::string& key, CallStatus status,
+                                const std::string& batch_id, const std::string& note) = 0;
 };
 
 struct TwilioCredentials {
@@ -41,8 +44,7 @@ struct TwilioCredentials {
 
 struct ApplyOptions {
   std::size_t parallelism = 8;
-  // Names the target (API URL and key fingerprint) in batch idempotency keys, which stay the
-  // same across runs for the same campaign and chunk.
+  // Names the target (API URL and key fingerprint) in campaign requests' idempotency keys.
   std::string target_salt;
   // Called after each action completes (from worker threads, serialised).
   std::function<void(std::size_t done, std::size_t total, std::size_t failed)> progress;
@@ -61,8 +63,8 @@ struct ActionResult {
   std::string error;            // Failed/Skipped/Unknown: why
   std::string phone_number_id;  // import/assign: the number's id when known
   std::string note;             // e.g. "adopted the number already in XUNA"
-  std::vector<std::string> batch_ids;  // batch: one per chunk sent
-  long long calls_initiated = 0;       // batch
+  std::vector<std::string> batch_ids;  // batch: one per request sent
+  long long calls_initiated = 0;       // batch: as XUNA counted them
 };
 
 struct ApplyReport {
@@ -74,6 +76,12 @@ struct ApplyReport {
     return failed == 0 && skipped == 0 && unknown == 0 && stopped.empty();
   }
 };
+
+// The Idempotency-Key of a new campaign request: from the target (salt), the campaign, its
+// calls (recipient and content, in any order) and the keys of refused earlier requests of
+// them (prior), so the same request gets the same key and a corrected one a new key.
+std::string campaign_request_key(const std::string& salt, const std::string& campaign,
+                                 std::vector<CallIntent> calls, const std::string& prior);
 
 // Imports, then assigns, then batches, at most options.parallelism requests in flight. One
 // action's failure does not stop the others; a journal that cannot be written, a lost lock or

@@ -36,7 +36,8 @@ int copy(const Options& options) {
     std::cout << "Copied " << state::display_location(options.positional[1]) << " to "
               << state::display_location(options.positional[2]) << ": " << c.targets
               << " targets, " << c.runs << " runs, " << c.actions << " actions, " << c.managed
-              << " managed numbers, " << c.batches << " campaign chunks, " << c.snapshots
+              << " managed numbers, " << c.calls << " campaign recipients, " << c.batches
+              << " campaign chunks from before the ledger, " << c.snapshots
               << " routing snapshots.\n";
   } catch (const state::InvalidLocation& e) {
     throw CommandError(kInvalid, e.what());

@@ -187,10 +187,13 @@ const std::vector<Command>& commands() {
        "Prints every number in XUNA as a mapping file to adopt what exists. Fill in the Twilio\n"
        "account before using it.\n",
        "Example:\n  xuna-sync export > mappings/adopted.yaml\n", run_export},
-      {"history", "past runs and their actions",
-       "xuna-sync history [--limit N] [--format text|json]",
+      {"history", "past runs and their actions, or a campaign's ledger",
+       "xuna-sync history [--limit N] [--format text|json]\n"
+       "       xuna-sync history --campaign NAME [--format text|csv|json]",
        "Shows the last runs recorded in the state file (newest first) with their actions.\n",
-       "Example:\n  xuna-sync history --limit 5\n", run_history},
+       "Example:\n  xuna-sync history --limit 5\n"
+       "  xuna-sync history --campaign renewals-2026-11 --format csv > renewals.csv\n",
+       run_history},
       {"state", "inspect the state, remove a stale lock, copy it to another backend",
        "xuna-sync state show | unlock --force | copy FROM TO [--force]",
        "'state show' summarises the state: schema, targets, managed numbers, lock.\n"

@@ -111,10 +111,14 @@ void add_command_options(CLI::App& cmd, const std::string& name, Options& o) {
     cmd.add_option("--parallelism", o.parallelism, "requests in flight (default 8)")
         ->type_name("N")
         ->check(whole_number("parallelism", 1));
-  if (takes({"plan", "apply", "history", "rollback"}))
+  if (takes({"plan", "apply", "rollback"}))
     cmd.add_option("--format", o.format, "output format (default text)")
         ->type_name("text|json")
         ->check(one_of("--format", {"text", "json"}));
+  if (takes({"history"}))
+    cmd.add_option("--format", o.format, "output format (default text; csv with --campaign)")
+        ->type_name("text|json|csv")
+        ->check(one_of("--format", {"text", "json", "csv"}));
   if (takes({"plan", "apply"})) {
     cmd.add_option("--max-changes", o.max_changes,
                    "refuse (exit 5) when the plan has more than N actions")
@@ -160,7 +164,9 @@ void add_command_options(CLI::App& cmd, const std::string& name, Options& o) {
         ->type_name("PATH");
   }
   if (takes({"apply"}))
-    cmd.add_option("--resubmit", o.resubmit, "send again a campaign whose outcome is unknown")
+    cmd.add_option("--resubmit", o.resubmit,
+                   "send again the recipients of a campaign whose outcome is unknown, each "
+                   "request with the key it first went with")
         ->type_name("NAME");
   if (takes({"discover"}))
     cmd.add_option("--twilio-account", o.twilio_account,
@@ -172,6 +178,11 @@ void add_command_options(CLI::App& cmd, const std::string& name, Options& o) {
                                     : "every number whose routing the state "
                                       "snapshotted");
   if (takes({"rollback"})) cmd.add_flag("--undo", o.undo, "re-point at XUNA instead");
+  if (takes({"history"}))
+    cmd.add_option("--campaign", o.campaign,
+                   "the campaign's ledger instead: one row per recipient (number, status, "
+                   "batch_id, time, run)")
+        ->type_name("NAME");
   if (takes({"history"}))
     cmd.add_option("--limit", o.limit, "at most N runs (default 20)")
         ->type_name("N")

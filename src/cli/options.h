@@ -32,6 +32,7 @@ struct Options {
   std::vector<std::string> files;      // -f/--file, repeatable
   std::string api_url, twilio_api_url, state_path, ca_file, out, format = "text";
   std::string log_format = "text", twilio_account, resubmit, metrics_file;
+  std::string campaign;  // history --campaign: that campaign's ledger
   double timeout = 30;
   double max_rps = 0;
   std::optional<double> max_reassign_percent;  // given explicitly: applies at any size

@@ -23,6 +23,9 @@ void RunMetricsFile::planned(const sync::Planned& p) {
   plan.unchanged = p.plan.summary.unchanged;
   plan.unknown_batches = p.plan.summary.unknown_batches;
   for (const auto& w : p.plan.warnings) plan.routing_drift += w.kind == "routing_drift";
+  for (const auto& c : p.plan.campaigns)
+    plan.campaigns.push_back(
+        {c.name, c.to_dial, c.dialled, c.unknown, c.failed, c.suppressed, c.waiting, c.expired});
   metrics_.plan = plan;
   if (!p.plan.errors.empty() || plan.unknown_batches) failed_ = true;
 }

@@ -8,6 +8,7 @@
 #include <Poco/NumberFormatter.h>
 
 #include <cmath>
+#include <map>
 #include <stdexcept>
 
 namespace xs::emu {
@@ -187,6 +188,27 @@ Response listBatches(World& world) {
   return jsonResponse(200, arr);
 }
 
+// How often each number was dialled: every call of every accepted batch (a batch accepted
+// again under a key that was not honoured counts again).
+Response listDials(World& world) {
+  auto lock = world.lock();
+  std::map<std::string, int> dials;
+  for (const auto& b : world.batches()) {
+    try {
+      auto body = b.body.extract<Poco::JSON::Object::Ptr>();
+      auto calls = body->getArray("calls");
+      for (std::size_t i = 0; calls && i < calls->size(); ++i) {
+        auto call = calls->getObject(static_cast<unsigned>(i));
+        if (call) ++dials[call->getValue<std::string>("to_phone_number")];
+      }
+    } catch (const std::exception&) {  // validated before it was accepted: cannot happen
+    }
+  }
+  auto o = newObject();
+  for (const auto& [number, n] : dials) o->set(number, n);
+  return jsonResponse(200, o);
+}
+
 Var faultsJson(const FaultConfig& c) {
   auto o = newObject();
   o->set("latency_ms", c.latencyMs);
@@ -196,6 +218,8 @@ Var faultsJson(const FaultConfig& c) {
   o->set("slow_rate", c.slowRate);
   o->set("slow_ms", c.slowMs);
   o->set("seed", c.seed);
+  o->set("honour_idempotency", c.honourIdempotency);
+  o->set("batch_answer", c.batchAnswer);
   return o;
 }
 
@@ -234,6 +258,15 @@ Response setFaults(Faults& faults, const ApiRequest& req) {
       if (!isNumber(v) || !v.isInteger() || v.convert<double>() < 0) throw BadInput("seed must be a non-negative integer");
       c.seed = v.convert<Poco::UInt64>();
       reseed = true;
+    } else if (key == "honour_idempotency") {
+      Var v = body->get(key);
+      if (!v.isBoolean()) throw BadInput("honour_idempotency must be true or false");
+      c.honourIdempotency = v.convert<bool>();
+    } else if (key == "batch_answer") {
+      Var v = body->get(key);
+      if (!v.isString() || !validBatchAnswer(v.convert<std::string>()))
+        throw BadInput("batch_answer must be json, empty, id-only, text, error or short");
+      c.batchAnswer = v.convert<std::string>();
     } else {
       throw BadInput("unknown fault setting " + key);
     }
@@ -281,6 +314,10 @@ Response route(Services& s, const ApiRequest& req) {
   }
   if (p == kRoot + "/batches") {
     if (m == "GET") return listBatches(s.world);
+    return notAllowed("GET");
+  }
+  if (p == kRoot + "/dials") {
+    if (m == "GET") return listDials(s.world);
     return notAllowed("GET");
   }
   if (p == kRoot + "/stats") {

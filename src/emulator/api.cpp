@@ -44,10 +44,10 @@ Poco::Dynamic::Var redactedForm(const std::string& body) {
   return obj;
 }
 
-Response handle(Services& services, const ApiRequest& req) {
+Response handle(Services& services, const ApiRequest& req, const FaultConfig& faults) {
   if (isTwilioPath(req.path)) return handleTwilio(services.world, req);
   if (isInboundCallPath(req.path)) return handleInboundCall(req);
-  return handleXuna(services.world, req);
+  return handleXuna(services.world, req, faults);
 }
 
 }  // namespace
@@ -80,7 +80,7 @@ ApiOutcome serveApi(Services& services, const ApiRequest& req, bool bodyTooLarge
       out.response = injectedError(twilio, d.errorStatus);
       entry.fault = "error";
     } else {
-      out.response = handle(services, req);
+      out.response = handle(services, req, cfg);
       if (d.drop) {
         out.drop = true;
         entry.fault = "dropped";

@@ -5,6 +5,12 @@
 
 namespace xs::emu {
 
+bool validBatchAnswer(const std::string& mode) {
+  for (const char* m : {"json", "empty", "id-only", "text", "error", "short"})
+    if (mode == m) return true;
+  return false;
+}
+
 namespace {
 double bucketCapacity(double rps) { return std::max(1.0, rps / 10.0); }
 }  // namespace

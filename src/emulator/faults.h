@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <mutex>
 #include <random>
+#include <string>
 
 namespace xs::emu {
 
@@ -18,7 +19,16 @@ struct FaultConfig {
   double slowRate = 0;        // probability of commit-then-sleep(slowMs)-then-answer
   int slowMs = 0;             // 0 disables slow answers
   std::uint64_t seed = 1;
+  // Server behaviours a client must not rely on (xuna-sync's at-most-once campaigns):
+  bool honourIdempotency = true;  // false: a repeated Idempotency-Key is acted on again
+  // What an accepted batch is answered with: json (the documented answer), empty (202, no
+  // body), id-only ({"id": ...}, no batch_id), text (200 "OK"), error (500 after accepting
+  // it), short (calls_initiated one below the calls sent).
+  std::string batchAnswer = "json";
 };
+
+// True when mode is one of FaultConfig::batchAnswer's values.
+bool validBatchAnswer(const std::string& mode);
 
 // What to do with one API request, decided on arrival (after the latency sleep).
 struct FaultDecision {

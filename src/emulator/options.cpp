@@ -69,7 +69,8 @@ std::string usage() {
   return "usage: xuna-emulator --fixture FILE [--host 127.0.0.1] [--port 0] [--port-file FILE]\n"
          "                     [--log FILE] [--latency-ms N] [--tls-cert FILE --tls-key FILE] [--seed N]\n"
          "                     [--rate-limit RPS] [--error-rate P] [--drop-rate P] [--slow-rate P] [--slow-ms N]\n"
-         "                     [--public-origin URL] [--no-twilio-repoint]\n"
+         "                     [--public-origin URL] [--no-twilio-repoint] [--no-idempotency]\n"
+         "                     [--batch-answer json|empty|id-only|text|error|short]\n"
          "Emulates the XUNA phone-number API and Twilio's IncomingPhoneNumbers (see docs/emulator.md).\n";
 }
 
@@ -92,6 +93,11 @@ Options parseOptions(int argc, char** argv) {
       {"--slow-rate", [&](const std::string& v) { f.slowRate = parseDouble("--slow-rate", v, 0, 1); }},
       {"--slow-ms", [&](const std::string& v) { f.slowMs = static_cast<int>(parseInt("--slow-ms", v, 0, 600000)); }},
       {"--public-origin", [&](const std::string& v) { o.publicOrigin = parseOrigin(v); }},
+      {"--batch-answer", [&](const std::string& v) {
+         if (!validBatchAnswer(v))
+           throw UsageError("--batch-answer takes json, empty, id-only, text, error or short, not " + v);
+         f.batchAnswer = v;
+       }},
   };
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -101,6 +107,10 @@ Options parseOptions(int argc, char** argv) {
     }
     if (arg == "--no-twilio-repoint") {
       o.twilioRepoint = false;
+      continue;
+    }
+    if (arg == "--no-idempotency") {
+      f.honourIdempotency = false;
       continue;
     }
     std::string name = arg, value;

@@ -169,6 +169,33 @@ Response batch(World& world, const ApiRequest& req) {
   return jsonResponse(200, out);
 }
 
+// An accepted batch answered as a server the client cannot read would (FaultConfig::batchAnswer).
+Response batchAnswer(Response accepted, const std::string& mode) {
+  if (accepted.status != 200 || mode == "json") return accepted;
+  Response r;
+  if (mode == "empty") {
+    r.status = 202;
+  } else if (mode == "id-only") {
+    r = accepted;
+    r.body = "{\"id\":\"job_" + std::to_string(accepted.body.size()) + "\"}";
+  } else if (mode == "text") {
+    r.status = 200;
+    r.body = "OK";  // with the usual JSON content type, as a careless proxy would
+  } else if (mode == "error") {
+    r = xunaDetail(500, "Internal Server Error");
+  } else if (mode == "short") {
+    r = accepted;
+    const auto at = r.body.find("\"calls_initiated\":");
+    if (at != std::string::npos) {
+      const auto begin = at + 18;
+      const auto end = r.body.find_first_not_of("0123456789", begin);
+      const long long n = std::stoll(r.body.substr(begin, end - begin));
+      r.body.replace(begin, end - begin, std::to_string(n > 0 ? n - 1 : 0));
+    }
+  }
+  return r;
+}
+
 Response dispatch(World& world, const ApiRequest& req, const Routed& r) {
   switch (r.route) {
     case Route::List: return list(world);
@@ -207,7 +234,7 @@ void warmListCache(World& world) {
   list(world);
 }
 
-Response handleXuna(World& world, const ApiRequest& req) {
+Response handleXuna(World& world, const ApiRequest& req, const FaultConfig& faults) {
   Routed r = route(req);
   if (r.route == Route::NotFound) return xunaDetail(404, "Not Found");
   if (r.route == Route::NotAllowed) {
@@ -219,7 +246,8 @@ Response handleXuna(World& world, const ApiRequest& req) {
     return xunaError(401, "invalid_api_key", "Invalid API key");
   }
   auto lock = world.lock();
-  const bool idempotent = req.hasIdempotencyKey && (req.method == "POST" || req.method == "PATCH");
+  const bool idempotent = faults.honourIdempotency && req.hasIdempotencyKey &&
+                          (req.method == "POST" || req.method == "PATCH");
   if (idempotent) {
     if (const Response* cached = world.idempotentResponse(req.idempotencyKey)) {
       Response replay = *cached;
@@ -228,6 +256,7 @@ Response handleXuna(World& world, const ApiRequest& req) {
     }
   }
   Response resp = dispatch(world, req, r);
+  if (r.route == Route::Batch) resp = batchAnswer(std::move(resp), faults.batchAnswer);
   if (idempotent && resp.status < 500) world.rememberResponse(req.idempotencyKey, resp);
   return resp;
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "emulator/exchange.h"
+#include "emulator/faults.h"
 #include "emulator/world.h"
 
 #include <Poco/JSON/Object.h>
@@ -15,7 +16,8 @@ Poco::JSON::Object::Ptr numberListItem(const World& world, const XunaNumber& n);
 // Renders every number's list item once, so the first list is as fast as the next ones.
 void warmListCache(World& world);
 
-// Answers one XUNA API request (404/405 for unknown paths and methods).
-Response handleXuna(World& world, const ApiRequest& req);
+// Answers one XUNA API request (404/405 for unknown paths and methods); faults says whether
+// Idempotency-Key is honoured and how an accepted batch is answered.
+Response handleXuna(World& world, const ApiRequest& req, const FaultConfig& faults);
 
 }  // namespace xs::emu

@@ -21,7 +21,9 @@ const std::vector<std::string> kBatchKeys = {"name",
                                              "default_region",
                                              "not_before",
                                              "not_after",
-                                             "calling_hours"};
+                                             "calling_hours",
+                                             "dial_rate",
+                                             "max_calls_per_run"};
 const std::vector<std::string> kCallKeys = {"to", "first_message", "conversation_config_override",
                                             "timezone"};
 
@@ -114,6 +116,9 @@ void read_batch(Ctx& ctx, const yaml::Node& item, ParsedFile& out) {
   b.default_region = out.default_region;
   if (auto region = read_region(ctx, r, "default_region")) b.default_region = *region;
   read_window(ctx, r, b.batch.window);
+  if (auto v = read_positive(ctx, r, "dial_rate", 100000, false)) b.batch.dial_rate = *v;
+  if (auto v = read_positive(ctx, r, "max_calls_per_run", 10000000, true))
+    b.batch.max_calls_per_run = static_cast<long long>(*v);
   if (const Entry* calls = r.find("calls")) {
     if (calls->value.IsNull() || (calls->value.IsSequence() && calls->value.size() == 0)) {
       ctx.error(calls->value_loc, "empty 'calls': a batch needs at least one call");

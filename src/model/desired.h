@@ -71,6 +71,8 @@ struct BatchCampaign {
   std::vector<BatchCallTarget> calls;
   bool allow_duplicates = false;
   CampaignWindow window;           // when it may be sent (all parts optional)
+  double dial_rate = 0;            // calls a minute XUNA places for it; 0 = not declared
+  long long max_calls_per_run = 0; // at most this many calls a run; 0 = no cap
   Location loc;
 };
 

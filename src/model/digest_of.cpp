@@ -75,6 +75,8 @@ std::string mapping_digest(const Desired& desired) {
     field(out, b.name);
     field(out, batch_digest(b));
     field(out, window_text(b.window));
+    if (b.dial_rate > 0) field(out, "dial_rate=" + std::to_string(b.dial_rate));
+    if (b.max_calls_per_run > 0) field(out, "max_calls_per_run=" + std::to_string(b.max_calls_per_run));
     out += '\n';
   }
   if (!desired.suppressed_digest.empty()) {
@@ -96,6 +98,15 @@ std::string batch_digest(const BatchCampaign& b) {
     if (!c.timezone.empty()) field(out, "tz=" + c.timezone);
     out += ';';
   }
+  return sha256_hex(out);
+}
+
+std::string call_digest(const BatchCampaign& b, const BatchCallTarget& c) {
+  std::string out = "call v1\n";
+  field(out, b.agent_id);
+  field(out, b.from);
+  field(out, c.to);
+  if (c.override) value(out, *c.override);
   return sha256_hex(out);
 }
 

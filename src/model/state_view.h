@@ -4,10 +4,13 @@
 #include <set>
 #include <string>
 
+#include "model/ledger.h"
 #include "model/vocabulary.h"
 
 namespace xs {
 
+// A campaign as states before the ledger kept it: one record per chunk index. Read to
+// upgrade it into the ledger (sync/ledger.h), and to recognise a renamed campaign.
 struct BatchRecord {
   std::string name;
   std::string digest;           // content digest of what was sent
@@ -18,7 +21,8 @@ struct BatchRecord {
 
 struct StateView {
   std::set<std::string> managed_numbers;          // E.164 numbers this tool once managed here
-  std::map<std::string, BatchRecord> batches;     // by campaign name
+  std::map<std::string, CampaignLedger> campaigns;  // the ledger, by campaign name
+  std::map<std::string, BatchRecord> legacy_batches;  // chunk records not yet in the ledger
   bool has_history = false;                       // any run or journal entry of this target
   std::set<std::string> rolled_back;              // numbers whose last rollback stands
   std::set<std::string> snapshotted;              // numbers with a routing snapshot

@@ -23,6 +23,11 @@ constexpr Names<BatchStatus, 4> kBatchStatuses{{{BatchStatus::Pending, "pending"
                                                 {BatchStatus::Sent, "sent"},
                                                 {BatchStatus::Unknown, "unknown"},
                                                 {BatchStatus::Failed, "failed"}}};
+constexpr Names<CallStatus, 5> kCallStatuses{{{CallStatus::Sent, "sent"},
+                                              {CallStatus::Unknown, "unknown"},
+                                              {CallStatus::Failed, "failed"},
+                                              {CallStatus::Suppressed, "suppressed"},
+                                              {CallStatus::Expired, "expired"}}};
 constexpr Names<RunOutcome, 6> kRunOutcomes{{{RunOutcome::Running, "running"},
                                              {RunOutcome::Ok, "ok"},
                                              {RunOutcome::Failed, "failed"},
@@ -49,12 +54,16 @@ std::optional<E> value_of(const Names<E, N>& names, std::string_view text) {
 const char* to_string(ActionKind kind) { return name_of(kActionKinds, kind); }
 const char* to_string(Outcome outcome) { return name_of(kOutcomes, outcome); }
 const char* to_string(BatchStatus status) { return name_of(kBatchStatuses, status); }
+const char* to_string(CallStatus status) { return name_of(kCallStatuses, status); }
 const char* to_string(RunOutcome outcome) { return name_of(kRunOutcomes, outcome); }
 
 std::optional<ActionKind> parse_action_kind(std::string_view t) { return value_of(kActionKinds, t); }
 std::optional<Outcome> parse_outcome(std::string_view t) { return value_of(kOutcomes, t); }
 std::optional<BatchStatus> parse_batch_status(std::string_view t) {
   return value_of(kBatchStatuses, t);
+}
+std::optional<CallStatus> parse_call_status(std::string_view t) {
+  return value_of(kCallStatuses, t);
 }
 std::optional<RunOutcome> parse_run_outcome(std::string_view t) { return value_of(kRunOutcomes, t); }
 

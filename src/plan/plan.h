@@ -9,12 +9,24 @@
 #include <vector>
 
 #include "model/desired.h"
+#include "model/ledger.h"
 #include "model/live.h"
 #include "model/routing.h"
 #include "model/state_view.h"
 #include "model/vocabulary.h"
 
 namespace xs {
+
+// One batch-call request of a campaign: recipients of one time zone, at most --batch-chunk of
+// them. Its Idempotency-Key is the one it first went with (a --resubmit of recipients whose
+// outcome is unknown), or derived by apply from the target, the campaign, its calls and prior.
+struct CampaignRequest {
+  std::string zone;
+  std::vector<std::size_t> calls;  // indexes into the campaign's calls
+  std::string key;                 // --resubmit: the key these recipients went with
+  std::string prior;               // keys of refused earlier requests of these recipients
+  std::optional<std::chrono::system_clock::time_point> last_call;  // dial_rate: expected end
+};
 
 struct Action {
   ActionKind kind = ActionKind::Import;
@@ -27,11 +39,8 @@ struct Action {
   std::optional<std::string> before;     // assign: the live agent it expects to change (none)
   std::string batch_name;                // batch
   int calls = 0;                         // batch: number of calls to send now
-  std::vector<int> chunks;               // batch: chunk numbers to send now
-  std::vector<std::vector<std::size_t>> chunk_calls;  // batch: per chunk to send, the indexes
-                                         // of its calls in campaign->calls, suppressed ones out
+  std::vector<CampaignRequest> requests; // batch: the requests to send, in order
   int suppressed = 0;                    // batch: recipients left out (do-not-call lists)
-  int chunk_size = 0;                    // batch: calls per chunk
   std::string digest;                    // batch: content digest
   std::shared_ptr<const BatchCampaign> campaign;  // batch: what to send
   std::optional<TwilioRouting> routing_before;   // import: where its calls go now, as listed
@@ -64,7 +73,29 @@ struct Summary {
 struct UnrecordedBatch {
   std::string name;
   std::string digest;
-  int chunks = 0;
+  std::vector<std::pair<CallKey, std::string>> calls;  // each recipient and its call digest
+};
+
+// Where each recipient of a campaign stands (plan, apply, JSON, metrics).
+struct CampaignCounts {
+  std::string name;
+  int to_dial = 0;     // in this run's requests
+  int dialled = 0;     // sent before
+  int unknown = 0;     // may have been dialled: only --resubmit sends them
+  int failed = 0;      // refused before, due again (part of to_dial when sent now)
+  int suppressed = 0;  // on a do-not-call list
+  int waiting = 0;     // window not open, or paced to a later run
+  int expired = 0;     // window over, never dialled
+  int held = 0;        // held back: the campaign was renamed after it was sent
+  std::map<std::string, int> waiting_by_zone;
+  std::optional<std::chrono::system_clock::time_point> last_call;  // dial_rate: this run's end
+};
+
+// Recipients the ledger records as suppressed or expired (evidence for a review), when the
+// run is approved; only those whose entry says otherwise.
+struct CampaignMarks {
+  std::string name;
+  std::vector<CallKey> suppressed, expired;
 };
 
 struct Plan {
@@ -72,6 +103,8 @@ struct Plan {
   std::vector<Warning> warnings;
   std::vector<PlanError> errors;
   std::vector<UnrecordedBatch> unrecorded;
+  std::vector<CampaignCounts> campaigns;  // every campaign of the selection, mapping order
+  std::vector<CampaignMarks> marks;
   Summary summary;
   bool has_changes() const { return !actions.empty(); }
   // Changes, or campaigns whose outcome is unknown (plan --detailed-exitcode exits 2).
@@ -98,7 +131,7 @@ struct Selection {
 
 struct PlanOptions {
   int batch_chunk = 1000;               // calls per batch request
-  std::set<std::string> resubmit;       // campaigns whose unknown chunks may be sent again
+  std::set<std::string> resubmit;       // campaigns whose unknown recipients may be sent again
   std::string xuna_origin;              // where Twilio must send calls after a cut-over
   bool allow_routing_takeover = false;  // import numbers routed through an app or a trunk
   Selection selection;

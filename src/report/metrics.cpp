@@ -29,6 +29,20 @@ void actions(std::ostream& out, const char* kind, const ActionCounts& c) {
     out << "xuna_sync_actions{kind=\"" << kind << "\",result=\"" << result << "\"} " << n << '\n';
 }
 
+// A label value as the text format wants it: backslash, quote and newline escaped.
+std::string label(const std::string& v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string metrics_text(const RunMetrics& m) {
@@ -63,6 +77,20 @@ std::string metrics_text(const RunMetrics& m) {
     header(out, "xuna_sync_routing_drift",
            "Numbers cut over to XUNA whose Twilio routing no longer reaches XUNA.");
     out << "xuna_sync_routing_drift " << m.plan->routing_drift << '\n';
+    if (!m.plan->campaigns.empty()) {
+      header(out, "xuna_sync_campaign_recipients",
+             "Recipients of each campaign in the last plan by state: to_dial (this run), "
+             "dialled, unknown (only --resubmit sends them), failed, suppressed, waiting, expired.");
+      for (const auto& c : m.plan->campaigns) {
+        const std::pair<const char*, int> states[] = {
+            {"to_dial", c.to_dial}, {"dialled", c.dialled},       {"unknown", c.unknown},
+            {"failed", c.failed},   {"suppressed", c.suppressed}, {"waiting", c.waiting},
+            {"expired", c.expired}};
+        for (const auto& [state, n] : states)
+          out << "xuna_sync_campaign_recipients{campaign=\"" << label(c.name) << "\",state=\""
+              << state << "\"} " << n << '\n';
+      }
+    }
   }
   return out.str();
 }

@@ -3,12 +3,19 @@
 // collector (`--metrics-file`). Pure: plain values in, text out.
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace xs {
 
 // How many actions of one kind ended each way.
 struct ActionCounts {
   int ok = 0, failed = 0, skipped = 0, unknown = 0;
+};
+
+// Where a campaign's recipients stand (docs/DESIGN.md §6).
+struct CampaignMetrics {
+  std::string name;
+  int to_dial = 0, dialled = 0, unknown = 0, failed = 0, suppressed = 0, waiting = 0, expired = 0;
 };
 
 // What a plan saw; absent when the run ended before it had a plan.
@@ -19,6 +26,7 @@ struct PlanMetrics {
   int unchanged = 0;  // mapped numbers already in line
   int unknown_batches = 0;  // campaigns whose outcome is unknown (a pending change)
   int routing_drift = 0;    // cut-over numbers whose calls no longer reach XUNA
+  std::vector<CampaignMetrics> campaigns;
 };
 
 struct RunMetrics {

@@ -5,6 +5,8 @@
 #include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
 
+#include <chrono>
+#include <ctime>
 #include <sstream>
 #include <stdexcept>
 
@@ -27,6 +29,34 @@ Object::Ptr routing_json(const TwilioRouting& r) {
     const std::string& v = r.*field;
     o->set(name, v.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(mask_url_password(v)));
   }
+  return o;
+}
+
+// ISO-8601 UTC to the second.
+std::string iso(std::chrono::system_clock::time_point t) {
+  const std::time_t secs = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+Object::Ptr campaign_json(const CampaignCounts& c) {
+  Object::Ptr o = object();
+  o->set("name", c.name);
+  o->set("to_dial", c.to_dial);
+  o->set("dialled", c.dialled);
+  o->set("unknown", c.unknown);
+  o->set("failed", c.failed);
+  o->set("suppressed", c.suppressed);
+  o->set("waiting", c.waiting);
+  o->set("expired", c.expired);
+  o->set("held", c.held);
+  Object::Ptr zones = object();
+  for (const auto& [zone, n] : c.waiting_by_zone) zones->set(zone.empty() ? "UTC" : zone, n);
+  o->set("waiting_by_zone", zones);
+  o->set("last_call_at", c.last_call ? Poco::Dynamic::Var(iso(*c.last_call)) : Poco::Dynamic::Var());
   return o;
 }
 
@@ -53,6 +83,18 @@ Object::Ptr action_json(const Action& a) {
       o->set("agent_id", a.agent_id);
       o->set("calls", a.calls);
       o->set("suppressed", a.suppressed);
+      {
+        Array::Ptr requests = new Array;
+        for (const auto& r : a.requests) {
+          Object::Ptr q = object();
+          q->set("calls", static_cast<int>(r.calls.size()));
+          q->set("zone", r.zone);
+          q->set("resubmit", !r.key.empty());
+          q->set("last_call_at", r.last_call ? Poco::Dynamic::Var(iso(*r.last_call)) : Poco::Dynamic::Var());
+          requests->add(q);
+        }
+        o->set("requests", requests);
+      }
       break;
     case ActionKind::Rollback:
     case ActionKind::Undo: break;
@@ -99,6 +141,9 @@ std::string plan_to_json(const Plan& plan, const PlanHeader& header) {
     errors->add(o);
   }
   root->set("errors", errors);
+  Array::Ptr campaigns = new Array;
+  for (const auto& c : plan.campaigns) campaigns->add(campaign_json(c));
+  root->set("campaigns", campaigns);
   Object::Ptr summary = object();
   summary->set("import", plan.summary.imports);
   summary->set("assign", plan.summary.assigns);

@@ -1,5 +1,7 @@
 #include "report/text.h"
 
+#include <chrono>
+#include <ctime>
 #include <sstream>
 
 #include "report/escape.h"
@@ -16,6 +18,42 @@ std::string agent_text(const std::string& id, const std::string& ref) {
 }
 
 std::string quoted(const std::string& s) { return "\"" + printable(s, true) + "\""; }
+
+// "2026-12-07 19:42 UTC"
+std::string utc_minute(std::chrono::system_clock::time_point t) {
+  const std::time_t secs = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
+  return buf;
+}
+
+// The counts of a campaign's recipients: what this run dials, then every other state that
+// has any.
+std::string campaign_line(const CampaignCounts& c, const Style& s) {
+  std::string line = s.bold("  = campaign ") + printable(c.name) + "  " +
+                     std::to_string(c.to_dial) + " to dial now";
+  const std::pair<const char*, int> parts[] = {{"dialled", c.dialled},       {"unknown", c.unknown},
+                                               {"failed before", c.failed},  {"suppressed", c.suppressed},
+                                               {"waiting", c.waiting},       {"expired", c.expired},
+                                               {"held back", c.held}};
+  std::string rest;
+  for (const auto& [word, n] : parts) {
+    if (!n) continue;
+    rest += (rest.empty() ? "" : ", ") + std::to_string(n) + " " + word;
+    if (std::string(word) == "waiting" && !c.waiting_by_zone.empty()) {
+      std::string zones;
+      for (const auto& [zone, k] : c.waiting_by_zone)
+        zones += (zones.empty() ? "" : ", ") + (zone.empty() ? std::string("UTC") : printable(zone)) +
+                 " " + std::to_string(k);
+      rest += " (" + zones + ")";
+    }
+  }
+  if (!rest.empty()) line += "; " + rest;
+  if (c.last_call) line += "; last call expected " + utc_minute(*c.last_call);
+  return line;
+}
 
 std::string pad(const std::string& s, std::size_t width) {
   return s.size() >= width ? s : s + std::string(width - s.size(), ' ');
@@ -43,11 +81,23 @@ std::string action_line(const Action& a, const Style& s) {
     case ActionKind::Assign:
       return s.yellow("  ~ assign  ") + pad(a.phone_number, 14) + "  " +
              printable(a.before.value_or("(none)")) + " -> " + agent_text(a.agent_id, a.agent_ref);
-    case ActionKind::Batch:
-      return s.green("  + batch   ") + printable(a.batch_name) + "  " +
-             plural(a.calls, "call", "calls") + " from " + a.phone_number + "  via " +
-             agent_text(a.agent_id, a.agent_ref) +
-             (a.suppressed ? "  (" + std::to_string(a.suppressed) + " suppressed)" : "");
+    case ActionKind::Batch: {
+      std::string line = s.green("  + batch   ") + printable(a.batch_name) + "  " +
+                         plural(a.calls, "call", "calls") + " from " + a.phone_number + "  via " +
+                         agent_text(a.agent_id, a.agent_ref) + "  in " +
+                         plural(static_cast<int>(a.requests.size()), "request", "requests") +
+                         (a.suppressed ? "  (" + std::to_string(a.suppressed) + " suppressed)" : "");
+      for (std::size_t i = 0; i < a.requests.size(); ++i) {
+        const CampaignRequest& r = a.requests[i];
+        if (!r.last_call && r.key.empty()) continue;
+        line += "\n      request " + std::to_string(i + 1) + ": " +
+                plural(static_cast<int>(r.calls.size()), "call", "calls") +
+                (r.zone.empty() ? "" : " in " + printable(r.zone)) +
+                (r.key.empty() ? "" : ", sent again with its first key") +
+                (r.last_call ? ", last call expected " + utc_minute(*r.last_call) : "");
+      }
+      return line;
+    }
     case ActionKind::Rollback:
     case ActionKind::Undo: return {};
   }
@@ -79,6 +129,7 @@ std::string render_plan(const Plan& plan, const Style& s) {
   for (const auto& w : plan.warnings)
     out << s.yellow("  ! " + pad(warning_word(w.kind), 8)) << pad(printable(w.phone_number), 14)
         << "  " << printable(w.message) << '\n';
+  for (const auto& c : plan.campaigns) out << campaign_line(c, s) << '\n';
   if (!plan.has_changes() && plan.errors.empty()) out << "No changes: XUNA matches the mapping.\n";
   out << render_summary(plan) << '\n';
   return out.str();

@@ -34,6 +34,8 @@ StateDump SqlStore::dump() {
         for (auto& c : read_chunks(*db_, t.id, nullptr)) d.batches.emplace_back(t.id, std::move(c));
       if (has_table("snapshots"))
         for (auto& s : read_snapshots(*db_, t.id)) d.snapshots.emplace_back(t.id, std::move(s));
+      if (has_table("campaign_calls"))
+        for (auto& c : read_calls(*db_, t.id, nullptr)) d.calls.emplace_back(t.id, std::move(c));
     }
     tx.commit();
     return d;
@@ -52,7 +54,8 @@ void SqlStore::load(const StateDump& d, bool replace) {
            " actions): refusing to copy into it without force");
     }
     for (const char* table :
-         {"snapshots", "batches", "managed_numbers", "actions", "runs", "locks", "targets"})
+         {"campaign_calls", "snapshots", "batches", "managed_numbers", "actions", "runs", "locks",
+          "targets"})
       db_->exec(std::string("DELETE FROM ") + table);
     for (const TargetRecord& t : d.targets)
       db_->exec("INSERT INTO targets(id, api_url, key_fingerprint) VALUES(?1, ?2, ?3)",
@@ -90,6 +93,15 @@ void SqlStore::load(const StateDump& d, bool replace) {
            c.idempotency_key, c.created_at, c.updated_at});
     }
     for (const auto& [target, s] : d.snapshots) write_snapshot(*db_, target, s, false, s.taken_at);
+    for (const auto& [target, c] : d.calls) {
+      db_->exec(
+          "INSERT INTO campaign_calls(target_id, campaign, recipient, occurrence, status, "
+          "request_key, run_id, batch_id, digest, campaign_digest, note, updated_at) "
+          "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+          {target, c.campaign, c.key.recipient, c.key.occurrence, to_string(c.status),
+           c.request_key, static_cast<long>(c.run), c.batch_id, c.digest, c.campaign_digest,
+           c.note, c.updated_at});
+    }
     after_load();
     tx.commit();
   });
@@ -103,14 +115,16 @@ CopyCounts copy_state(Store& from, Store& to, bool force) {
     return CopyCounts{
         static_cast<std::int64_t>(x.targets.size()), static_cast<std::int64_t>(x.runs.size()),
         static_cast<std::int64_t>(x.actions.size()), static_cast<std::int64_t>(x.managed.size()),
-        static_cast<std::int64_t>(x.batches.size()), static_cast<std::int64_t>(x.snapshots.size())};
+        static_cast<std::int64_t>(x.batches.size()), static_cast<std::int64_t>(x.snapshots.size()),
+        static_cast<std::int64_t>(x.calls.size())};
   };
   const CopyCounts want = counts(d), got = counts(back);
   const auto line = [](const CopyCounts& c) {
     return std::to_string(c.targets) + " targets, " + std::to_string(c.runs) + " runs, " +
            std::to_string(c.actions) + " actions, " + std::to_string(c.managed) +
            " managed numbers, " + std::to_string(c.batches) + " batch chunks, " +
-           std::to_string(c.snapshots) + " snapshots";
+           std::to_string(c.snapshots) + " snapshots, " + std::to_string(c.calls) +
+           " campaign recipients";
   };
   if (line(want) != line(got)) {
     throw StateError("state copy to " + to.where() + ": read back " + line(got) + ", expected " +

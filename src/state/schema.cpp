@@ -119,6 +119,26 @@ CREATE TABLE locks(
   since TEXT NOT NULL,
   token TEXT NOT NULL);
 )sql",
+    // 4: the campaign ledger, one row per recipient (docs/DESIGN.md §6). The chunk rows of
+    // `batches` stay until each campaign is upgraded (sync/ledger.h), then go.
+    R"sql(
+CREATE TABLE campaign_calls(
+  target_id INTEGER NOT NULL REFERENCES targets(id),
+  campaign TEXT NOT NULL,
+  recipient TEXT NOT NULL,
+  occurrence INTEGER NOT NULL DEFAULT 1,
+  status TEXT NOT NULL
+    CHECK(status IN ('sent', 'unknown', 'failed', 'suppressed', 'expired')),
+  request_key TEXT NOT NULL DEFAULT '',
+  run_id INTEGER NOT NULL DEFAULT 0,
+  batch_id TEXT NOT NULL DEFAULT '',
+  digest TEXT NOT NULL DEFAULT '',
+  campaign_digest TEXT NOT NULL DEFAULT '',
+  note TEXT NOT NULL DEFAULT '',
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY(target_id, campaign, recipient, occurrence)) WITHOUT ROWID;
+CREATE INDEX campaign_calls_by_request ON campaign_calls(target_id, campaign, request_key);
+)sql",
 };
 constexpr int kLatest = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
 constexpr int kBusyTimeoutMs = 5000;

@@ -63,6 +63,7 @@ StateView SqlStore::view(std::int64_t target) {
   StateView v;
   if (!has_table("targets")) return v;
   std::vector<BatchChunkRecord> chunks;
+  std::vector<CallRecord> calls;
   locked("view", [&] {
     Tx tx(*db_, false);  // every read sees the same state
     for (const auto& m : read_managed(*db_, target)) v.managed_numbers.insert(m.phone_number);
@@ -70,6 +71,7 @@ StateView SqlStore::view(std::int64_t target) {
         !db_->query("SELECT 1 FROM runs WHERE target_id = ?1 LIMIT 1", {target}).empty() ||
         !db_->query("SELECT 1 FROM actions WHERE target_id = ?1 LIMIT 1", {target}).empty();
     if (has_table("batches")) chunks = read_chunks(*db_, target, nullptr);
+    if (has_table("campaign_calls")) calls = read_calls(*db_, target, nullptr);
     if (has_table("snapshots")) {
       for (const RoutingSnapshot& s : read_snapshots(*db_, target)) {
         v.snapshotted.insert(s.phone_number);
@@ -79,8 +81,12 @@ StateView SqlStore::view(std::int64_t target) {
     }
     tx.commit();
   });
+  for (CallRecord& c : calls)
+    v.campaigns[c.campaign].emplace(std::move(c.key), LedgerEntry{c.status, std::move(c.request_key),
+                                                                  std::move(c.digest),
+                                                                  std::move(c.campaign_digest)});
   for (const BatchChunkRecord& c : chunks) {
-    auto [it, first] = v.batches.try_emplace(c.name);
+    auto [it, first] = v.legacy_batches.try_emplace(c.name);
     BatchRecord& b = it->second;
     if (first) {  // chunk order: the lowest (normally 0) names the batch
       b.name = c.name;
@@ -88,7 +94,7 @@ StateView SqlStore::view(std::int64_t target) {
     }
     b.chunks[c.chunk] = c.status;
   }
-  for (auto& [name, b] : v.batches) {
+  for (auto& [name, b] : v.legacy_batches) {
     bool all_sent = true, uncertain = false;
     for (const auto& [n, status] : b.chunks) {
       all_sent = all_sent && status == BatchStatus::Sent;

@@ -31,12 +31,19 @@ class SqlStore : public Store {
   void mark_managed_many(std::int64_t target, const std::vector<ManagedNumber>& numbers,
                          const std::string& now) override;
   std::vector<ManagedNumber> managed_numbers(std::int64_t target) override;
-  void record_batch_intent(std::int64_t target, const std::string& name, int chunk,
-                           const std::string& digest, const std::string& idempotency_key,
-                           const std::string& now, const std::string& lock_token) override;
-  void record_batch_outcome(std::int64_t target, const std::string& name, int chunk,
-                            BatchStatus status, const std::string& batch_id,
-                            long long calls_initiated, const std::string& now) override;
+  void record_call_intent(std::int64_t target, std::int64_t run, const std::string& campaign,
+                          const std::string& campaign_digest, const std::vector<CallIntent>& calls,
+                          const std::string& request_key, const std::string& now,
+                          const std::string& lock_token) override;
+  void record_call_outcome(std::int64_t target, const std::string& campaign,
+                           const std::string& request_key, CallStatus status,
+                           const std::string& batch_id, const std::string& note,
+                           const std::string& now) override;
+  void record_calls(std::int64_t target, const std::string& campaign,
+                    const std::vector<CallRecord>& records, const std::string& now) override;
+  void upgrade_campaign(std::int64_t target, const std::string& campaign,
+                        const std::vector<CallRecord>& records, const std::string& now) override;
+  std::vector<CallRecord> campaign_calls(std::int64_t target, const std::string& campaign) override;
   std::vector<BatchChunkRecord> batch_chunks(std::int64_t target, const std::string& name) override;
   std::vector<RoutingSnapshot> snapshots(std::int64_t target) override;
   void record_routing_after(std::int64_t target, const std::string& phone_number,
@@ -81,9 +88,6 @@ class SqlStore : public Store {
   const bool read_only_;
 
  private:
-  void write_batch_intent(std::int64_t target, const std::string& name, int chunk,
-                          const std::string& digest, const std::string& idempotency_key,
-                          const std::string& now, const std::string& lock_token);
   std::mutex mu_;
   std::set<std::string> tables_;
 };
@@ -94,6 +98,8 @@ std::vector<ActionRecord> read_all_actions(Db& db);  // every target's, by id
 // name nullptr: every batch of the target, by name then chunk.
 std::vector<BatchChunkRecord> read_chunks(Db& db, std::int64_t target, const std::string* name);
 std::vector<RoutingSnapshot> read_snapshots(Db& db, std::int64_t target);
+// campaign nullptr: every campaign's ledger rows of the target (ledger.cpp).
+std::vector<CallRecord> read_calls(Db& db, std::int64_t target, const std::string* campaign);
 // Inserts a snapshot row (its taken_at, or now); an existing one is replaced only if replace.
 void write_snapshot(Db& db, std::int64_t target, const RoutingSnapshot& s, bool replace,
                     const std::string& now);

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "model/ledger.h"
 #include "model/routing.h"
 #include "model/state_view.h"
 #include "model/vocabulary.h"
@@ -68,7 +69,8 @@ struct ManagedNumber {
   std::string first_seen, last_applied;
 };
 
-// One chunk of a named batch-call campaign (docs/DESIGN.md §6); a campaign may be sent in chunks.
+// One chunk of a campaign as states before the ledger kept it (schema 3 and older): read when
+// a campaign is upgraded into the ledger, and by state copy.
 struct BatchChunkRecord {
   std::string name;
   int chunk = 0;
@@ -78,6 +80,20 @@ struct BatchChunkRecord {
   long long calls_initiated = 0;
   std::string idempotency_key;
   std::string created_at, updated_at;
+};
+
+// One recipient's entry in a campaign's ledger (docs/DESIGN.md §6).
+struct CallRecord {
+  std::string campaign;
+  CallKey key;
+  CallStatus status = CallStatus::Unknown;
+  std::string request_key;      // Idempotency-Key of the request that carried it, or ""
+  std::int64_t run = 0;         // the run that wrote it last (0: none)
+  std::string batch_id;         // sent: XUNA's batch id
+  std::string digest;           // call_digest of what it went with ("" when not known)
+  std::string campaign_digest;  // batch_digest of the campaign then
+  std::string note;             // why: a refusal's message, where an upgraded entry came from
+  std::string updated_at;
 };
 
 struct TargetRecord {
@@ -127,6 +143,7 @@ struct StateDump {
   std::vector<std::pair<std::int64_t, ManagedNumber>> managed;      // by target id
   std::vector<std::pair<std::int64_t, BatchChunkRecord>> batches;   // by target id
   std::vector<std::pair<std::int64_t, RoutingSnapshot>> snapshots;  // by target id
+  std::vector<std::pair<std::int64_t, CallRecord>> calls;           // by target id
 };
 
 // The state: the tool's memory and journal (docs/DESIGN.md §5), behind one interface with two
@@ -169,17 +186,32 @@ class Store {
                                  const std::string& now) = 0;
   virtual std::vector<ManagedNumber> managed_numbers(std::int64_t target) = 0;
 
-  // Batches: the intent (Pending) is durable before the request; recording it again for the
-  // same chunk (an explicit resubmit) resets it to Pending. When lock_token is not empty the
-  // intent is written only if that token still holds the lock (LockLost otherwise), checked in
-  // the same transaction.
-  virtual void record_batch_intent(std::int64_t target, const std::string& name, int chunk,
-                                   const std::string& digest, const std::string& idempotency_key,
-                                   const std::string& now, const std::string& lock_token) = 0;
-  // status: Sent | Unknown | Failed. StateError if no intent was recorded.
-  virtual void record_batch_outcome(std::int64_t target, const std::string& name, int chunk,
-                                    BatchStatus status, const std::string& batch_id,
-                                    long long calls_initiated, const std::string& now) = 0;
+  // The campaign ledger (docs/DESIGN.md §6). A request's recipients are recorded Unknown
+  // under its key before it is sent, in one transaction with the lock check (when lock_token
+  // is not empty; LockLost otherwise). Refused (StateError, nothing written) when one of them
+  // is already Sent, or Unknown under another request: the state never lets a recipient be
+  // dialled twice. Unknown under the same key (--resubmit) or under none is written again.
+  virtual void record_call_intent(std::int64_t target, std::int64_t run, const std::string& campaign,
+                                  const std::string& campaign_digest,
+                                  const std::vector<CallIntent>& calls,
+                                  const std::string& request_key, const std::string& now,
+                                  const std::string& lock_token) = 0;
+  // What became of the request: Sent | Unknown | Failed, for its recipients still Unknown
+  // under that key. StateError when there are none.
+  virtual void record_call_outcome(std::int64_t target, const std::string& campaign,
+                                   const std::string& request_key, CallStatus status,
+                                   const std::string& batch_id, const std::string& note,
+                                   const std::string& now) = 0;
+  // Entries of one campaign written as given, except over a Sent or Unknown one (kept).
+  virtual void record_calls(std::int64_t target, const std::string& campaign,
+                            const std::vector<CallRecord>& records, const std::string& now) = 0;
+  // A campaign's chunk records (before the ledger) replaced by these entries, in one
+  // transaction; an entry the ledger already has is kept.
+  virtual void upgrade_campaign(std::int64_t target, const std::string& campaign,
+                                const std::vector<CallRecord>& records, const std::string& now) = 0;
+  // The ledger of one campaign ("" = every campaign), by campaign then recipient.
+  virtual std::vector<CallRecord> campaign_calls(std::int64_t target, const std::string& campaign) = 0;
+  // A campaign's chunk records from before the ledger, by chunk.
   virtual std::vector<BatchChunkRecord> batch_chunks(std::int64_t target,
                                                      const std::string& name) = 0;
 
@@ -236,7 +268,8 @@ std::string display_location(const std::string& location);
 // Copies every table of from into to (state copy). StateError when to is not empty unless
 // force (then to is emptied first), or when the counts read back differ.
 struct CopyCounts {
-  std::int64_t targets = 0, runs = 0, actions = 0, managed = 0, batches = 0, snapshots = 0;
+  std::int64_t targets = 0, runs = 0, actions = 0, managed = 0, batches = 0, snapshots = 0,
+               calls = 0;
 };
 CopyCounts copy_state(Store& from, Store& to, bool force);
 

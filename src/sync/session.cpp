@@ -3,6 +3,7 @@
 #include <map>
 
 #include "sync/errors.h"
+#include "sync/ledger.h"
 #include "sync/store_journal.h"
 #include "util/log.h"
 
@@ -33,16 +34,6 @@ class RunRecord {
   bool finished_ = false;
 };
 
-// Campaigns a state with no history records as unknown instead of sending them.
-void record_unrecorded(state::Store& store, std::int64_t target, const Plan& plan,
-                       const std::string& token, Clock& clock) {
-  for (const auto& b : plan.unrecorded)
-    for (int k = 0; k < b.chunks; ++k) {
-      store.record_batch_intent(target, b.name, k, b.digest, "", clock.now_iso(), token);
-      store.record_batch_outcome(target, b.name, k, BatchStatus::Unknown, "", 0, clock.now_iso());
-    }
-}
-
 }  // namespace
 
 void remember_managed(state::Store& store, std::int64_t target, const Planned& p,
@@ -64,7 +55,10 @@ Planned plan_only(state::Store* store, XunaApi& xuna, TwilioSource& twilio, Cloc
                   const Target& target, Desired desired, const GatherOptions& options) {
   StateView view;
   if (store) {
-    if (auto id = store->find_target(target.api_url, target.key_fingerprint)) view = store->view(*id);
+    if (auto id = store->find_target(target.api_url, target.key_fingerprint)) {
+      view = store->view(*id);
+      upgrade_chunk_records(*store, *id, desired, view, false, clock);  // read only: in memory
+    }
   }
   return gather(std::move(desired), xuna, twilio, view, target, options, clock);
 }
@@ -81,6 +75,7 @@ ApplyResult ApplySession::run(ApplyRequest request, const ApplyHooks& hooks) {
   settle_interrupted_runs(store_, target, run, clock_);
   StateView view = store_.view(target);
   view.has_history = view.has_history && had_history;
+  upgrade_chunk_records(store_, target, request.desired, view, true, clock_);
 
   result.planned = gather(std::move(request.desired), xuna_, twilio_, view, target_,
                           request.gather, clock_);
@@ -104,7 +99,8 @@ ApplyResult ApplySession::run(ApplyRequest request, const ApplyHooks& hooks) {
     throw SyncError(Stop::Refused, "refused: " + *refused + "; nothing was done");
   }
   if (!p.plan.has_changes() && p.plan.errors.empty()) {
-    record_unrecorded(store_, target, p.plan, lock.token(), clock_);
+    lock.check("recording the campaign ledger");
+    record_ledger_marks(store_, target, run, p.plan, clock_);
     remember_managed(store_, target, p, {}, clock_);
     result.outcome = p.plan.summary.unknown_batches ? RunOutcome::Failed : RunOutcome::Ok;
     record.finish(result.outcome);
@@ -117,7 +113,7 @@ ApplyResult ApplySession::run(ApplyRequest request, const ApplyHooks& hooks) {
     return result;
   }
   lock.check("sending anything");
-  record_unrecorded(store_, target, p.plan, lock.token(), clock_);  // approved: nothing before
+  record_ledger_marks(store_, target, run, p.plan, clock_);  // approved: nothing before
   std::map<std::string, std::string> account_sids;
   for (const auto& [name, c] : p.credentials) account_sids[name] = c.account_sid;
   {

@@ -65,16 +65,16 @@ void StoreJournal::flush_managed() {
   if (!rest.empty()) store_.mark_managed_many(target_, rest, clock_.now_iso());
 }
 
-void StoreJournal::batch_intent(const std::string& name, int chunk, const std::string& digest,
-                                const std::string& idempotency_key) {
-  store_.record_batch_intent(target_, name, chunk, digest, idempotency_key, clock_.now_iso(),
-                             lock_token_);
+void StoreJournal::campaign_intent(const std::string& name, const std::string& campaign_digest,
+                                   const std::vector<CallIntent>& calls, const std::string& key) {
+  store_.record_call_intent(target_, run_, name, campaign_digest, calls, key, clock_.now_iso(),
+                            lock_token_);
 }
 
-void StoreJournal::batch_outcome(const std::string& name, int chunk, BatchStatus status,
-                                 const std::string& batch_id, long long calls_initiated) {
-  store_.record_batch_outcome(target_, name, chunk, status, batch_id, calls_initiated,
-                              clock_.now_iso());
+void StoreJournal::campaign_outcome(const std::string& name, const std::string& key,
+                                    CallStatus status, const std::string& batch_id,
+                                    const std::string& note) {
+  store_.record_call_outcome(target_, name, key, status, batch_id, note, clock_.now_iso());
 }
 
 }  // namespace xs::sync

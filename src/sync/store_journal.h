@@ -14,7 +14,8 @@ namespace xs::sync {
 
 class StoreJournal final : public Journal {
  public:
-  // lock_token: the run's lock, checked in the same transaction as each campaign's intent.
+  // lock_token: the run's lock, checked in the same transaction as each campaign request's
+  // intent.
   // account_sids: Twilio account name -> SID, recorded with the routing snapshots.
   StoreJournal(state::Store& store, std::int64_t target, std::int64_t run, Clock& clock,
                std::string lock_token, std::map<std::string, std::string> account_sids)
@@ -31,10 +32,10 @@ class StoreJournal final : public Journal {
   // apply's state writes, and the action's outcome (with the id) is durable already.
   void managed(const std::string& phone_number, const std::string& phone_number_id) override;
   void flush_managed();
-  void batch_intent(const std::string& name, int chunk, const std::string& digest,
-                    const std::string& idempotency_key) override;
-  void batch_outcome(const std::string& name, int chunk, BatchStatus status,
-                     const std::string& batch_id, long long calls_initiated) override;
+  void campaign_intent(const std::string& name, const std::string& campaign_digest,
+                       const std::vector<CallIntent>& calls, const std::string& key) override;
+  void campaign_outcome(const std::string& name, const std::string& key, CallStatus status,
+                        const std::string& batch_id, const std::string& note) override;
 
  private:
   state::Store& store_;

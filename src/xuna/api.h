@@ -32,7 +32,7 @@ struct BatchRequest {
 
 struct BatchResult {
   std::string batch_id;
-  long long calls_initiated = 0;
+  long long calls_initiated = -1;  // -1: the answer did not say (or not as a whole number)
 };
 
 class XunaApi {
@@ -46,7 +46,8 @@ class XunaApi {
   // PATCH /v1/convai/phone-numbers/{id} with {agent_id}.
   virtual Result<Unit> assign_agent(const std::string& phone_number_id, const std::string& agent_id,
                                     const std::string& idempotency_key) = 0;
-  // POST /v1/convai/phone-numbers/batch-calls.
+  // POST /v1/convai/phone-numbers/batch-calls. A 2xx without a readable batch_id is an error
+  // marked maybe_committed: the calls may be under way.
   virtual Result<BatchResult> submit_batch(const BatchRequest& request,
                                            const std::string& idempotency_key) = 0;
 };

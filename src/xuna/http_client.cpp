@@ -6,6 +6,7 @@
 #include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
 
+#include <algorithm>
 #include <cctype>
 #include <sstream>
 #include <utility>
@@ -262,21 +263,30 @@ class HttpXunaClient final : public XunaApi {
     body->set("calls", calls);
     auto r = exchange("POST", kBatchPath, stringify(body), idempotency_key);
     if (!r.ok()) return r.error();
+    // A 2xx: the server took the request, so anything short of a batch_id is an outcome that
+    // cannot be known (the calls may be under way), never a refusal.
     const std::string what = std::string("POST ") + kBatchPath;
+    auto unclear = [](ApiError e) {
+      e.maybe_committed = true;
+      return e;
+    };
     if (blank(r.value().body))
-      return empty_answer(what, r.value(), "a JSON object with the batch_id");
+      return unclear(empty_answer(what, r.value(), "a JSON object with the batch_id"));
+    BatchResult result;
     try {
       Var root = parse_json(r.value().body);
-      if (root.type() != typeid(Object::Ptr)) return invalid_answer(what, "expected an object");
+      if (root.type() != typeid(Object::Ptr)) return unclear(invalid_answer(what, "expected an object"));
       Object::Ptr obj = root.extract<Object::Ptr>();
-      BatchResult result;
       result.batch_id = text_of(obj, "batch_id");
-      if (result.batch_id.empty()) return invalid_answer(what, "no batch_id");
-      if (obj->has("calls_initiated")) result.calls_initiated = obj->getValue<Poco::Int64>("calls_initiated");
-      return result;
+      if (result.batch_id.empty()) return unclear(invalid_answer(what, "no batch_id"));
+      Var n = obj->get("calls_initiated");
+      if (!n.isEmpty() && n.isInteger()) result.calls_initiated = std::max<Poco::Int64>(0, n.convert<Poco::Int64>());
     } catch (const Poco::Exception& e) {
-      return invalid_answer(what, e.displayText());
+      if (result.batch_id.empty()) return unclear(invalid_answer(what, e.displayText()));
+    } catch (const std::exception& e) {
+      if (result.batch_id.empty()) return unclear(invalid_answer(what, e.what()));
     }
+    return result;
   }
 
   // One request; a non-2xx answer becomes an ApiError, with every form of the API key (and of
