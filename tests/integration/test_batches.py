@@ -74,15 +74,16 @@ class Batches(Case):
         self.assertIn("0 batches to submit", p.stdout)
         self.assertNoSecrets()
 
-    def test_a_campaign_changed_after_sending_is_reported_not_resent(self):
+    def test_a_recipient_added_after_sending_is_dialled_alone(self):
         self.assertExit(self.sync("apply", "--auto-approve", emulator=self.emu), 0)
         self.mapping(NUMBERS + CAMPAIGN + """      - to: "+15550000007"
 """)
         p = self.sync("apply", "--auto-approve", emulator=self.emu)
         self.assertExit(p, 0)
-        self.assertIn("  ! batch   renewals-2026-11  content changed since it was sent; it is not "
-                      "sent again", p.stdout)
-        self.assertEqual(len(self.batches()), 1)
+        self.assertIn("= campaign renewals-2026-11  1 to dial now; 2 dialled", p.stdout)
+        self.assertEqual(len(self.batches()), 2)
+        self.assertEqual([c["to_phone_number"] for c in self.batches()[1]["body"]["calls"]],
+                         ["+15550000007"])
 
     def test_a_dropped_answer_makes_the_campaign_unknown_until_resubmit(self):
         proxy = DropBatchProxy(self.emu.port)

@@ -50,11 +50,11 @@ class CampaignWindows(Case):
                 for b in self.emu._admin("GET", "/_emulator/batches")]
 
     def chunks(self, state=None):
-        """The state's chunk rows of 'renewals': (chunk, status)."""
+        """The ledger rows of 'renewals': (recipient, status), by recipient."""
         path = state or os.path.join(self.dir, "state", "state.db")
         with sqlite3.connect(path) as db:
-            return db.execute("SELECT chunk, status FROM batches WHERE name = 'renewals' "
-                              "ORDER BY chunk").fetchall()
+            return db.execute("SELECT recipient, status FROM campaign_calls WHERE campaign = "
+                              "'renewals' ORDER BY recipient").fetchall()
 
     def apply(self, *args, env=None):
         return self.sync("apply", "--auto-approve", *args, emulator=self.emu, env=env)
@@ -73,7 +73,7 @@ class CampaignWindows(Case):
         self.assertIn("0 batches to submit", p.stdout)
         self.assertExit(self.apply(), 0)  # imports the from number, sends nothing
         self.assertEqual(self.batch_posts(), [])
-        self.assertEqual(self.chunks(), [])
+        self.assertEqual(self.chunks(), [("+12125550101", "expired"), ("+12125550102", "expired")])
         self.assertExit(self.apply("--resubmit", "renewals"), 0)
         self.assertEqual(self.batch_posts(), [])
 
@@ -127,11 +127,11 @@ class CampaignWindows(Case):
         p = self.sync("plan", emulator=self.emu)
         self.assertExit(p, 0)
         self.assertIn("  + batch   renewals  2 calls from " + FROM, p.stdout)
-        self.assertIn("for recipients in Asia/Tokyo", p.stdout + p.stderr)
+        self.assertIn("1 recipient in Asia/Tokyo waiting until", p.stdout + p.stderr)
         self.assertExit(self.apply(), 0)
         self.assertEqual(self.sent(), [["+12125550101", "+12125550103"]])
-        # zones in name order: New York is chunk 0, Asia/Tokyo chunk 1 (not recorded yet)
-        self.assertEqual(self.chunks(), [(0, "sent")])
+        # Tokyo's recipient has no entry yet: it is dialled when its window opens
+        self.assertEqual(self.chunks(), [("+12125550101", "sent"), ("+12125550103", "sent")])
         # the next run sends nothing: New York is done, Tokyo still waits
         p = self.sync("plan", emulator=self.emu)
         self.assertIn("0 batches to submit", p.stdout)
@@ -170,7 +170,8 @@ class CampaignWindows(Case):
         self.assertIn("1 suppressed", done[0]["note"])
         self.assertEqual(self.sent(), [["+12125550101", "+12125550103"]])
         self.assertNotIn("+12125550102", json.dumps(self.emu.requests()))
-        self.assertEqual(self.chunks(), [(0, "sent")])
+        self.assertEqual(self.chunks(), [("+12125550101", "sent"), ("+12125550102", "suppressed"),
+                                         ("+12125550103", "sent")])
         self.assertNoSecrets()
 
     def test_apply_text_counts_the_suppressed(self):
@@ -181,14 +182,15 @@ class CampaignWindows(Case):
         self.assertIn("1 suppressed", a.stdout)
         self.assertEqual(self.sent(), [["+12125550102", "+12125550103"]])
 
-    def test_a_chunk_with_every_recipient_suppressed_is_recorded_without_a_request(self):
+    def test_suppressed_recipients_are_left_out_before_the_requests_are_cut(self):
         self.write("mappings/dnc.txt", "+12125550101\n+12125550102\n")
         self.campaign(self.SUPPRESSED, top="suppress:\n  - dnc.txt\n")
         a = self.apply("--batch-chunk", "2")
         self.assertExit(a, 0)
         self.assertIn("2 suppressed", a.stdout)
-        self.assertEqual(self.sent(), [["+12125550103"]])  # chunk 0 had nobody left
-        self.assertEqual(self.chunks(), [(0, "sent"), (1, "sent")])
+        self.assertEqual(self.sent(), [["+12125550103"]])  # one request: nobody else is due
+        self.assertEqual(self.chunks(), [("+12125550101", "suppressed"),
+                                         ("+12125550102", "suppressed"), ("+12125550103", "sent")])
         p = self.sync("plan", "--batch-chunk", "2", emulator=self.emu)
         self.assertIn("0 batches to submit", p.stdout)
 

@@ -398,7 +398,7 @@ class Copy(PgCase):
         p = self.sync("state", "copy", sqlite, self.uri)
         self.assertExit(p, 0)
         self.assertIn(f"Copied {sqlite} to {self.shown}: 1 targets, 2 runs, ", p.stdout)
-        self.assertIn(" 2 managed numbers, 1 campaign chunks", p.stdout)
+        self.assertIn(" 2 managed numbers, 2 campaign recipients", p.stdout)
         self.assertEqual(self.sync("history").stdout, history.stdout)
         # The copy is a working state: nothing to do, the campaign is not sent again.
         emu.clear_requests()
