@@ -12,6 +12,7 @@
 
 #include "cli/exit_codes.h"
 #include "http/poco_transport.h"
+#include "http/proxy.h"
 #include "http/rate.h"
 #include "http/retry.h"
 #include "mapping/load.h"
@@ -46,12 +47,24 @@ Desired load_desired(const Options& options) {
   return std::move(result.desired);
 }
 
+const ProxyEnv& proxy_env() {
+  static const ProxyEnv read = read_proxy_env([](const char* name) { return std::getenv(name); });
+  return read;
+}
+
 TransportOptions transport_options(const Options& options, const std::string& url) {
   TransportOptions t;
   t.base_url = url;
   t.ca_file = options.ca_file;
   t.timeout = options.timeout;
   t.max_idle = std::max(8, options.parallelism * 2);
+  auto proxy = proxy_for(proxy_env(), url);
+  if (!proxy.ok()) throw CommandError(kInvalid, proxy.error().message);
+  t.proxy = proxy.value();
+  if (t.proxy) {
+    register_secret(t.proxy->password);  // masked in every log line and report from now on
+    log_debug("requests to " + url + " go through the proxy " + t.proxy->display());
+  }
   return t;
 }
 
