@@ -230,3 +230,16 @@ TEST_CASE("help: generated from the model, every command and its options") {
   CHECK_THAT(help_text("history"), !Catch::Contains("--parallelism"));
   CHECK_THAT(help_text("validate"), !Catch::Contains("--api-url"));
 }
+
+TEST_CASE("options: --exclude is repeatable on plan, apply and rollback, beside --only") {
+  Options o = parse({"plan", "--only", "+1555*", "--exclude", "+15551234567", "--exclude",
+                     "label:VIP*"});
+  CHECK(o.only == std::vector<std::string>{"+1555*"});
+  CHECK(o.exclude == std::vector<std::string>{"+15551234567", "label:VIP*"});
+  CHECK(parse({"apply", "--exclude=label:Night*"}).exclude ==
+        std::vector<std::string>{"label:Night*"});
+  CHECK(parse({"rollback", "--all", "--exclude", "+1212*"}).exclude ==
+        std::vector<std::string>{"+1212*"});
+  CHECK(usage_error({"history", "--exclude", "+1555*"}) ==
+        "option '--exclude' does not apply to 'history'");
+}

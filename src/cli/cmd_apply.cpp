@@ -65,6 +65,10 @@ int run_apply(const Options& given) {
     if (options.files.empty() && !saved->header.sources.empty()) options.files = saved->header.sources;
     // A plan reviewed with the takeover applies with it: its imports were shown as such.
     if (saved->header.allow_routing_takeover) options.allow_routing_takeover = true;
+    // ... and with its selection: what --exclude left out stays out (and --only's choice).
+    if (options.only.empty()) options.only = saved->header.only;
+    options.exclude.insert(options.exclude.end(), saved->header.exclude.begin(),
+                           saved->header.exclude.end());
   }
   // A saved plan was reviewed already; anything else needs approval.
   if (!saved && !options.auto_approve && !isatty(0))

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <iostream>
 #include <random>
+#include <tuple>
 
 #include "cli/exit_codes.h"
 #include "http/poco_transport.h"
@@ -206,16 +207,27 @@ sync::GatherOptions gather_options(const Options& options, const std::string& ap
   if (!options.resubmit.empty()) g.plan.resubmit.insert(options.resubmit);
   g.plan.xuna_origin = xuna_origin(options, api_url);
   g.plan.allow_routing_takeover = options.allow_routing_takeover;
-  for (const auto& p : options.only) {
-    if (!valid_selection_pattern(p))
-      throw UsageError("--only " + p + ": expected an E.164 number, a glob on the number "
-                       "(+1555123*) or label:GLOB");
-    g.plan.selection.only.push_back(p);
-  }
+  g.plan.selection = selection(options);
   g.plan.selection.max_imports = options.max_imports;
   for (const auto& f : options.files.empty() ? std::vector<std::string>{"mappings"} : options.files)
     g.sources.push_back(std::filesystem::absolute(f).lexically_normal().string());
   return g;
+}
+
+Selection selection(const Options& options) {
+  Selection s;
+  for (const auto& [flag, given, into] :
+       {std::tuple{"--only", &options.only, &s.only},
+        std::tuple{"--exclude", &options.exclude, &s.exclude}}) {
+    for (const auto& p : *given) {
+      if (!valid_selection_pattern(p))
+        throw UsageError(std::string(flag) + " " + p + ": expected an E.164 number, a glob on "
+                         "the number (+1555123*) or label:GLOB");
+      into->push_back(p);
+    }
+  }
+  s.max_imports = options.max_imports;
+  return s;
 }
 
 GuardOptions guard_options(const Options& options) {

@@ -82,6 +82,9 @@ std::string xuna_origin(const Options& options, const std::string& api_url);
 // --max-imports, --allow-routing-takeover) and the mapping sources for the plan header.
 sync::GatherOptions gather_options(const Options& options, const std::string& api_url);
 
+// --only, --exclude (UsageError for a malformed pattern) and --max-imports.
+Selection selection(const Options& options);
+
 // The guard options from the command line.
 GuardOptions guard_options(const Options& options);
 

@@ -140,6 +140,15 @@ void add_command_options(CLI::App& cmd, const std::string& name, Options& o) {
         ->type_name("PATTERN")
         ->allow_extra_args(false)
         ->take_all();
+  }
+  if (takes({"plan", "apply", "rollback"}))
+    cmd.add_option("--exclude", o.exclude,
+                   "leave out numbers matching it (repeatable; as --only), also those --only "
+                   "selects")
+        ->type_name("PATTERN")
+        ->allow_extra_args(false)
+        ->take_all();
+  if (takes({"plan", "apply"})) {
     cmd.add_option("--max-imports", o.max_imports,
                    "import at most N numbers this run (the rest are deferred)")
         ->type_name("N")
