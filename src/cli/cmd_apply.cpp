@@ -14,6 +14,7 @@
 #include "cli/style.h"
 #include "report/apply_json.h"
 #include "report/escape.h"
+#include "report/markdown.h"
 #include "report/plan_json.h"
 #include "report/text.h"
 #include "sync/session.h"
@@ -88,10 +89,12 @@ int run_apply(const Options& given) {
   sync::ApplySession session(*store, *remote.api, twilio, system_clock(), this_process(),
                              {remote.url, remote.key_fingerprint});
   Progress progress = make_progress(options.quiet);
+  const std::string step_summary = env("GITHUB_STEP_SUMMARY");  // a GitHub Actions job's page
   sync::ApplyHooks hooks;
   hooks.planned = [&](const sync::Planned& p) {
     metrics.planned(p);
     if (options.format != "json") print_plan(options, p);
+    if (!step_summary.empty()) append_step_summary(step_summary, plan_markdown(options, p));
   };
   hooks.approve = [&](const sync::Planned&) {
     return request.saved || options.auto_approve || confirm();
@@ -105,6 +108,10 @@ int run_apply(const Options& given) {
       return kOk;
     }
     metrics.applied(result.report, result.routing);
+    if (!step_summary.empty())
+      append_step_summary(step_summary,
+                          report_to_markdown(result.report,
+                                             static_cast<std::size_t>(options.markdown_max_bytes)));
     if (options.format == "json") {
       std::cout << report_to_json(result.report, remote.url, routing_results(result.routing));
     } else if (!result.report.results.empty() || !result.routing.empty()) {
