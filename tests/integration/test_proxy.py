@@ -110,19 +110,24 @@ class Proxy(Case):
         return f"http://{auth}127.0.0.1:{proxy.port}"
 
     def assertNoProxyPassword(self, *files):
+        """Nothing the tool wrote (stdout, stderr, the state, given files) has the password."""
         self.assertNoSecrets(*files)
         for blob in self.outputs:
             self.assertNotIn(self.proxy_password, blob)
+        state = os.path.join(self.dir, "state")
+        if os.path.isdir(state):
+            files += tuple(os.path.join(state, f) for f in os.listdir(state))
         for path in files:
             with open(path, "rb") as f:
                 self.assertNotIn(self.proxy_password.encode(), f.read())
 
     def test_plain_http_goes_through_http_proxy_with_absolute_targets(self):
         emu = self.start_emulator(bulk_fixture(self, 10))
-        proxy = self.start_proxy()
-        p = self.sync("plan", "--detailed-exitcode", emulator=emu,
-                      env=self.env(http_proxy=self.proxy_url(proxy)))
+        proxy = self.start_proxy(password=self.proxy_password)  # BasicAuth: 401 without it
+        p = self.sync("plan", "--detailed-exitcode", "--verbose", emulator=emu,
+                      env=self.env(http_proxy=self.proxy_url(proxy, self.proxy_password)))
         self.assertExit(p, 2)
+        self.assertNoProxyPassword()
         self.assertIn("Plan: 10 to import, 10 to assign", p.stdout)
         seen = proxy.requests()
         self.assertIn(f"GET http://127.0.0.1:{emu.port}/v1/convai/phone-numbers", seen)
