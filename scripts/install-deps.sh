@@ -5,7 +5,8 @@ set -euo pipefail
 
 packages=(g++ cmake make pkg-config libpoco-dev libsqlitecpp-dev libsqlite3-dev catch2 libpqxx-dev
           libyaml-cpp-dev libyaml-dev openssl libssl-dev curl python3 sqlite3 postgresql libphonenumber-dev
-          libhowardhinnant-date-dev libcli11-dev tzdata)
+          libhowardhinnant-date-dev libcli11-dev tzdata
+          tinyproxy cmark-gfm lintian python3-yaml)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -29,5 +30,6 @@ else
 fi
 echo "install-deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+$sudo apt-get -o DPkg::Lock::Timeout=600 update -qq
+# Others may be installing at the same time: wait for dpkg's lock rather than fail.
+$sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

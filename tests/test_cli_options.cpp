@@ -177,7 +177,15 @@ TEST_CASE("options: validators keep the ranges and the enumerations") {
         "--parallelism expects a whole number of at least 1, got 'x'");
   CHECK(usage_error({"plan", "--timeout", "0"}) ==
         "--timeout expects a number of at least 0.1, got '0'");
-  CHECK(usage_error({"plan", "--format", "xml"}) == "--format expects text|json, got 'xml'");
+  CHECK(usage_error({"plan", "--format", "xml"}) ==
+        "--format expects text|json|markdown, got 'xml'");
+  CHECK(usage_error({"apply", "--format", "markdown"}) ==
+        "--format expects text|json, got 'markdown'");
+  CHECK(parse({"plan", "--format", "markdown"}).format == "markdown");
+  CHECK(usage_error({"plan", "--markdown-max-bytes", "100"}) ==
+        "--markdown-max-bytes expects a whole number of at least 1024, got '100'");
+  CHECK(parse({"plan", "--markdown-max-bytes", "4096"}).markdown_max_bytes == 4096);
+  CHECK(parse({"plan"}).markdown_max_bytes == 65536);
   CHECK(usage_error({"plan", "--log-format", "yaml"}) ==
         "--log-format expects text|json, got 'yaml'");
   CHECK(usage_error({"history", "--limit", "0"}) ==
@@ -229,4 +237,17 @@ TEST_CASE("help: generated from the model, every command and its options") {
   CHECK_THAT(apply, Catch::Contains("(env XUNA_WEBHOOK_ORIGIN)"));
   CHECK_THAT(help_text("history"), !Catch::Contains("--parallelism"));
   CHECK_THAT(help_text("validate"), !Catch::Contains("--api-url"));
+}
+
+TEST_CASE("options: --exclude is repeatable on plan, apply and rollback, beside --only") {
+  Options o = parse({"plan", "--only", "+1555*", "--exclude", "+15551234567", "--exclude",
+                     "label:VIP*"});
+  CHECK(o.only == std::vector<std::string>{"+1555*"});
+  CHECK(o.exclude == std::vector<std::string>{"+15551234567", "label:VIP*"});
+  CHECK(parse({"apply", "--exclude=label:Night*"}).exclude ==
+        std::vector<std::string>{"label:Night*"});
+  CHECK(parse({"rollback", "--all", "--exclude", "+1212*"}).exclude ==
+        std::vector<std::string>{"+1212*"});
+  CHECK(usage_error({"history", "--exclude", "+1555*"}) ==
+        "option '--exclude' does not apply to 'history'");
 }

@@ -279,3 +279,46 @@ TEST_CASE("routing drift says whether the number ever reached XUNA after its imp
   CHECK_THAT(message(), Catch::Contains("no rollback explains it") &&
                             Catch::Contains("rollback --undo +12125550101"));
 }
+
+TEST_CASE("waves: --exclude leaves out the numbers it matches, by number or by label") {
+  PlanOptions o;
+  o.selection.exclude = {"+15551230002"};
+  Plan p = make_plan(kOffices, {}, {}, {}, o);
+  CHECK(imported(p) == std::vector<std::string>{"+15551230001", "+15559990001"});
+  CHECK(p.summary.unselected == 1);
+
+  o.selection.exclude = {"label:Berlin*"};
+  p = make_plan(kOffices, {}, {}, {}, o);
+  CHECK(imported(p) == std::vector<std::string>{"+15559990001"});
+  CHECK(p.summary.unselected == 2);
+}
+
+TEST_CASE("waves: --exclude wins over --only, and any exclude pattern is enough") {
+  PlanOptions o;
+  o.selection.only = {"+1555*"};
+  o.selection.exclude = {"+15559990001", "label:* fax"};
+  Plan p = make_plan(kOffices, {}, {}, {}, o);
+  CHECK(imported(p) == std::vector<std::string>{"+15551230001"});
+  CHECK(p.summary.assigns == 0);  // the Paris desk's assign goes with it
+  CHECK(p.summary.unselected == 2);
+  CHECK_FALSE(o.selection.empty());
+}
+
+TEST_CASE("an excluded number is not touched, even when its agent is wrong") {
+  LiveList live = {{"pn_p", "+15559990001", "Paris desk", std::nullopt}};
+  PlanOptions o;
+  o.selection.exclude = {"label:Paris desk"};
+  Plan p = make_plan(kOffices, live, {}, {}, o);
+  for (const auto& a : p.actions) CHECK(a.phone_number != "+15559990001");
+  CHECK(p.summary.unselected == 1);
+}
+
+TEST_CASE("a campaign from an excluded number is not sent") {
+  Desired d = kOffices;
+  d.batches.push_back(campaign("renewals", "+15559990001"));
+  LiveList live = {{"pn_p", "+15559990001", "Paris desk", kAgent}};
+  PlanOptions o;
+  o.selection.exclude = {"+15559990001"};
+  Plan p = make_plan(d, live, {}, {}, o);
+  for (const auto& a : p.actions) CHECK(a.kind != ActionKind::Batch);
+}

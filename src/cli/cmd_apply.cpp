@@ -14,6 +14,7 @@
 #include "cli/style.h"
 #include "report/apply_json.h"
 #include "report/escape.h"
+#include "report/markdown.h"
 #include "report/plan_json.h"
 #include "report/text.h"
 #include "sync/session.h"
@@ -65,6 +66,10 @@ int run_apply(const Options& given) {
     if (options.files.empty() && !saved->header.sources.empty()) options.files = saved->header.sources;
     // A plan reviewed with the takeover applies with it: its imports were shown as such.
     if (saved->header.allow_routing_takeover) options.allow_routing_takeover = true;
+    // ... and with its selection: what --exclude left out stays out (and --only's choice).
+    if (options.only.empty()) options.only = saved->header.only;
+    options.exclude.insert(options.exclude.end(), saved->header.exclude.begin(),
+                           saved->header.exclude.end());
   }
   // A saved plan was reviewed already; anything else needs approval.
   if (!saved && !options.auto_approve && !isatty(0))
@@ -84,10 +89,12 @@ int run_apply(const Options& given) {
   sync::ApplySession session(*store, *remote.api, twilio, system_clock(), this_process(),
                              {remote.url, remote.key_fingerprint});
   Progress progress = make_progress(options.quiet);
+  const std::string step_summary = env("GITHUB_STEP_SUMMARY");  // a GitHub Actions job's page
   sync::ApplyHooks hooks;
   hooks.planned = [&](const sync::Planned& p) {
     metrics.planned(p);
     if (options.format != "json") print_plan(options, p);
+    if (!step_summary.empty()) append_step_summary(step_summary, plan_markdown(options, p));
   };
   hooks.approve = [&](const sync::Planned&) {
     return request.saved || options.auto_approve || confirm();
@@ -101,6 +108,10 @@ int run_apply(const Options& given) {
       return kOk;
     }
     metrics.applied(result.report, result.routing);
+    if (!step_summary.empty())
+      append_step_summary(step_summary,
+                          report_to_markdown(result.report,
+                                             static_cast<std::size_t>(options.markdown_max_bytes)));
     if (options.format == "json") {
       std::cout << report_to_json(result.report, remote.url, routing_results(result.routing));
     } else if (!result.report.results.empty() || !result.routing.empty()) {

@@ -30,6 +30,9 @@ int run_plan(const Options& options) {
                                     gather);
   metrics.planned(p);
   print_plan(options, p);
+  // In a GitHub Actions job, the plan goes to the job's summary page too.
+  const std::string summary = env("GITHUB_STEP_SUMMARY");
+  if (!summary.empty()) append_step_summary(summary, plan_markdown(options, p));
   if (auto refused = check_guards(p.plan, p.live, guard_options(options)))
     throw CommandError(kRefused, "apply would refuse this plan: " + *refused);
   if (!p.plan.errors.empty()) return kFailed;

@@ -1,6 +1,7 @@
 #include <unistd.h>
 
 #include <iostream>
+#include <map>
 
 #include "cli/commands.h"
 #include "cli/context.h"
@@ -28,6 +29,18 @@ int run_rollback(const Options& options) {
   request.numbers = options.positional;
   request.all = options.all;
   request.undo = options.undo;
+  if (!options.exclude.empty()) {
+    // --exclude as for plan and apply: on the number, or on its label in the mapping.
+    Selection leave_out = selection(options);
+    std::map<std::string, DesiredNumber> mapped;
+    for (const DesiredNumber& n : request.desired.numbers) mapped.emplace(n.phone_number, n);
+    request.excluded = [leave_out, mapped](const std::string& number) {
+      auto it = mapped.find(number);
+      DesiredNumber n;
+      n.phone_number = number;
+      return !selects(leave_out, it != mapped.end() ? it->second : n);
+    };
+  }
   request.parallelism = static_cast<std::size_t>(options.parallelism);
   request.stop = stop_on_signals();
   Remote remote = connect_xuna(options);  // names the target whose state holds the snapshots

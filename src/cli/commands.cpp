@@ -160,10 +160,14 @@ const std::vector<Command>& commands() {
        "every problem as FILE:LINE:COL: message. Sends nothing.\n",
        "Example:\n  xuna-sync validate -f mappings/\n", run_validate},
       {"plan", "show what apply would change",
-       "xuna-sync plan [-f PATH]... [--out PLAN.json] [--format text|json] [--detailed-exitcode]",
+       "xuna-sync plan [-f PATH]... [--out PLAN.json] [--format text|json|markdown] "
+       "[--detailed-exitcode]",
        "Lists the numbers in XUNA once and prints the imports and agent assignments that would\n"
        "bring XUNA in line with the mapping, plus warnings it cannot fix (label drift, ...).\n"
-       "The safety checks of apply (--max-changes, --max-reassign-percent, --force) apply.\n",
+       "The safety checks of apply (--max-changes, --max-reassign-percent, --force) apply.\n"
+       "--format markdown writes it for a pull-request comment; with GITHUB_STEP_SUMMARY set,\n"
+       "that Markdown is also appended to the job summary. HTTPS_PROXY, HTTP_PROXY, ALL_PROXY\n"
+       "and NO_PROXY are read as curl reads them.\n",
        "Example:\n  XUNA_API_KEY=... xuna-sync plan -f mappings/ --detailed-exitcode\n", run_plan},
       {"apply", "make XUNA match the mapping",
        "xuna-sync apply [-f PATH]... [--auto-approve] [--parallelism N] [--max-changes N] "

@@ -9,9 +9,11 @@
 #include <filesystem>
 #include <iostream>
 #include <random>
+#include <tuple>
 
 #include "cli/exit_codes.h"
 #include "http/poco_transport.h"
+#include "http/proxy.h"
 #include "http/rate.h"
 #include "http/retry.h"
 #include "mapping/load.h"
@@ -46,12 +48,24 @@ Desired load_desired(const Options& options) {
   return std::move(result.desired);
 }
 
+const ProxyEnv& proxy_env() {
+  static const ProxyEnv read = read_proxy_env([](const char* name) { return std::getenv(name); });
+  return read;
+}
+
 TransportOptions transport_options(const Options& options, const std::string& url) {
   TransportOptions t;
   t.base_url = url;
   t.ca_file = options.ca_file;
   t.timeout = options.timeout;
   t.max_idle = std::max(8, options.parallelism * 2);
+  auto proxy = proxy_for(proxy_env(), url);
+  if (!proxy.ok()) throw CommandError(kInvalid, proxy.error().message);
+  t.proxy = proxy.value();
+  if (t.proxy) {
+    register_secret(t.proxy->password);  // masked in every log line and report from now on
+    log_debug("requests to " + url + " go through the proxy " + t.proxy->display());
+  }
   return t;
 }
 
@@ -193,16 +207,27 @@ sync::GatherOptions gather_options(const Options& options, const std::string& ap
   if (!options.resubmit.empty()) g.plan.resubmit.insert(options.resubmit);
   g.plan.xuna_origin = xuna_origin(options, api_url);
   g.plan.allow_routing_takeover = options.allow_routing_takeover;
-  for (const auto& p : options.only) {
-    if (!valid_selection_pattern(p))
-      throw UsageError("--only " + p + ": expected an E.164 number, a glob on the number "
-                       "(+1555123*) or label:GLOB");
-    g.plan.selection.only.push_back(p);
-  }
+  g.plan.selection = selection(options);
   g.plan.selection.max_imports = options.max_imports;
   for (const auto& f : options.files.empty() ? std::vector<std::string>{"mappings"} : options.files)
     g.sources.push_back(std::filesystem::absolute(f).lexically_normal().string());
   return g;
+}
+
+Selection selection(const Options& options) {
+  Selection s;
+  for (const auto& [flag, given, into] :
+       {std::tuple{"--only", &options.only, &s.only},
+        std::tuple{"--exclude", &options.exclude, &s.exclude}}) {
+    for (const auto& p : *given) {
+      if (!valid_selection_pattern(p))
+        throw UsageError(std::string(flag) + " " + p + ": expected an E.164 number, a glob on "
+                         "the number (+1555123*) or label:GLOB");
+      into->push_back(p);
+    }
+  }
+  s.max_imports = options.max_imports;
+  return s;
 }
 
 GuardOptions guard_options(const Options& options) {

@@ -82,13 +82,20 @@ std::string xuna_origin(const Options& options, const std::string& api_url);
 // --max-imports, --allow-routing-takeover) and the mapping sources for the plan header.
 sync::GatherOptions gather_options(const Options& options, const std::string& api_url);
 
+// --only, --exclude (UsageError for a malformed pattern) and --max-imports.
+Selection selection(const Options& options);
+
 // The guard options from the command line.
 GuardOptions guard_options(const Options& options);
 
 // An environment variable, or empty.
 std::string env(const char* name);
 
-// The transport options common to XUNA and Twilio.
+// The proxy variables of the environment (http/proxy.h), read once.
+const ProxyEnv& proxy_env();
+
+// The transport options common to XUNA and Twilio, with the proxy the environment names for
+// url (CommandError(3) for a malformed one; its password is registered for masking).
 TransportOptions transport_options(const Options& options, const std::string& url);
 
 }  // namespace xs::cli

@@ -111,7 +111,12 @@ void add_command_options(CLI::App& cmd, const std::string& name, Options& o) {
     cmd.add_option("--parallelism", o.parallelism, "requests in flight (default 8)")
         ->type_name("N")
         ->check(whole_number("parallelism", 1));
-  if (takes({"plan", "apply", "rollback"}))
+  if (takes({"plan"}))
+    cmd.add_option("--format", o.format,
+                   "output format (default text; markdown: for a pull-request comment)")
+        ->type_name("text|json|markdown")
+        ->check(one_of("--format", {"text", "json", "markdown"}));
+  if (takes({"apply", "rollback"}))
     cmd.add_option("--format", o.format, "output format (default text)")
         ->type_name("text|json")
         ->check(one_of("--format", {"text", "json"}));
@@ -119,6 +124,12 @@ void add_command_options(CLI::App& cmd, const std::string& name, Options& o) {
     cmd.add_option("--format", o.format, "output format (default text; csv with --campaign)")
         ->type_name("text|json|csv")
         ->check(one_of("--format", {"text", "json", "csv"}));
+  if (takes({"plan", "apply"}))
+    cmd.add_option("--markdown-max-bytes", o.markdown_max_bytes,
+                   "cut the Markdown plan (--format markdown, GITHUB_STEP_SUMMARY) to at most N "
+                   "bytes (default 65536, a GitHub comment)")
+        ->type_name("N")
+        ->check(whole_number("markdown-max-bytes", 1024));
   if (takes({"plan", "apply"})) {
     cmd.add_option("--max-changes", o.max_changes,
                    "refuse (exit 5) when the plan has more than N actions")
@@ -144,6 +155,15 @@ void add_command_options(CLI::App& cmd, const std::string& name, Options& o) {
         ->type_name("PATTERN")
         ->allow_extra_args(false)
         ->take_all();
+  }
+  if (takes({"plan", "apply", "rollback"}))
+    cmd.add_option("--exclude", o.exclude,
+                   "leave out numbers matching it (repeatable; as --only), also those --only "
+                   "selects")
+        ->type_name("PATTERN")
+        ->allow_extra_args(false)
+        ->take_all();
+  if (takes({"plan", "apply"})) {
     cmd.add_option("--max-imports", o.max_imports,
                    "import at most N numbers this run (the rest are deferred)")
         ->type_name("N")

@@ -37,6 +37,8 @@ struct Options {
   double max_rps = 0;
   std::optional<double> max_reassign_percent;  // given explicitly: applies at any size
   std::vector<std::string> only;               // --only PATTERN, repeatable
+  std::vector<std::string> exclude;            // --exclude PATTERN, repeatable
+  int markdown_max_bytes = 65536;              // --markdown-max-bytes: plan --format markdown
   std::optional<int> max_imports;
   std::string xuna_webhook_origin;
   int parallelism = 8;

@@ -22,6 +22,7 @@
 #include <mutex>
 #include <vector>
 
+#include "http/proxy.h"
 #include "http/redact.h"
 #include "http/watchdog.h"
 
@@ -183,10 +184,18 @@ class PocoTransport final : public Transport {
       return config_error(what + ": TLS failure: " + e.displayText() + " (the certificate of " +
                           uri_.getHost() + " must name it and be signed by a trusted CA; " +
                           "--ca-file adds a private CA)");
+    } catch (const Poco::Net::HTTPException& e) {
+      if (options_.proxy && e.displayText().find("proxy connection") != std::string::npos)
+        return proxy_refused(what, e.message());
+      if (session.bounded->expired()) return timed_out(what, sent);
+      return transient(what + ": " + e.displayText(), sent);
     } catch (const Poco::Net::ConnectionRefusedException&) {
       return transient(what + ": connection refused by " + endpoint(), false);
     } catch (const Poco::Net::HostNotFoundException& e) {
-      return transient(what + ": host not found: " + uri_.getHost(), false);
+      return transient(what + ": host not found: " +
+                           (options_.proxy ? "the proxy's host " + options_.proxy->host
+                                           : uri_.getHost()),
+                       false);
     } catch (const Poco::Exception& e) {
       if (session.bounded->expired() || dynamic_cast<const Poco::TimeoutException*>(&e))
         return timed_out(what, sent);
@@ -215,7 +224,11 @@ class PocoTransport final : public Transport {
     if (bytes % (1024 * 1024) == 0) return std::to_string(bytes / (1024 * 1024)) + " MiB";
     return std::to_string(bytes) + " bytes";
   }
-  std::string endpoint() const { return uri_.getHost() + ":" + std::to_string(uri_.getPort()); }
+  // Where the connection goes: the server, or the proxy in front of it.
+  std::string endpoint() const {
+    if (options_.proxy) return "the proxy " + options_.proxy->display();
+    return uri_.getHost() + ":" + std::to_string(uri_.getPort());
+  }
 
   // OpenSSL's words for a peer that answered the handshake with something else (plain HTTP).
   static bool not_tls(const std::string& text) {
@@ -244,6 +257,19 @@ class PocoTransport final : public Transport {
     return transient(what + ": no answer within " + seconds(options_.timeout) +
                          " (--timeout bounds the whole request)",
                      sent);
+  }
+
+  // The proxy answered CONNECT with something else than 200 (its reason phrase): worth a
+  // retry when it could not reach the server (502, 503, 504), a configuration error otherwise
+  // (407: wrong or missing credentials; 403: the proxy does not allow this host or port).
+  ApiError proxy_refused(const std::string& what, const std::string& reason) const {
+    const std::string message = what + ": " + endpoint() + " refused to open a tunnel to " +
+                                uri_.getHost() + ":" + std::to_string(uri_.getPort()) + ": " +
+                                (reason.empty() ? "no reason given" : reason);
+    const std::string r = lower(reason);
+    for (const char* gateway : {"bad gateway", "service unavailable", "gateway timeout"})
+      if (r.find(gateway) != std::string::npos) return transient(message, false);
+    return config_error(message);
   }
 
   // The answer is not read (its connection is dropped): the request did reach the server.
@@ -275,6 +301,20 @@ class PocoTransport final : public Transport {
       auto http = std::make_unique<Deadlined<HTTPClientSession>>(uri_.getHost(), uri_.getPort());
       s.bounded = http.get();
       s.http = std::move(http);
+    }
+    if (options_.proxy) {
+      // http://: absolute targets to the proxy; https://: a CONNECT tunnel, then TLS with the
+      // server itself (its certificate checked as without a proxy).
+      const ProxyServer& p = *options_.proxy;
+      HTTPClientSession::ProxyConfig proxy;
+      proxy.host = p.host;
+      proxy.port = p.port;
+      proxy.username = p.username;
+      proxy.password = p.password.reveal();
+      proxy.authMethod = p.username.empty() && p.password.empty()
+                             ? HTTPClientSession::PROXY_AUTH_NONE
+                             : HTTPClientSession::PROXY_AUTH_HTTP_BASIC;
+      s.http->setProxyConfig(proxy);
     }
     s.bounded->watchdog = &watchdog_;
     s.bounded->ticket = watchdog_.ticket();

@@ -2,11 +2,13 @@
 // One HTTP exchange, behind an interface so clients can be tested with a fake transport.
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "http/errors.h"
+#include "http/proxy.h"
 #include "util/secret.h"
 
 namespace xs {
@@ -47,6 +49,7 @@ struct TransportOptions {
   double timeout = 30;     // seconds, the whole request (connect, send, the full answer)
   int max_idle = 32;       // pooled keep-alive connections kept
   std::uint64_t max_response_bytes = 256ull << 20;  // larger answers are refused, not read
+  std::optional<ProxyServer> proxy;  // through this HTTP proxy (http/proxy.h), else direct
 };
 
 }  // namespace xs

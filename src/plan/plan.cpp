@@ -59,6 +59,14 @@ bool selected_by(const std::string& pattern, const DesiredNumber& number) {
   return fnmatch(pattern.c_str(), number.phone_number.c_str(), 0) == 0;
 }
 
+bool selects(const Selection& selection, const DesiredNumber& number) {
+  auto matches = [&](const std::string& p) { return selected_by(p, number); };
+  if (!selection.only.empty() &&
+      std::none_of(selection.only.begin(), selection.only.end(), matches))
+    return false;
+  return std::none_of(selection.exclude.begin(), selection.exclude.end(), matches);
+}
+
 Plan make_plan(const Desired& desired, const LiveList& live, const StateView& state,
                const Ownership& ownership, const PlanOptions& options) {
   Plan plan;
@@ -80,9 +88,7 @@ Plan make_plan(const Desired& desired, const LiveList& live, const StateView& st
   for (const DesiredNumber& want : desired.numbers) {
     mapped.insert(want.phone_number);
     auto it = by_number.find(want.phone_number);
-    if (!selection.only.empty() &&
-        std::none_of(selection.only.begin(), selection.only.end(),
-                     [&](const std::string& p) { return selected_by(p, want); })) {
+    if (!selects(selection, want)) {
       ++plan.summary.unselected;
       untouched.insert(want.phone_number);
       continue;

@@ -120,13 +120,14 @@ struct Ownership {
 };
 
 // Which mapped numbers a run may touch (waves): all, or those matching any pattern of only
-// (an E.164 number, a glob on the number such as "+1555123*", or "label:GLOB"); of those, at
-// most max_imports imports in mapping order. Campaigns go only when their from number is
-// selected and not deferred.
+// (an E.164 number, a glob on the number such as "+1555123*", or "label:GLOB"), minus those
+// matching any pattern of exclude (same syntax); of those, at most max_imports imports in
+// mapping order. Campaigns go only when their from number is selected and not deferred.
 struct Selection {
   std::vector<std::string> only;
+  std::vector<std::string> exclude;
   std::optional<int> max_imports;
-  bool empty() const { return only.empty() && !max_imports; }
+  bool empty() const { return only.empty() && exclude.empty() && !max_imports; }
 };
 
 struct PlanOptions {
@@ -147,6 +148,9 @@ std::string key_cannot_import(const Desired& desired, const std::string& account
 bool valid_selection_pattern(const std::string& pattern);
 // True when the number matches the pattern.
 bool selected_by(const std::string& pattern, const DesiredNumber& number);
+// True when the selection's patterns let the number through: it matches a pattern of only
+// (or only is empty) and none of exclude. max_imports is not looked at.
+bool selects(const Selection& selection, const DesiredNumber& number);
 
 // The actions that bring live in line with desired, and what cannot be brought in line.
 Plan make_plan(const Desired& desired, const LiveList& live, const StateView& state,

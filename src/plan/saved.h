@@ -17,6 +17,7 @@ struct PlanHeader {
   std::string live_digest;            // informational: each action carries what it expects
   std::vector<std::string> sources;   // the mapping files and folders it was made from
   bool allow_routing_takeover = false;  // made with --allow-routing-takeover: applied with it
+  std::vector<std::string> only, exclude;  // made with --only/--exclude: applied with them
 };
 
 struct SavedPlanCheck {

@@ -9,6 +9,7 @@
 #include <ctime>
 #include <sstream>
 #include <stdexcept>
+#include <utility>
 
 namespace xs {
 namespace {
@@ -121,6 +122,14 @@ std::string plan_to_json(const Plan& plan, const PlanHeader& header) {
   for (const auto& f : header.sources) sources->add(f);
   root->set("sources", sources);
   root->set("allow_routing_takeover", header.allow_routing_takeover);
+  Object::Ptr selection = object();  // --only and --exclude: apply PLAN.json uses them again
+  for (const auto& [key, patterns] : {std::pair{"only", &header.only},
+                                      std::pair{"exclude", &header.exclude}}) {
+    Array::Ptr list = new Array;
+    for (const auto& p : *patterns) list->add(p);
+    selection->set(key, list);
+  }
+  root->set("selection", selection);
   Array::Ptr actions = new Array;
   for (const auto& a : plan.actions) actions->add(action_json(a));
   root->set("actions", actions);
@@ -178,6 +187,14 @@ Plan plan_from_json(const std::string& json, PlanHeader& header) {
     header.mapping_digest = text(root, "mapping_digest");
     header.live_digest = text(root, "live_digest");
     header.allow_routing_takeover = root->optValue<bool>("allow_routing_takeover", false);
+    if (Object::Ptr selection = root->getObject("selection")) {
+      for (const auto& [key, patterns] : {std::pair{"only", &header.only},
+                                          std::pair{"exclude", &header.exclude}}) {
+        if (Array::Ptr list = selection->getArray(key))
+          for (std::size_t i = 0; i < list->size(); ++i)
+            patterns->push_back(list->getElement<std::string>(static_cast<unsigned>(i)));
+      }
+    }
     if (Array::Ptr sources = root->getArray("sources"))
       for (std::size_t i = 0; i < sources->size(); ++i)
         header.sources.push_back(sources->getElement<std::string>(static_cast<unsigned>(i)));

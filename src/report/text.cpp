@@ -115,7 +115,7 @@ std::string render_summary(const Plan& plan) {
                      " unmanaged";
   if (s.orphaned) line += " (" + std::to_string(s.orphaned) + " orphaned)";
   if (s.deferred) line += "; " + std::to_string(s.deferred) + " deferred (--max-imports)";
-  if (s.unselected) line += "; " + std::to_string(s.unselected) + " not selected (--only)";
+  if (s.unselected) line += "; " + std::to_string(s.unselected) + " not selected (--only, --exclude)";
   if (!plan.errors.empty()) line += "; " + plural(static_cast<int>(plan.errors.size()), "error", "errors");
   return line + ".";
 }

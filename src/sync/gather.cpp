@@ -106,6 +106,8 @@ Planned gather(Desired desired, XunaApi& xuna, TwilioSource& twilio, const State
   p.header.live_digest = live_sum.get();
   p.header.sources = options.sources;
   p.header.allow_routing_takeover = plan_options.allow_routing_takeover;
+  p.header.only = plan_options.selection.only;
+  p.header.exclude = plan_options.selection.exclude;
   return p;
 }
 

@@ -26,7 +26,7 @@ std::vector<RollbackItem> items_of(const RollbackRequest& request,
   std::vector<RollbackItem> items;
   std::set<std::string> accounts, seen;
   for (const std::string& n : numbers) {
-    if (!seen.insert(n).second) continue;
+    if (!seen.insert(n).second || (request.excluded && request.excluded(n))) continue;
     RollbackItem item;
     item.phone_number = n;
     auto s = by_number.find(n);

@@ -22,6 +22,7 @@ struct RollbackRequest {
   std::vector<std::string> numbers;  // E.164; empty with all
   bool all = false;                  // every number whose snapshot the state holds
   bool undo = false;                 // re-point at XUNA instead
+  std::function<bool(const std::string&)> excluded;  // --exclude: numbers left alone
   std::size_t parallelism = 8;
   const std::atomic<bool>* stop = nullptr;
 };

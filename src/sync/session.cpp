@@ -91,6 +91,7 @@ ApplyResult ApplySession::run(ApplyRequest request, const ApplyHooks& hooks) {
     to_apply.errors = std::move(p.plan.errors);
     to_apply.warnings = std::move(p.plan.warnings);
     to_apply.summary.unknown_batches = p.plan.summary.unknown_batches;
+    to_apply.summary.unselected = p.plan.summary.unselected;  // the saved --only/--exclude
     p.plan = std::move(to_apply);
   }
   if (hooks.planned) hooks.planned(p);

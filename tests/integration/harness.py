@@ -207,7 +207,8 @@ numbers:
     # --- running the tool ----------------------------------------------------------------
     def env(self, **overrides):
         env = {k: v for k, v in os.environ.items()
-               if not k.startswith(("XUNA_", "TWILIO_")) and k != "NO_COLOR"}
+               if not k.startswith(("XUNA_", "TWILIO_")) and k != "NO_COLOR"
+               and k.lower() not in PROXY_VARIABLES and k != "GITHUB_STEP_SUMMARY"}
         env["XUNA_API_KEY"] = self.api_key
         env["TWILIO_MAIN_AUTH_TOKEN"] = self.twilio_token
         env["XUNA_SYNC_STATE"] = os.path.join(self.dir, "state", "state.db")
@@ -250,6 +251,23 @@ numbers:
         for secret in (self.api_key, self.twilio_token):
             for blob in blobs:
                 self.assertNotIn(secret, blob)
+
+
+# The machine's proxy settings would send the tests' loopback traffic elsewhere: a test sets
+# its own (tests/integration/test_proxy.py).
+PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
+
+
+def require_tools(*names):
+    """For a test file's main: exit 125 (skipped) naming the tools that are not installed;
+    under CI=true a missing tool is a failure (exit 1) instead (scripts/install-deps.sh)."""
+    missing = [n for n in names if not shutil.which(n)]
+    if missing:
+        if os.environ.get("CI") == "true":
+            print(f"FAIL: {', '.join(missing)} required under CI=true (scripts/install-deps.sh)")
+            raise SystemExit(1)
+        print(f"skipped: {', '.join(missing)} not installed (scripts/install-deps.sh)")
+        raise SystemExit(125)
 
 
 def without_number_warnings(text):

@@ -396,7 +396,7 @@ class Waves(CutoverCase):
 
         p = self.run_sync("plan", "--no-color", "--only", "+1212555010*", code=0)
         self.assertIn("Plan: 2 to import, 0 to assign, 0 batches to submit; 0 unchanged, "
-                      "0 unmanaged; 6 not selected (--only).", p.stdout)
+                      "0 unmanaged; 6 not selected (--only, --exclude).", p.stdout)
         wave("--only", "+1212555010*", expect=[self.SUPPORT_A, self.SUPPORT_B])
         wave("--only", "label:Sales*", expect=[self.SALES_A, self.SALES_B])
         p = wave("--only", "label:Billing*", "--max-imports", "2", expect=self.BILLING[:2])

@@ -548,8 +548,9 @@ class Contrib(Case):
         self.assertIn("pull_request", plan_job["if"])
         self.assertIn("refs/heads/main", apply_job["if"])
         runs = lambda job: "\n".join(s.get("run", "") for s in job["steps"])
-        self.assertIn("xuna-sync plan --detailed-exitcode", runs(plan_job))
-        self.assertIn("xuna-sync apply --auto-approve", runs(apply_job))
+        self.assertIn("xuna-sync plan --detailed-exitcode --format markdown --out PLAN.json",
+                      runs(plan_job))
+        self.assertIn("xuna-sync apply PLAN.json", runs(apply_job))  # the reviewed plan
         self.assertTrue(any("github-script" in s.get("uses", "") for s in plan_job["steps"]))
         self.assertIn("concurrency", apply_job)
         # the state lives in PostgreSQL (runners keep no files): a DSN and a password from
@@ -582,20 +583,27 @@ class Contrib(Case):
             self.assertEqual(p.returncode, 0, p.stderr)
             with open(outputs) as f:
                 code = f.read().strip().splitlines()[-1]
-            with open(os.path.join(self.dir, "comment.md")) as f:
+            with open(os.path.join(self.dir, "plan.md")) as f:
                 return code, f.read()
 
         code, comment = plan_step()
         self.assertEqual(code, "exitcode=2")
-        self.assertTrue(comment.startswith("<!-- xuna-sync-plan -->"))
-        self.assertIn("merging this applies the changes below", comment)
-        self.assertIn("+ import  +15551234567", comment)
+        self.assertTrue(comment.startswith("<!-- xuna-sync plan -->"))  # the comment's marker
+        self.assertIn("**Safety checks:** passed", comment)
+        self.assertIn("| \\+15551234567 |", comment)
         self.assertNotIn("\x1b", comment)
+        with open(os.path.join(self.dir, "PLAN.json")) as f:  # the artifact
+            self.assertIn("+15551234567", f.read())
         self.map_many_moves()
         code, comment = plan_step()
         self.assertEqual(code, "exitcode=5")
-        self.assertIn("apply would REFUSE this plan", comment)
-        self.assertIn("--force", comment)
+        self.assertIn("**Safety checks:** refused: apply would refuse this plan", comment)
+        self.assertIn("\\-\\-force", comment)
+        # no plan at all (an invalid mapping): the comment says why
+        self.write("mappings/main.yaml", "version: 2\n")
+        code, comment = plan_step()
+        self.assertEqual(code, "exitcode=3")
+        self.assertTrue(comment.startswith("<!-- xuna-sync plan -->\n### xuna-sync plan failed (exit 3)"))
         self.assertNoSecrets()
 
     def map_many_moves(self):

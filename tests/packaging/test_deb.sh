@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The Debian package: `cpack -G DEB` makes xuna-sync_<version>_<arch>.deb from a built tree;
 # it holds both binaries, the man page, the bash and zsh completion and the examples, depends
-# on the runtime libraries, and the xuna-sync in it runs. cpack writes into a temp folder (-B), so the build folder and
-# the tests running beside this one are left alone.
+# on the runtime libraries, and the xuna-sync in it runs; it has a copyright file, a
+# changelog.Debian.gz, a man page for each binary, and lintian finds no error in it (E: lines;
+# under CI=true lintian must be there). cpack writes into a temp folder (-B), so the build
+# folder and the tests running beside this one are left alone.
 #   tests/packaging/test_deb.sh BUILD_DIR        (exit 125: skipped, no cpack or dpkg-deb)
 set -euo pipefail
 build=$(cd "${1:?usage: test_deb.sh BUILD_DIR}" && pwd)
@@ -21,13 +23,18 @@ cpack --config "$build/CPackConfig.cmake" -G DEB -B "$tmp" >"$tmp/cpack.log" 2>&
   { cat "$tmp/cpack.log" >&2; fail "cpack -G DEB failed"; }
 
 version=$(sed -n 's/^set(CPACK_PACKAGE_VERSION "\(.*\)")$/\1/p' "$build/CPackConfig.cmake")
-deb="$tmp/xuna-sync_${version}_$(dpkg --print-architecture).deb"
+release=$(sed -n 's/^set(CPACK_DEBIAN_PACKAGE_RELEASE "\(.*\)")$/\1/p' "$build/CPackConfig.cmake")
+debversion=$version${release:+-$release}  # the Debian revision: not a native package
+deb="$tmp/xuna-sync_${debversion}_$(dpkg --print-architecture).deb"
 [ -f "$deb" ] || fail "no $(basename "$deb"); cpack made: $(ls "$tmp")"
 echo "built $(basename "$deb") ($(du -k "$deb" | cut -f1) KiB)"
 
 listing=$(dpkg-deb -c "$deb")
 echo "$listing" | awk '{print $NF}'
 for f in usr/bin/xuna-sync usr/bin/xuna-emulator usr/share/man/man1/xuna-sync.1.gz \
+         usr/share/man/man1/xuna-emulator.1.gz \
+         usr/share/doc/xuna-sync/copyright usr/share/doc/xuna-sync/changelog.Debian.gz \
+         usr/share/doc/xuna-sync/examples/ci/gitlab-ci.yml \
          usr/share/bash-completion/completions/xuna-sync \
          usr/share/zsh/vendor-completions/_xuna-sync \
          usr/share/doc/xuna-sync/examples/example.yaml \
@@ -45,7 +52,7 @@ for lib in libpoconet80 libpoconetssl80 libpocofoundation80 libyaml-cpp0.7 libya
   grep -q "$lib" <<<"$depends" || fail "Depends lacks $lib"
 done
 [ "$(dpkg-deb -f "$deb" Package)" = xuna-sync ] || fail "package name"
-[ "$(dpkg-deb -f "$deb" Version)" = "$version" ] || fail "package version"
+[ "$(dpkg-deb -f "$deb" Version)" = "$debversion" ] || fail "package version"
 
 dpkg-deb -x "$deb" "$tmp/root"
 out=$("$tmp/root/usr/bin/xuna-sync" --version)
@@ -63,5 +70,34 @@ if command -v man >/dev/null; then
   page=$(MANWIDTH=80 man -l "$tmp/root/usr/share/man/man1/xuna-sync.1.gz" 2>&1)
   grep -q "^NAME" <<<"$page" || fail "the man page does not render: $page"
   grep -q "xuna-sync apply" <<<"$page" || fail "the man page lacks the apply command"
+fi
+# The maintainer is an address on a domain (set it with -DXS_DEB_MAINTAINER=...).
+maintainer=$(dpkg-deb -f "$deb" Maintainer)
+echo "Maintainer: $maintainer"
+grep -Eq '^[^<>]+ <[^@<>]+@[A-Za-z0-9.-]+\.[A-Za-z]+>$' <<<"$maintainer" || fail "maintainer '$maintainer'"
+# The changelog names this version and is gzip -9n (no name, no time stamp).
+zcat "$tmp/root/usr/share/doc/xuna-sync/changelog.Debian.gz" | head -1 | grep -q "^xuna-sync ($debversion) " ||
+  fail "changelog.Debian.gz does not start with version $debversion"
+[ "$(od -An -tu1 -j4 -N4 "$tmp/root/usr/share/doc/xuna-sync/changelog.Debian.gz" | tr -d ' ')" = 0000 ] ||
+  fail "changelog.Debian.gz carries a time stamp (gzip -n)"
+grep -q '^License: MIT' "$tmp/root/usr/share/doc/xuna-sync/copyright" || fail "copyright names no licence"
+# Description lines under 80 columns.
+if dpkg-deb -f "$deb" Description | awk 'length > 79 { bad = 1 } END { exit !bad }'; then
+  fail "a Description line is 80 columns or more"
+fi
+if command -v man >/dev/null; then
+  page=$(MANWIDTH=80 man -l "$tmp/root/usr/share/man/man1/xuna-emulator.1.gz" 2>&1)
+  grep -q -- "--fixture" <<<"$page" || fail "the xuna-emulator man page does not render: $page"
+fi
+
+if command -v lintian >/dev/null; then
+  report=$(lintian --tag-display-limit 0 "$deb" 2>&1 || true)
+  echo "lintian:"
+  echo "${report:-  (nothing to report)}"
+  if grep -q '^E: ' <<<"$report"; then fail "lintian reports errors"; fi
+elif [ "${CI:-}" = true ]; then
+  fail "lintian is required under CI=true (scripts/install-deps.sh)"
+else
+  echo "lintian is not installed: its check is skipped"
 fi
 echo "ok"
