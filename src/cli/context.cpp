@@ -148,8 +148,9 @@ std::string state_path(const Options& options) {
 
 namespace {
 
+// Not a file path: a URI, a keyword=value connection string, or neither (refused when opened).
 bool is_database_uri(const std::string& location) {
-  return location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0;
+  return location.find("://") != std::string::npos || location.find('=') != std::string::npos;
 }
 
 }  // namespace
