@@ -8,6 +8,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "util/printable.h"
+
 namespace xs {
 namespace {
 
@@ -112,7 +114,7 @@ std::string plan_to_json(const Plan& plan, const PlanHeader& header) {
   std::ostringstream out;
   root->stringify(out, 2);
   out << '\n';
-  return out.str();
+  return json_printable(out.str());
 }
 
 Plan plan_from_json(const std::string& json, PlanHeader& header) {
