@@ -20,7 +20,7 @@ TEST_CASE("redact hides a registered secret whole, and its beginning before an e
   CHECK(xs::redact("and so on...") == "and so on...");
 }
 
-TEST_CASE("json_printable writes bidi and C1 controls as \\u escapes, and nothing else changes") {
+TEST_CASE("json_printable writes bidi and C1 controls as JSON escapes, and nothing else changes") {
   CHECK(xs::json_printable("{\"name\": \"a\u202Eb \xC2\x85 caf\xC3\xA9\"}") ==
         "{\"name\": \"a\\u202eb \\u0085 caf\xC3\xA9\"}");
   CHECK(xs::json_printable("[\"\\n\", 1]") == "[\"\\n\", 1]");
