@@ -108,3 +108,13 @@ TEST_CASE("a value with '=' or '://' that is neither PostgreSQL nor a path is re
   }
   CHECK(display_location("mysql://u:hunter2@db/xs") == "mysql://(not shown)");
 }
+
+TEST_CASE("a keyword string is handed to libpq written again as key=value") {
+  // With spaces around '=' too, pg_connect finds 'connect_timeout=' and adds no default of its
+  // own after it; the message shows the location as libpq was given it.
+  CHECK_THROWS_WITH(
+      open_store("host = /nonexistent/xs-socket-dir  dbname = 'xuna state' connect_timeout = 1"),
+      Catch::StartsWith("state host=/nonexistent/xs-socket-dir dbname='xuna state' "
+                        "connect_timeout=1: cannot connect to PostgreSQL database xuna state on "
+                        "host /nonexistent/xs-socket-dir: "));
+}

@@ -255,6 +255,16 @@ std::unique_ptr<Store> open_store(const std::string& location, OpenMode mode) {
                           " is refused (it would show in shell history and ps); give it with "
                           "PGPASSWORD, ~/.pgpass or PGPASSFILE");
   }
+  if (kind == LocationKind::PgKeywords) {
+    // Written again as key=value without spaces around '=', so that the defaults pg_connect
+    // adds only when a key is absent see 'connect_timeout = 5' too.
+    Pairs pairs;
+    keyword_pairs(location, pairs);
+    std::string normal;
+    for (const auto& [key, value] : pairs)
+      normal += (normal.empty() ? "" : " ") + key + "=" + quoted_value(value);
+    return open_pg_store(normal, mode);
+  }
   return open_pg_store(location, mode);
 }
 
