@@ -11,7 +11,9 @@
 #     and 200 req/s, --parallelism 8 and 32, against actions / limit, and the share of 429s;
 #   convergence: 150 numbers against 20% 5xx plus a 40 req/s limit, a few fixed seeds: the exit
 #     code of the first run, the runs needed, and duplicate imports (from the request log);
-#   plan over 10,000, 30,000 and 100,000 in-sync numbers: wall time and peak RSS.
+#   plan over 10,000, 30,000 and 100,000 in-sync numbers: wall time and peak RSS;
+#   validate of hostile mappings (scripts/hostile_inputs.sh): a 100 KB time zone, a 1 MB
+#     calls_csv of ten such rows, an alias bomb: wall time and peak RSS (issue 20).
 # Targets (issue 5): plan < 0.5 s and < 64 MiB; apply <= 1.2x ideal; rate-limited <= 1.15x.
 # Targets (issue 14): unknown limit <= 1.15x and <= 5% 429s; convergence in one run, exit 0, no
 # duplicate; plan of 100,000 <= 1.5 s and <= 150 MiB.
@@ -368,6 +370,24 @@ done
 plan_files plan_invalid 100000 +1666
 plan_row plan_invalid 100000 2 - - "numbers that each draw a warning,"
 stop_emulator
+
+# --- hostile inputs (issue 20): validation linear in the input, an alias bomb refused -------------
+# hostile_row FOLDER WHAT: one 'validate -f FOLDER' (all three are invalid: exit 3), its wall
+# time and peak RSS.
+"$root/scripts/hostile_inputs.sh" "$work/hostile"
+hostile_row() {
+  local code=0 wall kb
+  /usr/bin/time -v -o "$work/time.txt" "$sync_bin" validate -f "$work/hostile/$1" \
+    >/dev/null 2>"$work/hostile.err" || code=$?
+  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0;
+    for (i = 1; i <= n; i++) s = s * 60 + t[i]; printf "%.3f", s }' "$work/time.txt")
+  kb=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$work/time.txt")
+  row "validate, $2" 0 "$wall" "-" "-" \
+    "exit $code, peak RSS $(awk -v k="$kb" 'BEGIN { printf "%.1f", k / 1024 }') MiB"
+}
+hostile_row tz100k "a 100 KB time zone"
+hostile_row csv1m "1 MB calls_csv, ten 100 KB zones"
+hostile_row bomb "1 MiB anchor x 100,000 aliases"
 
 echo
 echo "xuna-sync bench: nproc $(nproc), emulator latency $latency ms, Release build"

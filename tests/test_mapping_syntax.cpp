@@ -101,7 +101,20 @@ TEST_CASE("recursive and exploding aliases are refused, not followed forever") {
     for (int j = 0; j < 10; ++j) bomb += (j ? ", " : "") + prev;
     bomb += "]\n";
   }
-  CHECK(check(bomb) ==
+  // 10^9 bytes of "x" once expanded: refused by the byte budget, at the alias that passes it
+  CHECK(check(bomb) == Lines{"m.yaml:9:10: alias '*a6' (of the anchor '&a6' at line 8) makes the "
+                             "mapping hold more than 16 MiB once aliases are expanded (the limit "
+                             "is 4 times the file's size, at least 16 MiB): refused as an alias "
+                             "bomb"});
+  // empty strings weigh nothing: a bomb of them is refused by the node count
+  std::string empty = "version: 1\na0: &a0 ['', '', '', '', '', '', '', '', '', '']\n";
+  for (int i = 1; i <= 8; ++i) {
+    const std::string prev = "*a" + std::to_string(i - 1);
+    empty += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
+    for (int j = 0; j < 10; ++j) empty += (j ? ", " : "") + prev;
+    empty += "]\n";
+  }
+  CHECK(check(empty) ==
         Lines{"m.yaml: too large: more than 2000000 nodes once aliases are expanded"});
 }
 

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/exit_codes.h"
+#include "cli/std_fds.h"
 #include "state/store.h"
 #include "sync/errors.h"
 #include "util/log.h"
@@ -231,6 +232,7 @@ const std::vector<Command>& commands() {
 }
 
 int main(int argc, char** argv) {
+  if (!open_standard_fds()) return kFailed;  // nowhere safe to write, not even to say so
   std::vector<std::string> args(argv + 1, argv + argc);
   try {
     return dispatch(args);

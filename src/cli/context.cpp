@@ -22,6 +22,7 @@
 #include "util/digest.h"
 #include "util/host.h"
 #include "util/log.h"
+#include "util/printable.h"
 #include "xuna/http_client.h"
 
 namespace xs::cli {
@@ -31,14 +32,27 @@ std::string env(const char* name) {
   return v ? v : "";
 }
 
+// The secrets this process knows from its environment, registered for redaction before any
+// diagnostic is printed: a side file or a mapping value may quote one.
+static void register_known_secrets(const Desired& desired) {
+  for (const char* name : {"XUNA_API_KEY", "PGPASSWORD"}) register_secret(Secret(env(name)));
+  for (const auto& [name, account] : desired.twilio_accounts) {
+    if (!account.auth_token_env.empty())
+      register_secret(Secret(env(account.auth_token_env.c_str())));
+  }
+}
+
 Desired load_desired(const Options& options) {
-  LoadResult result = load_mapping(options.files);
+  LoadOptions load;
+  load.allow_outside_files = options.allow_outside_files;
+  LoadResult result = load_mapping(options.files, load);
+  if (!result.diagnostics.empty()) register_known_secrets(result.desired);
   int errors = 0;
   for (const auto& d : result.diagnostics) {
     if (options.log_format == "json") {
       log(d.warning ? LogLevel::Warn : LogLevel::Error, d.str());
     } else {
-      std::cerr << d.str() << '\n';
+      std::cerr << printable(redact(d.str())) << '\n';
     }
     errors += !d.warning;
   }
@@ -162,8 +176,9 @@ std::string state_path(const Options& options) {
 
 namespace {
 
+// Not a file path: a URI, a keyword=value connection string, or neither (refused when opened).
 bool is_database_uri(const std::string& location) {
-  return location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0;
+  return location.find("://") != std::string::npos || location.find('=') != std::string::npos;
 }
 
 }  // namespace

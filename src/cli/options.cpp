@@ -96,6 +96,10 @@ void add_command_options(CLI::App& cmd, const std::string& name, Options& o) {
         ->type_name("PATH")
         ->allow_extra_args(false)
         ->take_all();
+  if (takes(kMapping))
+    cmd.add_flag("--allow-outside-files", o.allow_outside_files,
+                 "read calls_csv and suppress files outside the mapping's folder (the folder "
+                 "given with -f, or a mapping file's own); only regular files even so");
   if (takes({"plan"}))
     cmd.add_flag("--detailed-exitcode", o.detailed_exitcode,
                  "exit 2 when the plan has changes (or a campaign whose outcome is unknown), "

@@ -48,6 +48,7 @@ struct Options {
   bool help = false, version = false, quiet = false, verbose = false, no_color = false;
   bool auto_approve = false, detailed_exitcode = false, force = false, all = false;
   bool allow_routing_takeover = false, undo = false;
+  bool allow_outside_files = false;  // side files may resolve outside the mapping's folder
 };
 
 // The option group of the options every command (or every networked command) takes; help

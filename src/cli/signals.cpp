@@ -27,6 +27,9 @@ const std::atomic<bool>* stop_on_signals() {
     sa.sa_flags = SA_RESTART;
     ::sigaction(SIGINT, &sa, nullptr);
     ::sigaction(SIGTERM, &sa, nullptr);
+    struct sigaction hup {};
+    if (::sigaction(SIGHUP, nullptr, &hup) == 0 && hup.sa_handler != SIG_IGN)
+      ::sigaction(SIGHUP, &sa, nullptr);
     return true;
   }();
   (void)installed;

@@ -20,7 +20,7 @@ std::map<std::string, std::size_t> header_columns(Ctx& ctx, const std::string& f
   for (std::size_t i = 0; i < header.fields.size(); ++i) {
     const CsvField& f = header.fields[i];
     if (!columns.emplace(column_key(f.text), i).second) {
-      ctx.error(Location{file, f.line, f.col}, "duplicate column '" + f.text + "'");
+      ctx.error(Location{file, f.line, f.col}, "duplicate column '" + excerpt(f.text) + "'");
     }
   }
   return columns;
@@ -35,7 +35,8 @@ bool read_recipient(Ctx& ctx, const Location& at, const std::string& text,
     std::string why;
     auto e164 = to_e164(text, region, why);
     if (!e164) {
-      ctx.error(at, "invalid phone number '" + text + "' for region " + region + ": " + why);
+      ctx.error(at,
+                "invalid phone number '" + excerpt(text) + "' for region " + region + ": " + why);
       return false;
     }
     to = *e164;

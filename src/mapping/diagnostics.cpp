@@ -17,6 +17,16 @@ bool LoadResult::ok() const {
 
 namespace mapping {
 
+std::string excerpt(const std::string& text) {
+  constexpr std::size_t kChars = 40;
+  std::size_t i = 0;
+  for (std::size_t chars = 0; i < text.size() && chars < kChars; ++chars) {
+    ++i;
+    while (i < text.size() && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) ++i;
+  }
+  return i >= text.size() ? text : text.substr(0, i) + "...";
+}
+
 void sort_diagnostics(std::vector<Diagnostic>& diags, const std::vector<std::string>& order) {
   std::unordered_map<std::string, size_t> rank;
   for (size_t i = 0; i < order.size(); ++i) rank.emplace(order[i], i);

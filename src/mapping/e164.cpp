@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "mapping/diagnostics.h"
+
 namespace xs::mapping {
 namespace {
 
@@ -57,6 +59,8 @@ bool is_e164(const std::string& s) {
 }
 
 std::string e164_error(const std::string& s) {
+  if (excerpt(s) != s)
+    return "invalid phone number '" + excerpt(s) + "': use E.164, like '+15551234567'";
   return "invalid phone number '" + s + "': " + hint(s);
 }
 

@@ -35,12 +35,13 @@ class Collector {
     } else if (fs::is_directory(st)) {
       add_folder(path);
     } else {
-      add_file(path);
+      add_file(path, "");
     }
   }
 
-  LoadResult finish() {
-    LoadResult result = load_mapping_sources(sources_);
+  LoadResult finish(LoadOptions options) {
+    options.roots = roots_;
+    LoadResult result = load_mapping_sources(sources_, options);
     result.diagnostics.insert(result.diagnostics.end(), problems_.begin(), problems_.end());
     mapping::sort_diagnostics(result.diagnostics, order_);
     return result;
@@ -72,10 +73,11 @@ class Collector {
       return;
     }
     std::sort(names.begin(), names.end());
-    for (const auto& name : names) add_file((fs::path(folder) / name).string());
+    for (const auto& name : names) add_file((fs::path(folder) / name).string(), folder);
   }
 
-  void add_file(const std::string& path) {
+  // root: the folder named on the command line, or "" (the file's own folder).
+  void add_file(const std::string& path, const std::string& root) {
     std::error_code ec;
     const fs::path canonical = fs::weakly_canonical(path, ec);
     if (!ec && !seen_.insert(canonical.string()).second) return;  // named twice: read once
@@ -90,6 +92,7 @@ class Collector {
     }
     order_.push_back(path);
     sources_.push_back({path, std::move(text)});
+    roots_.push_back(root);
   }
 
   // The file's bytes in one string sized once (the file is in memory once); false with errno
@@ -110,6 +113,7 @@ class Collector {
   static constexpr size_t kMaxFileBytes = size_t{1} << 30;
 
   std::vector<MappingSource> sources_;
+  std::vector<std::string> roots_;  // per source
   std::vector<Diagnostic> problems_;
   std::vector<std::string> order_;
   std::set<std::string> seen_;
@@ -117,12 +121,12 @@ class Collector {
 
 }  // namespace
 
-LoadResult load_mapping(const std::vector<std::string>& paths) {
+LoadResult load_mapping(const std::vector<std::string>& paths, const LoadOptions& options) {
   Collector c;
   for (const auto& p : paths.empty() ? std::vector<std::string>{"mappings"} : paths) {
     c.add_path(p);
   }
-  return c.finish();
+  return c.finish(options);
 }
 
 }  // namespace xs

@@ -10,15 +10,18 @@
 
 namespace xs {
 
-LoadResult load_mapping_sources(const std::vector<MappingSource>& sources) {
+LoadResult load_mapping_sources(const std::vector<MappingSource>& sources,
+                                const LoadOptions& options) {
   mapping::Diags diags;
   mapping::PhoneChecks phones;
   std::vector<mapping::ParsedFile> files;
   std::vector<std::string> order;
   files.reserve(sources.size());
   phones.look_ahead(sources);
-  for (const auto& s : sources) {
-    files.push_back(mapping::parse_source(s, diags, phones));
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    const auto& s = sources[i];
+    const std::string root = i < options.roots.size() ? options.roots[i] : "";
+    files.push_back(mapping::parse_source(s, diags, phones, root, options.allow_outside_files));
     order.push_back(s.name);
   }
   LoadResult result;

@@ -20,6 +20,15 @@ struct MappingSource {
   std::string text;
 };
 
+// How mapping files are read (set by the command line; the mapping room reads no environment).
+struct LoadOptions {
+  // Side files (calls_csv, suppress) may resolve outside the mapping's root folder. Files that
+  // are not regular (devices, FIFOs, /proc) are refused all the same.
+  bool allow_outside_files = false;
+  // Per source, the folder its side files must stay in; "" or absent: the folder of its name.
+  std::vector<std::string> roots;
+};
+
 struct LoadResult {
   Desired desired;                       // meaningful only when ok()
   std::vector<Diagnostic> diagnostics;   // sorted by file, line, col
@@ -27,10 +36,12 @@ struct LoadResult {
 };
 
 // Parses and validates sources as one merged mapping; every problem is reported, none throws.
-LoadResult load_mapping_sources(const std::vector<MappingSource>& sources);
+LoadResult load_mapping_sources(const std::vector<MappingSource>& sources,
+                                const LoadOptions& options = {});
 
 // Expands paths (files, or folders: their *.yaml, *.yml, *.json, sorted; default ./mappings)
 // and loads them. An unreadable path or an empty selection is a diagnostic, not an exception.
-LoadResult load_mapping(const std::vector<std::string>& paths);
+// The root of a file named by a folder is that folder; of a file named itself, its folder.
+LoadResult load_mapping(const std::vector<std::string>& paths, const LoadOptions& options = {});
 
 }  // namespace xs

@@ -49,10 +49,11 @@ bool section_is(Ctx& ctx, const Entry& section, yaml::NodeType::value type, cons
   return false;
 }
 
-ParsedFile parse_source(const MappingSource& source, Diags& diags, PhoneChecks& phones) {
+ParsedFile parse_source(const MappingSource& source, Diags& diags, PhoneChecks& phones,
+                        const std::string& root, bool allow_outside_files) {
   ParsedFile out;
   out.name = source.name;
-  Ctx ctx{source.name, diags, phones, {}};
+  Ctx ctx{source.name, diags, phones, {}, root, allow_outside_files};
   try {
     const yaml::Documents docs = yaml::parse_documents(source.text);
     if (docs.error) report_syntax_error(diags, source.text, ctx.loc(docs.error->mark), docs.error->message);

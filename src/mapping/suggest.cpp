@@ -16,9 +16,18 @@ std::string normalize(const std::string& s) {
   return out;
 }
 
+// A clear truncation or extension ("phone", "agent_id") is a near miss too, if it is not
+// much longer than what it extends.
+constexpr std::size_t kMaxExtension = 12;
+
 bool is_prefix(const std::string& shorter, const std::string& longer) {
   return shorter.size() >= 4 && shorter.size() < longer.size() &&
+         longer.size() - shorter.size() <= kMaxExtension &&
          longer.compare(0, shorter.size(), shorter) == 0;
+}
+
+std::size_t difference(std::size_t a, std::size_t b) {
+  return a > b ? a - b : b - a;
 }
 
 }  // namespace
@@ -40,22 +49,41 @@ int edit_distance(const std::string& a, const std::string& b) {
   return d[n][m];
 }
 
-std::string closest_match(const std::string& word, const std::vector<std::string>& candidates) {
+std::string closest_match(const std::string& word, const std::vector<std::string>& candidates,
+                          SuggestWork* work) {
+  SuggestWork spent;
+  const std::size_t limit = word.size() <= 3 ? 1 : 2;
+  // Normalizing keeps lengths, so a word longer than every candidate by more than any rule
+  // allows is answered without looking at its text (a 100 KB value costs nothing).
+  std::size_t longest = 0;
+  for (const auto& c : candidates) longest = std::max(longest, c.size());
+  if (word.size() > longest + std::max(limit, kMaxExtension)) {
+    if (work) *work = spent;
+    return "";
+  }
   const std::string w = normalize(word);
-  const int limit = w.size() <= 3 ? 1 : 2;
   std::string best;
-  int best_score = limit + 1;
+  std::size_t best_score = limit + 1;
   for (const auto& c : candidates) {
     if (c == word) continue;
+    const bool near_length = difference(c.size(), w.size()) <= limit;
+    if (!near_length && difference(c.size(), w.size()) > kMaxExtension) continue;
     const std::string n = normalize(c);
-    int score = edit_distance(w, n);
-    // A key that is a clear truncation or extension ("phone", "agent_id") is a near miss too.
+    std::size_t score = limit + 1;
+    if (near_length) {
+      const std::size_t cells = (w.size() + 1) * (n.size() + 1);
+      if (spent.cells + cells > kMaxSuggestCells) break;  // enough looking: no suggestion more
+      spent.cells += cells;
+      ++spent.distances;
+      score = static_cast<std::size_t>(edit_distance(w, n));
+    }
     if (score > limit && (is_prefix(w, n) || is_prefix(n, w))) score = limit;
     if (score < best_score) {
       best_score = score;
       best = c;
     }
   }
+  if (work) *work = spent;
   return best;
 }
 

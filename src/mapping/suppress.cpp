@@ -36,8 +36,8 @@ void add_number(Ctx& ctx, const std::string& file, const CsvField& f, ParsedFile
   if (auto e164 = to_e164(text, out.default_region, why)) {
     out.suppressed.push_back(*e164);
   } else {
-    ctx.error(at,
-              "invalid phone number '" + text + "' for region " + out.default_region + ": " + why);
+    ctx.error(at, "invalid phone number '" + excerpt(text) + "' for region " + out.default_region +
+                      ": " + why);
   }
 }
 

@@ -108,7 +108,7 @@ bool check_time_zone(Diags& diags, const Location& at, const std::string& zone) 
   if (is_time_zone(zone)) return true;
   const std::string hint = did_you_mean(zone, time_zone_names());
   diags.error(at,
-              "unknown time zone '" + zone + "'" +
+              "unknown time zone '" + excerpt(zone) + "'" +
                   (hint.empty() ? " (expected an IANA name such as 'America/New_York')" : hint));
   return false;
 }

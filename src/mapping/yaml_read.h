@@ -21,6 +21,8 @@ struct Ctx {
   Diags& diags;
   PhoneChecks& phones;  // numbers whose libphonenumber check waits until every file is read
   std::set<std::pair<int, int>> secrets;  // marks (line, column) of refused values
+  std::string root;                       // side files stay in this folder ("": the file's folder)
+  bool allow_outside_files = false;       // --allow-outside-files
 
   Location loc(const yaml::Mark& m) const;
   Location loc(const yaml::Node& n) const { return loc(n.Mark()); }

@@ -60,6 +60,11 @@ namespace {
 constexpr int kMaxNesting = 1000;       // far beyond any mapping; the readers stop at 64
 constexpr size_t kMaxBytes = 1u << 30;  // offsets are 32-bit
 constexpr size_t kMaxTags = 1000;       // distinct tags in one file
+// Scalar bytes a file may hold once its aliases are expanded: 4 times its size, at least
+// 16 MiB (a 1 KiB override shared by 10,000 calls is fine; an anchor of 1 MiB referenced
+// 100,000 times is a bomb that the readers would copy into 100 GB).
+constexpr uint64_t kExpansionFactor = 4;
+constexpr uint64_t kMinExpansionBudget = uint64_t{16} << 20;
 
 // Length of the valid UTF-8 sequence at s[i], or 0.
 size_t utf8_length(const std::string& s, size_t i) {
@@ -219,7 +224,10 @@ std::string describe(const yaml_parser_t& p, char at, char next, const Open& ope
 
 class Builder {
  public:
-  Builder(Tree& tree, size_t text_size) : t_(tree) { t_.arena.reserve(text_size + 16); }
+  Builder(Tree& tree, size_t text_size)
+      : t_(tree), budget_(std::max<uint64_t>(kExpansionFactor * text_size, kMinExpansionBudget)) {
+    t_.arena.reserve(text_size + 16);
+  }
 
   std::optional<uint32_t> root;
   std::optional<SyntaxError> error;
@@ -227,7 +235,7 @@ class Builder {
   // The innermost collection not closed yet.
   Open innermost() const {
     if (open_.empty()) return {};
-    const Tree::Rec& r = t_.nodes[open_.back().first];
+    const Tree::Rec& r = t_.nodes[open_.back().index];
     return {static_cast<NodeType::value>(r.type), {r.line, r.column}};
   }
 
@@ -245,12 +253,17 @@ class Builder {
         close();
         return true;
       case YAML_ALIAS_EVENT: {
-        const auto it = anchors_.find(reinterpret_cast<const char*>(e.data.alias.anchor));
+        const char* name = reinterpret_cast<const char*>(e.data.alias.anchor);
+        const auto it = anchors_.find(name);
         if (it == anchors_.end()) {
           error = SyntaxError{mark(e.start_mark), "the referenced anchor is not defined"};
           return false;
         }
-        attach(it->second);
+        if (!grow(it->second.bytes)) {
+          error = SyntaxError{mark(e.start_mark), bomb_message(name, it->second)};
+          return false;
+        }
+        attach(it->second.index);
         return true;
       }
       default:
@@ -278,11 +291,38 @@ class Builder {
     return true;
   }
 
-  uint32_t add_node(const Tree::Rec& r, const yaml_char_t* anchor) {
+  // What an anchor names: its node, where it is, and its scalar bytes once expanded (known
+  // when the node is closed; an alias inside it, a recursion, counts what is known so far).
+  struct Anchored {
+    uint32_t index = 0;
+    Mark mark;
+    uint64_t bytes = 0;
+  };
+
+  uint32_t add_node(const Tree::Rec& r, const yaml_char_t* anchor, uint64_t bytes = 0) {
     const auto index = static_cast<uint32_t>(t_.nodes.size());
     t_.nodes.push_back(r);
-    if (anchor) anchors_[reinterpret_cast<const char*>(anchor)] = index;
+    if (anchor) {
+      anchors_[reinterpret_cast<const char*>(anchor)] = {index, {r.line, r.column}, bytes};
+    }
     return index;
+  }
+
+  // Counts bytes of expanded text in the innermost open collection and the whole; false when
+  // the whole would pass the budget.
+  bool grow(uint64_t bytes) {
+    if (expanded_ + bytes > budget_) return false;
+    expanded_ += bytes;
+    if (!open_.empty()) open_.back().bytes += bytes;
+    return true;
+  }
+
+  std::string bomb_message(const std::string& name, const Anchored& a) const {
+    return "alias '*" + name + "' (of the anchor '&" + name + "' at line " +
+           std::to_string(a.mark.line + 1) + ") makes the mapping hold more than " +
+           std::to_string(budget_ >> 20) + " MiB once aliases are expanded (the limit is " +
+           std::to_string(kExpansionFactor) + " times the file's size, at least " +
+           std::to_string(kMinExpansionBudget >> 20) + " MiB): refused as an alias bomb";
   }
 
   bool scalar(const yaml_event_t& e) {
@@ -295,7 +335,7 @@ class Builder {
     const bool null = r.plain && (text.empty() || text == "~" || text == "null" || text == "Null" ||
                                   text == "NULL");
     r.type = null ? NodeType::Null : NodeType::Scalar;
-    if (t_.arena.size() + length > kMaxBytes) {
+    if (t_.arena.size() + length > kMaxBytes || !grow(length)) {
       error = SyntaxError{mark(e.start_mark), "too large"};
       return false;
     }
@@ -303,7 +343,7 @@ class Builder {
     r.count = static_cast<uint32_t>(length);
     t_.arena.append(value, length);
     set_mark(r, e);
-    attach(add_node(r, e.data.scalar.anchor));
+    attach(add_node(r, e.data.scalar.anchor, length));
     return true;
   }
 
@@ -317,14 +357,23 @@ class Builder {
     if (!tag_index(tag, r.tag, e)) return false;
     r.type = static_cast<uint8_t>(type);
     set_mark(r, e);
-    open_.push_back({add_node(r, anchor), pending_.size()});
+    const uint32_t index = add_node(r, anchor);
+    open_.push_back(
+        {index, pending_.size(), 0, anchor ? reinterpret_cast<const char*>(anchor) : ""});
     return true;
   }
 
   void close() {
     if (open_.empty()) return;
-    const auto [index, start] = open_.back();
+    const Opened o = open_.back();
+    const uint32_t index = o.index;
+    const size_t start = o.start;
     open_.pop_back();
+    if (!open_.empty()) open_.back().bytes += o.bytes;
+    if (!o.anchor.empty()) {
+      const auto it = anchors_.find(o.anchor);
+      if (it != anchors_.end() && it->second.index == index) it->second.bytes = o.bytes;
+    }
     Tree::Rec& r = t_.nodes[index];
     r.first = static_cast<uint32_t>(t_.kids.size());
     r.count = static_cast<uint32_t>(pending_.size() - start);
@@ -347,10 +396,21 @@ class Builder {
     r.column = m.column;
   }
 
+  // An open collection: its node, the start of its kids in pending_, the scalar bytes it holds
+  // so far (aliases expanded), and its anchor ("" when none).
+  struct Opened {
+    uint32_t index;
+    size_t start;
+    uint64_t bytes;
+    std::string anchor;
+  };
+
   Tree& t_;
-  std::vector<std::pair<uint32_t, size_t>> open_;  // open containers, start of their kids
-  std::vector<uint32_t> pending_;                  // kids of the open containers
-  std::unordered_map<std::string, uint32_t> anchors_;
+  const uint64_t budget_;
+  uint64_t expanded_ = 0;          // scalar bytes of the document, aliases expanded
+  std::vector<Opened> open_;       // open containers, innermost last
+  std::vector<uint32_t> pending_;  // kids of the open containers
+  std::unordered_map<std::string, Anchored> anchors_;
   std::unordered_map<std::string, uint16_t> tags_;
 };
 

@@ -105,7 +105,7 @@ std::string check_saved(const std::string& path, const PlanHeader& saved_header,
   SavedPlanCheck check = check_saved_plan(saved, fresh);
   if (!check.moved.empty()) {
     std::string why = "plan file " + path + " is stale, nothing was done; what moved:";
-    for (const auto& m : check.moved) why += "\n  " + m;
+    for (const auto& m : check.moved) why += (&m == &check.moved.front() ? " " : "; ") + m;
     return why;
   }
   to_apply = std::move(check.to_apply);

@@ -5,6 +5,8 @@
 
 #include <sstream>
 
+#include "util/printable.h"
+
 namespace xs {
 
 std::string report_to_json(const ApplyReport& report, const std::string& api_url,
@@ -56,7 +58,7 @@ std::string report_to_json(const ApplyReport& report, const std::string& api_url
   std::ostringstream out;
   root->stringify(out, 2);
   out << '\n';
-  return out.str();
+  return json_printable(out.str());
 }
 
 }  // namespace xs

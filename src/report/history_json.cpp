@@ -5,6 +5,8 @@
 
 #include <sstream>
 
+#include "util/printable.h"
+
 namespace xs {
 
 std::string history_to_json(const std::vector<RunWithActions>& runs) {
@@ -38,7 +40,7 @@ std::string history_to_json(const std::vector<RunWithActions>& runs) {
   std::ostringstream s;
   out->stringify(s, 2);
   s << '\n';
-  return s.str();
+  return json_printable(s.str());
 }
 
 }  // namespace xs

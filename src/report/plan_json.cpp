@@ -11,6 +11,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "util/printable.h"
+
 namespace xs {
 namespace {
 
@@ -166,7 +168,7 @@ std::string plan_to_json(const Plan& plan, const PlanHeader& header) {
   std::ostringstream out;
   root->stringify(out, 2);
   out << '\n';
-  return out.str();
+  return json_printable(out.str());
 }
 
 Plan plan_from_json(const std::string& json, PlanHeader& header) {

@@ -80,7 +80,7 @@ std::string rollback_to_json(const std::vector<RollbackItem>& items, bool undo) 
   std::ostringstream out;
   root->stringify(out, 2);
   out << '\n';
-  return out.str();
+  return json_printable(out.str());
 }
 
 }  // namespace xs

@@ -21,7 +21,10 @@ std::unique_ptr<pqxx::connection> pg_connect(const std::string& uri) {
   std::string with_timeout = uri;
   const auto add = [&](const std::string& key, const std::string& value) {
     if (uri.find(key + "=") != std::string::npos) return;
-    with_timeout += (with_timeout.find('?') == std::string::npos ? "?" : "&") + key + "=" + value;
+    with_timeout += std::string(is_keyword_conninfo(uri)                      ? " "
+                                : with_timeout.find('?') == std::string::npos ? "?"
+                                                                              : "&") +
+                    key + "=" + value;
   };
   add("connect_timeout", kConnectTimeout);
   add("application_name", "xuna-sync");  // how a DBA tells our sessions (and lock holders) apart

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "util/clock.h"
+#include "util/printable.h"
 
 namespace xs {
 namespace {
@@ -31,6 +32,23 @@ const char* level_name(LogLevel level) {
     case LogLevel::Debug: return "debug";
   }
   return "info";
+}
+
+// text with the beginning of a secret that an excerpt cut short ("xk_01234567...": at least
+// kMinRegistered bytes of it right before "...") replaced by ***. Whole forms are hidden before.
+std::string hide_cut_secrets(std::string text, const std::set<std::string>& secrets) {
+  for (std::size_t dots = text.find("..."); dots != std::string::npos;
+       dots = text.find("...", dots + 3)) {
+    for (const std::string& s : secrets) {
+      for (std::size_t n = std::min(s.size(), dots); n >= kMinRegistered; --n) {
+        if (text[dots - 1] != s[n - 1] || text.compare(dots - n, n, s, 0, n) != 0) continue;
+        text.replace(dots - n, n, "***");
+        dots = dots - n + 3;
+        break;
+      }
+    }
+  }
+  return text;
 }
 
 }  // namespace
@@ -56,13 +74,14 @@ void register_secret(const Secret& secret) {
 std::string redact(std::string text) {
   std::shared_lock<std::shared_mutex> lock(g_secrets_mutex);
   if (g_forms.empty()) return text;
-  return hide_forms(std::move(text), g_forms);
+  return hide_cut_secrets(hide_forms(std::move(text), g_forms), g_secrets);
 }
 
 void log(LogLevel level, const std::string& raw) {
   std::lock_guard<std::mutex> lock(g_mutex);
   if (static_cast<int>(level) > static_cast<int>(g_config.level)) return;
-  const std::string message = redact(raw);
+  // What users and servers wrote travels in messages: one line, escaped, whatever it holds.
+  const std::string message = printable(redact(raw));
   std::ostringstream line;
   if (g_config.json) {
     Poco::JSON::Object obj(Poco::JSON_PRESERVE_KEY_ORDER);

@@ -21,11 +21,13 @@ void configure_logging(const LogConfig& config);
 // bytes are not registered (masking them would garble text without protecting anything).
 void register_secret(const Secret& secret);
 
-// text with every form of every registered secret replaced by ***: for anything the tool
-// prints or writes that may quote a server (stdout reports, JSON output, files).
+// text with every form of every registered secret replaced by ***, and the beginning of one
+// that a diagnostic's excerpt cut short ("xk_0123..."): for anything the tool prints or writes
+// that may quote a server or a file (stdout reports, diagnostics, JSON output, files).
 std::string redact(std::string text);
 
-// Writes one line, redacted, if level is enabled: "xuna-sync: warning: ..." or
+// Writes one line, redacted and escaped (printable(): a newline, ESC or bidi override in the
+// message cannot forge a line), if level is enabled: "xuna-sync: warning: ..." or
 // {"ts","level","msg"}.
 void log(LogLevel level, const std::string& message);
 

@@ -146,7 +146,8 @@ class Hostile(Case):
             json.dump(doc, f)
         p = self.sync("apply", path, emulator=self.emu)
         self.assertExit(p, 5)
-        line = [ln for ln in p.stderr.splitlines() if ln.startswith("  assign +15551234567: ")]
+        # one line (log lines never hold a raw newline): "...; what moved: assign +1555...: ..."
+        line = [ln for ln in p.stderr.splitlines() if "what moved: assign +15551234567: " in ln]
         self.assertTrue(line, tail(p))
         self.assertIn(AFTERHOURS, line[0])
         self.assertIn(SUPPORT, line[0])

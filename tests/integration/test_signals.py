@@ -1,5 +1,6 @@
-"""SIGTERM and SIGINT during an apply (issue 13 point 9): the first stops sending new requests,
-lets those in flight finish, marks the run interrupted, releases the lock and exits 143 or 130;
+"""SIGTERM, SIGINT and SIGHUP during an apply (issue 13 point 9, issue 20): the first stops
+sending new requests, lets those in flight finish, marks the run interrupted, releases the lock
+and exits 143, 130 or 129;
 a second signal stops at once. The next run completes without sending anything twice."""
 import os
 import signal
@@ -82,6 +83,11 @@ class Signals(Case):
     def test_sigint_exits_130(self):
         code, out, err, at_signal = self.interrupt(signal.SIGINT)
         self.assertStoppedCleanly(signal.SIGINT, code, out, err, at_signal)
+
+    def test_sighup_is_handled_like_sigterm_and_exits_129(self):
+        # a closed terminal or SSH session: stop sending, record the run, free the lock
+        code, out, err, at_signal = self.interrupt(signal.SIGHUP)
+        self.assertStoppedCleanly(signal.SIGHUP, code, out, err, at_signal)
 
     def test_a_second_signal_stops_at_once(self):
         proc = start_sync(self, "apply", "--auto-approve", "--parallelism", "1",

@@ -1,4 +1,4 @@
-#include "report/escape.h"
+#include "util/printable.h"
 
 #include <cstdio>
 
@@ -34,6 +34,25 @@ bool is_bidi_control(unsigned cp) {
 
 }  // namespace
 
+std::string json_printable(std::string_view json) {
+  std::string out;
+  out.reserve(json.size());
+  for (std::size_t i = 0; i < json.size();) {
+    const unsigned char c = static_cast<unsigned char>(json[i]);
+    unsigned cp = 0;
+    const std::size_t n = c < 0x80 ? 0 : utf8_at(json, i, cp);
+    if (n > 0 && ((cp >= 0x80 && cp < 0xA0) || is_bidi_control(cp))) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", cp);
+      out += buf;
+      i += n;
+    } else {
+      out += json[i++];
+    }
+  }
+  return out;
+}
+
 std::string printable(std::string_view text, bool quotes) {
   std::string out;
   out.reserve(text.size());
@@ -41,17 +60,29 @@ std::string printable(std::string_view text, bool quotes) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
     if (c < 0x80) {
       switch (c) {
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        case 0x1B: out += "\\e"; break;
-        case '\\': out += "\\\\"; break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
+        case 0x1B:
+          out += "\\e";
+          break;
+        case '\\':
+          out += "\\\\";
+          break;
         case '"':
           out += quotes ? "\\\"" : "\"";
           break;
         default:
-          if (c < 0x20 || c == 0x7F) out += hex_byte(c);
-          else out += static_cast<char>(c);
+          if (c < 0x20 || c == 0x7F)
+            out += hex_byte(c);
+          else
+            out += static_cast<char>(c);
       }
       ++i;
       continue;
