@@ -220,3 +220,23 @@ TEST_CASE("a phase whose before_phase check gives a reason is not started") {
   CHECK(report.stopped == "lost the lock before assigning agents");
   for (const auto& c : api.calls()) CHECK(c.op != "assign");
 }
+
+TEST_CASE("past the run's deadline no request starts: the rest are skipped and the report says why") {
+  FakeXuna api;
+  FakeJournal journal;
+  Desired d;
+  for (int i = 1; i <= 6; ++i) d.numbers.push_back(want("+1555000000" + std::to_string(i)));
+  Plan plan = make_plan(d, api.list_numbers().value(), {});
+  ApplyOptions options;
+  options.parallelism = 1;
+  int asked = 0;
+  options.deadline_passed = [&asked] { return ++asked > 2; };  // passes after two requests
+  auto report = apply_plan(plan, api, journal, creds(), options);
+  CHECK(api.count("import") == 2);
+  CHECK(api.count("assign") == 0);
+  CHECK_FALSE(report.success());
+  CHECK(report.stopped.find("deadline") != std::string::npos);
+  CHECK(report.skipped == 10);  // four imports and six assigns, none sent
+  for (const auto& r : report.results)
+    if (r.outcome == Outcome::Skipped) CHECK(r.error.find("deadline") != std::string::npos);
+}

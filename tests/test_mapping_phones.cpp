@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "mapping/load.h"
+#include "mapping/normalize.h"
 #include "mapping_fixtures.h"
 #include "temp_dir.h"
 
@@ -143,4 +144,18 @@ TEST_CASE("numbers valid as written, and with a trunk prefix written after the c
             .empty());
   CHECK(check(number("+8008001234")) ==
         Lines{"m.yaml:11:19: impossible phone number +8008001234: too short for 001 (+800)"});
+}
+
+TEST_CASE("a number as a server writes it is read as E.164, or not at all") {
+  std::string why;
+  CHECK(xs::mapping::normalize_e164("+12125550101", why) == std::optional<std::string>("+12125550101"));
+  CHECK(xs::mapping::normalize_e164("+1 212-555-0101", why) == std::optional<std::string>("+12125550101"));
+  CHECK(xs::mapping::normalize_e164("+44 20 7946 0958", why) == std::optional<std::string>("+442079460958"));
+  CHECK(xs::mapping::normalize_e164("tel:+1-212-555-0101", why) == std::optional<std::string>("+12125550101"));
+  for (const char* bad : {"2125550101", "not a number", "+", ""}) {
+    why.clear();
+    CHECK_FALSE(xs::mapping::normalize_e164(bad, why).has_value());
+    CHECK_FALSE(why.empty());
+  }
+  CHECK_FALSE(xs::mapping::normalize_e164(std::string(100000, '1'), why).has_value());
 }

@@ -132,3 +132,18 @@ TEST_CASE("the token bucket spaces requests at the given rate") {
   for (int i = 0; i < 11; ++i) bucket.acquire();
   CHECK(clock.monotonic() - start == Approx(1.0).epsilon(0.01));
 }
+
+TEST_CASE("no retry is waited for past the run's deadline, whatever Retry-After asks") {
+  auto inner = std::make_shared<ScriptedTransport>();
+  FakeClock clock;
+  RetryPolicy policy;
+  policy.deadline = clock.now + 45;  // --deadline, as the clock counts
+  RetryingTransport transport{inner, policy, clock, [] { return 0.5; }};
+  for (int i = 0; i < 10; ++i) inner->answers.push_back(response(429, "{}", {{"retry-after", "30"}}));
+  auto r = transport.send(HttpRequest{"POST", "/v1/x", {}, ""});
+  REQUIRE(r.ok());
+  CHECK(r.value().status == 429);  // handed back: the second wait would end after the deadline
+  CHECK(inner->requests.size() == 2);
+  CHECK(clock.now <= policy.deadline);
+  CHECK(clock.sleeps.size() == 1);
+}

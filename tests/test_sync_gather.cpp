@@ -138,3 +138,43 @@ TEST_CASE("gather: routing drift is checked for snapshotted numbers only, one li
     CHECK_FALSE(has_warning(p.plan, "routing_drift", kA));
   }
 }
+
+TEST_CASE("gather: numbers XUNA lists in another form are compared as E.164, unreadable ones are errors") {
+  SyncWorld w;
+  w.twilio.add(kMainSid, kA);
+  w.twilio.add(kMainSid, kB);
+  w.xuna.add("pn_a", "+1 555-123-0001", "A");  // kA, as a server may write it
+  w.xuna.add("pn_x", "call +1555123000two", "X");  // no number at all, holding kB's digits
+  sync::GatherOptions o;
+  o.plan.xuna_origin = kXunaOrigin;
+  // A stand-in for the mapping room's libphonenumber reader: drops spaces and dashes.
+  o.normalize_number = [](const std::string& text, std::string& why) -> std::optional<std::string> {
+    std::string out;
+    for (char c : text)
+      if (c != ' ' && c != '-') out += c;
+    if (out.find_first_not_of("+0123456789") != std::string::npos) {
+      why = "not a phone number";
+      return std::nullopt;
+    }
+    return out;
+  };
+  Desired d = SyncWorld::desired({SyncWorld::number(kA, "A"), SyncWorld::number(kB, "B")});
+  auto p = sync::gather(std::move(d), w.xuna, w.source, {}, w.target, o, w.clock);
+  CHECK(p.plan.summary.unchanged == 1);  // kA: in XUNA, not "missing, import it"
+  CHECK(p.plan.summary.unmanaged == 0);
+  CHECK(p.plan.summary.imports == 1);    // kB: nothing says it is in XUNA
+  REQUIRE(p.plan.errors.size() == 1);
+  CHECK(p.plan.errors[0].message.find("'call +1555123000two' (pn_x)") != std::string::npos);
+  CHECK(p.plan.errors[0].message.find("not a phone number") != std::string::npos);
+
+  SECTION("an unreadable entry holding a mapped number's digits holds its import back") {
+    w.xuna.add("pn_y", "+1 (555) 123-0002 ext. 9", "Y");
+    Desired again = SyncWorld::desired({SyncWorld::number(kA, "A"), SyncWorld::number(kB, "B")});
+    auto q = sync::gather(std::move(again), w.xuna, w.source, {}, w.target, o, w.clock);
+    CHECK(q.plan.summary.imports == 0);
+    CHECK_FALSE(q.plan.has_changes());
+    bool named = false;
+    for (const auto& e : q.plan.errors) named = named || (e.phone_number == kB);
+    CHECK(named);
+  }
+}

@@ -104,6 +104,9 @@ class Run {
     if (stopped_.empty()) stopped_ = why;
   }
   // Before a phase with actions: stops sending when options_.before_phase gives a reason.
+  static constexpr const char* kDeadline = "the run's deadline passed (--deadline)";
+  bool past_deadline() const { return options_.deadline_passed && options_.deadline_passed(); }
+
   void check_phase(const std::vector<std::size_t>& phase, const std::string& what) {
     if (phase.empty() || !options_.before_phase || !stopped_reason().empty()) return;
     const std::string why = options_.before_phase(what);
@@ -115,6 +118,7 @@ class Run {
       interrupted_ = true;
       stop_sending("interrupted by a signal");
     }
+    if (past_deadline()) stop_sending(kDeadline);
     const std::string why = stopped_reason();
     if (why.empty()) return false;
     skip(i, "not sent: " + why);
@@ -301,6 +305,7 @@ class Run {
       std::string refused;
       try {  // durable before the request; refused when the lock is no longer ours
         if (options_.stop && options_.stop->load()) throw std::runtime_error("interrupted by a signal");
+        if (past_deadline()) throw std::runtime_error(kDeadline);
         journal_.campaign_intent(a.batch_name, a.digest, calls, key);
       } catch (const std::exception& e) {
         refused = e.what();

@@ -52,6 +52,9 @@ struct ApplyOptions {
   int settle_rounds = 4;
   // Set (by a signal handler) to stop sending: requests in flight finish, the rest are skipped.
   const std::atomic<bool>* stop = nullptr;
+  // True once the run's deadline has passed (--deadline): no request starts after it, those
+  // in flight finish, the rest are skipped and the report says why.
+  std::function<bool()> deadline_passed;
   // Asked before the assign and campaign phases: a reason not to start it (the run's lock is
   // gone), or empty. A reason stops sending as a state failure does.
   std::function<std::string(const std::string& phase)> before_phase;

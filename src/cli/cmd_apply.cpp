@@ -84,6 +84,7 @@ int run_apply(const Options& given) {
   request.saved = std::move(saved);
   request.xuna_origin = request.gather.plan.xuna_origin;
   request.stop = stop_on_signals();
+  request.deadline_at = options.deadline_at;
   std::unique_ptr<state::Store> store = open_state(options);
   EnvTwilio twilio(options);
   sync::ApplySession session(*store, *remote.api, twilio, system_clock(), this_process(),

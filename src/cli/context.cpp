@@ -1,5 +1,7 @@
 #include "cli/context.h"
 
+#include "mapping/normalize.h"
+
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -106,6 +108,7 @@ static std::shared_ptr<Transport> resilient(std::shared_ptr<Transport> raw, cons
   raw = std::make_shared<AdaptiveRateTransport>(raw, rate);
   RetryPolicy policy;
   policy.max_total = std::max(policy.max_total, options.timeout * 2);
+  policy.deadline = options.deadline_at;
   auto rng = std::make_shared<std::mt19937_64>(std::random_device{}());
   auto random01 = [rng] { return std::uniform_real_distribution<double>(0, 1)(*rng); };
   return std::make_shared<RetryingTransport>(raw, policy, system_clock(), random01, rate);
@@ -224,6 +227,7 @@ sync::GatherOptions gather_options(const Options& options, const std::string& ap
   g.plan.allow_routing_takeover = options.allow_routing_takeover;
   g.plan.selection = selection(options);
   g.plan.selection.max_imports = options.max_imports;
+  g.normalize_number = mapping::normalize_e164;  // XUNA's list, read as the mapping is
   for (const auto& f : options.files.empty() ? std::vector<std::string>{"mappings"} : options.files)
     g.sources.push_back(std::filesystem::absolute(f).lexically_normal().string());
   return g;

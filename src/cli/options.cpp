@@ -3,9 +3,11 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdlib>
+#include <map>
 #include <set>
 
 #include "cli/commands.h"
+#include "util/clock.h"
 
 namespace xs::cli {
 namespace {
@@ -32,6 +34,29 @@ CLI::Validator number(const std::string& name, double min) {
         if (v.empty() || *end != '\0' || !(n >= min) || n > 1e6)
           throw UsageError("--" + name + " expects a number of at least " +
                            std::to_string(min).substr(0, 3) + ", got '" + v + "'");
+        return std::string();
+      },
+      "");
+}
+
+// A duration as "90", "90s", "10m", "2h" or "1d", turned into seconds for the option.
+CLI::Validator duration(const std::string& name) {
+  return CLI::Validator(
+      [name](std::string& v) {
+        static const std::map<char, double> kUnits = {{'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}};
+        std::string digits = v;
+        double unit = 1;
+        if (!digits.empty() && kUnits.count(digits.back())) {
+          unit = kUnits.at(digits.back());
+          digits.pop_back();
+        }
+        char* end = nullptr;
+        const double n = std::strtod(digits.c_str(), &end);
+        if (digits.empty() || *end != '\0' || !(n > 0) || n * unit > 30 * 86400.0 ||
+            digits.find_first_not_of("0123456789.") != std::string::npos)
+          throw UsageError("--" + name + " expects a duration such as 90s, 10m or 2h (at most 30d), got '" +
+                           v + "'");
+        v = std::to_string(n * unit);
         return std::string();
       },
       "");
@@ -228,6 +253,13 @@ void add_command_options(CLI::App& cmd, const std::string& name, Options& o) {
         ->type_name("SECONDS")
         ->check(number("timeout", 0.1))
         ->group(kCommonGroup);
+    cmd.add_option("--deadline", o.deadline,
+                   "end the run after this long (90s, 10m, 2h): no request starts after it, "
+                   "no retry waits past it, what is left is reported not done (exit 1)")
+        ->type_name("DURATION")
+        ->envname("XUNA_SYNC_DEADLINE")
+        ->check(duration("deadline"))
+        ->group(kCommonGroup);
     cmd.add_option("--max-rps", o.max_rps, "at most R requests a second")
         ->type_name("R")
         ->check(number("max-rps", 0.1))
@@ -336,7 +368,9 @@ Options parse(const std::vector<std::string>& args, bool command_first);
 }  // namespace
 
 Options parse_options(const std::vector<std::string>& args) {
-  return parse(args, false);
+  Options o = parse(args, false);
+  if (o.deadline > 0) o.deadline_at = system_clock().monotonic() + o.deadline;
+  return o;
 }
 
 namespace {

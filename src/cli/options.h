@@ -34,6 +34,8 @@ struct Options {
   std::string log_format = "text", twilio_account, resubmit, metrics_file;
   std::string campaign;  // history --campaign: that campaign's ledger
   double timeout = 30;
+  double deadline = 0;     // --deadline in seconds (0: none)
+  double deadline_at = 0;  // when it passes, on system_clock()'s monotonic clock
   double max_rps = 0;
   std::optional<double> max_reassign_percent;  // given explicitly: applies at any size
   std::vector<std::string> only;               // --only PATTERN, repeatable

@@ -104,6 +104,11 @@ Result<HttpResponse> RetryingTransport::send(const HttpRequest& request) {
     const double delay = shared_pause ? std::max(0.0, shared_->paused_until() - now)
                                       : backoff_delay(policy_, refused ? throttled : attempt,
                                                       retry_after, random01());
+    if (policy_.deadline > 0 && now + delay > policy_.deadline) {
+      log_warn(what + ": not retried, the run's deadline (--deadline) comes first (" +
+               describe(result) + ")");
+      return result;
+    }
     if (now - start + delay > policy_.max_total) {
       log_warn(what + ": giving up, retry budget of " + format_seconds(policy_.max_total) +
                " spent (" + describe(result) + ")");

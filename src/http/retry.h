@@ -19,6 +19,8 @@ struct RetryPolicy {
   double base_delay = 0.25;  // seconds; the cap doubles each retry
   double max_delay = 8;      // seconds, cap of one backoff (Retry-After may exceed it)
   double max_total = 60;     // seconds: no retry starts after this much time in one request
+  double deadline = 0;       // monotonic seconds (the clock's): no retry is waited for past
+                             // it, whatever Retry-After asks (--deadline); 0 = none
 };
 
 // True for the statuses docs/DESIGN.md §1 calls transient: 429, 500, 502, 503, 504.

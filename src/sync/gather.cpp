@@ -42,6 +42,76 @@ std::future<std::string> in_parallel(F f) {
   }
 }
 
+bool strict_e164(const std::string& s) {
+  if (s.size() < 3 || s.size() > 16 || s[0] != '+' || s[1] == '0') return false;
+  return s.find_first_not_of("0123456789", 1) == std::string::npos;
+}
+
+std::string digits_of(const std::string& s) {
+  std::string out;
+  for (char c : s)
+    if (c >= '0' && c <= '9') out += c;
+  return out;
+}
+
+// Every listed number in one form, E.164 ("+1 212-555-0101" is "+12125550101"), so the diff
+// compares numbers, not strings. Those that cannot be read are taken out of the list and
+// returned: they are neither compared nor counted.
+std::vector<LiveNumber> normalize_live(LiveList& live, const GatherOptions& options) {
+  std::vector<LiveNumber> unreadable;
+  if (!options.normalize_number) return unreadable;
+  LiveList kept;
+  kept.reserve(live.size());
+  for (auto& n : live) {
+    if (!strict_e164(n.phone_number)) {
+      std::string why;
+      if (auto e164 = options.normalize_number(n.phone_number, why)) {
+        log_debug("XUNA lists " + n.phone_number + " (" + n.phone_number_id + "), read as " + *e164);
+        n.phone_number = *e164;
+      } else {
+        n.label = why;  // kept for the message below
+        unreadable.push_back(std::move(n));
+        continue;
+      }
+    }
+    kept.push_back(std::move(n));
+  }
+  live = std::move(kept);
+  return unreadable;
+}
+
+// An entry XUNA lists that is no phone number may be one the mapping wants: each is an
+// error naming it, and a mapped number its digits hold is not imported ("missing") on its
+// word, nor assigned.
+void hold_back_unreadable(Plan& plan, const std::vector<LiveNumber>& unreadable) {
+  std::set<std::string> held;
+  for (const auto& u : unreadable) {
+    const std::string digits = digits_of(u.phone_number);
+    for (const auto& a : plan.actions) {
+      const std::string mine = digits_of(a.phone_number);
+      if (a.kind == ActionKind::Import && !digits.empty() && digits.find(mine) != std::string::npos)
+        held.insert(a.phone_number);
+    }
+    plan.errors.push_back({u.phone_number, "XUNA lists '" + u.phone_number + "' (" +
+                                               u.phone_number_id + "), which cannot be read as a "
+                                               "phone number (" + u.label + "); it is not compared "
+                                               "with the mapping"});
+  }
+  if (held.empty()) return;
+  std::vector<Action> kept;
+  for (auto& a : plan.actions) {
+    if ((a.kind == ActionKind::Import || a.kind == ActionKind::Assign) && held.count(a.phone_number)) {
+      (a.kind == ActionKind::Import ? plan.summary.imports : plan.summary.assigns)--;
+      continue;
+    }
+    kept.push_back(std::move(a));
+  }
+  plan.actions = std::move(kept);
+  for (const auto& n : held)
+    plan.errors.push_back({n, "not imported: XUNA may hold it already, under a number it lists "
+                              "in a form that cannot be read"});
+}
+
 }  // namespace
 
 Planned gather(Desired desired, XunaApi& xuna, TwilioSource& twilio, const StateView& view,
@@ -63,6 +133,7 @@ Planned gather(Desired desired, XunaApi& xuna, TwilioSource& twilio, const State
   if (!live.ok()) throw SyncError(Stop::Failed, live.error().message);
   p.live = std::move(live.value());
   log_debug("listed " + std::to_string(p.live.size()) + " numbers from " + target.api_url);
+  const std::vector<LiveNumber> unreadable = normalize_live(p.live, options);
   std::future<std::string> live_sum = in_parallel([&live = p.live] { return live_digest(live); });
   p.plan = make_plan(p.desired, p.live, view, {}, plan_options);
   std::set<std::string> importing;
@@ -99,6 +170,7 @@ Planned gather(Desired desired, XunaApi& xuna, TwilioSource& twilio, const State
     }
     p.plan = make_plan(p.desired, p.live, view, ownership_of(lists), plan_options);
   }
+  hold_back_unreadable(p.plan, unreadable);
   p.header.api_url = target.api_url;
   p.header.key_fingerprint = target.key_fingerprint;
   p.header.created_at = clock.now_iso();

@@ -3,6 +3,8 @@
 // given, one XUNA list, the state's view, and the Twilio lists the imports and the cut-over
 // checks need; then the pure planner.
 #include <map>
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +39,9 @@ struct GatherOptions {
   // Also ask Twilio how the numbers cut over earlier are routed now (routing_drift): plan does,
   // apply does not (it changes nothing there, and spares the read).
   bool check_routing = false;
+  // Reads a number as a server wrote it ("+1 212-555-0101") as strict E.164, or nullopt with
+  // why set (the cli hands in the mapping room's libphonenumber reader). Unset: as written.
+  std::function<std::optional<std::string>(const std::string&, std::string&)> normalize_number;
 };
 
 // Lists XUNA once, asks Twilio (one paged list per account) what the accounts with numbers to

@@ -124,6 +124,11 @@ ApplyResult ApplySession::run(ApplyRequest request, const ApplyHooks& hooks) {
     options.target_salt = target_.api_url + "\n" + target_.key_fingerprint;
     options.progress = hooks.progress;
     options.stop = request.stop;
+    if (request.deadline_at > 0) {
+      Clock& clock = clock_;
+      const double at = request.deadline_at;
+      options.deadline_passed = [&clock, at] { return clock.monotonic() >= at; };
+    }
     options.before_phase = [&lock](const std::string& phase) {
       try {
         lock.check(phase);

@@ -36,6 +36,7 @@ struct ApplyRequest {
   std::optional<SavedPlan> saved;  // apply exactly this reviewed plan, or nothing
   std::string xuna_origin;         // where Twilio must send calls after a cut-over
   const std::atomic<bool>* stop = nullptr;  // set by a signal: stop sending
+  double deadline_at = 0;  // the clock's monotonic seconds: no request starts after; 0 = none
 };
 
 // What the command line does at the session's visible steps.
