@@ -204,6 +204,14 @@ class FakeTwilio final : public TwilioApi {
           n.routing.trunk_sid.clear();
         }
   }
+  // Changes the number's routing as someone in the Twilio console would (no call recorded).
+  template <class Edit>
+  void edit(const std::string& number, Edit edit) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto& [_, list] : accounts)
+      for (auto& n : list)
+        if (n.phone_number == number) edit(n.routing);
+  }
   // The number's routing now (a default routing when no account has it).
   TwilioRouting routing_of(const std::string& number) {
     std::lock_guard<std::mutex> lock(mutex_);

@@ -28,6 +28,7 @@ int run_rollback(const Options& options) {
   request.numbers = options.positional;
   request.all = options.all;
   request.undo = options.undo;
+  request.force = options.force;
   request.parallelism = static_cast<std::size_t>(options.parallelism);
   request.stop = stop_on_signals();
   Remote remote = connect_xuna(options);  // names the target whose state holds the snapshots

@@ -13,6 +13,13 @@ namespace {
 
 using Status = RollbackItem::Status;
 
+// True when now is the routing the cut-over left (as seen after it), or no routing was seen
+// after it (the check never confirmed one: nothing to compare with).
+bool left_by_cutover(const state::RoutingSnapshot& s, const TwilioRouting& now) {
+  if (!s.after) return true;
+  return same_routing(now, *s.after);
+}
+
 // One item per number asked for, with what Twilio has now and what it will be.
 std::vector<RollbackItem> items_of(const RollbackRequest& request,
                                    const std::vector<state::RoutingSnapshot>& snapshots,
@@ -21,8 +28,12 @@ std::vector<RollbackItem> items_of(const RollbackRequest& request,
   std::map<std::string, const state::RoutingSnapshot*> by_number;
   for (const auto& s : snapshots) by_number[s.phone_number] = &s;
   std::vector<std::string> numbers = request.numbers;
-  if (request.all)
-    for (const auto& s : snapshots) numbers.push_back(s.phone_number);
+  if (request.all) {  // the mapping's numbers only: another team's share the state and target
+    std::set<std::string> mapped;
+    for (const auto& n : request.desired.numbers) mapped.insert(n.phone_number);
+    for (const auto& s : snapshots)
+      if (mapped.count(s.phone_number)) numbers.push_back(s.phone_number);
+  }
   std::vector<RollbackItem> items;
   std::set<std::string> accounts, seen;
   for (const std::string& n : numbers) {
@@ -72,6 +83,18 @@ std::vector<RollbackItem> items_of(const RollbackRequest& request,
     } else {
       item.now = found->routing;
       item.status = same_routing(item.now, item.wanted) ? Status::Already : Status::Change;
+      const state::RoutingSnapshot& snapshot = *by_number.at(item.phone_number);
+      if (item.status == Status::Change && !request.undo && !left_by_cutover(snapshot, item.now)) {
+        item.status = request.force ? Status::Change : Status::Moved;
+        item.forced = request.force;
+        item.message = "re-routed since the cut-over: Twilio sends its calls to " +
+                       describe_routing(item.now) + ", not as the cut-over left it (" +
+                       describe_routing(*snapshot.after) + ")" +
+                       (request.force ? "; --force restores the snapshot over it ('xuna-sync "
+                                        "rollback --undo " + item.phone_number + "' brings it back)"
+                                      : "; left alone ('xuna-sync rollback --force " +
+                                            item.phone_number + "' restores the snapshot over it)");
+      }
     }
   }
   return items;
@@ -108,6 +131,7 @@ RollbackResult run_rollback(state::Store& store, TwilioSource& twilio, Clock& cl
         store.mark_rolled_back(target, item.phone_number, !request.undo, clock.now_iso());
       }
       if (item.status == Status::Problem) item.outcome = Outcome::Failed;
+      if (item.status == Status::Moved) item.outcome = Outcome::Skipped;
     }
     if (!changes.empty() && hooks.approve && !hooks.approve(result.items)) {
       result.cancelled = true;
@@ -127,9 +151,13 @@ RollbackResult run_rollback(state::Store& store, TwilioSource& twilio, Clock& cl
       intent.kind = request.undo ? ActionKind::Undo : ActionKind::Rollback;
       intent.phone_number = item.phone_number;
       intent.detail = describe_routing(item.now) + " -> " + describe_routing(item.wanted);
+      if (item.forced) intent.detail += " (forced over a routing set since the cut-over)";
       std::int64_t entry = 0;
       try {
         std::lock_guard<std::mutex> guard(mutex);
+        // Forced: the routing replaced becomes the one an undo brings back, before it is gone.
+        if (item.forced)
+          store.record_routing_after(target, item.phone_number, item.now, clock.now_iso());
         entry = store.record_intent(run, intent, clock.now_iso());
       } catch (const std::exception& e) {
         item.outcome = Outcome::Skipped;

@@ -481,8 +481,8 @@ class Problems(CutoverCase):
         # the same account elsewhere: PLAIN released, NIGHT released and bought again
         fx = self.fixture(owned=[])
         fx["twilio_accounts"][0]["numbers"] = [
-            {"phone_number": IVR, "sid": twilio_routing(self.emu, IVR)["sid"],
-             "voice_url": self.inbound},
+            # routed as the cut-over left it (a rollback compares before it sets)
+            {"phone_number": IVR, "sid": twilio_routing(self.emu, IVR)["sid"], **self.at_xuna()},
             {"phone_number": NIGHT, "sid": "PN" + "9" * 32, "voice_url": self.inbound}]
         later = self.start_emulator(fx)
         p = self.sync("rollback", "--all", "--auto-approve", "--no-color",
