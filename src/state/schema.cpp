@@ -119,6 +119,16 @@ CREATE TABLE locks(
   since TEXT NOT NULL,
   token TEXT NOT NULL);
 )sql",
+    // N (probation fallback, issue 22; the lead renumbers it on merge): the voice fallback a
+    // cut-over sets for its probation. Cut-overs from before this step never had one.
+    R"sql(
+ALTER TABLE snapshots ADD COLUMN fallback_state TEXT NOT NULL DEFAULT '';
+ALTER TABLE snapshots ADD COLUMN fallback_url TEXT NOT NULL DEFAULT '';
+ALTER TABLE snapshots ADD COLUMN fallback_method TEXT NOT NULL DEFAULT '';
+ALTER TABLE snapshots ADD COLUMN probation_until TEXT NOT NULL DEFAULT '';
+ALTER TABLE snapshots ADD COLUMN fallback_at TEXT NOT NULL DEFAULT '';
+UPDATE snapshots SET fallback_state = 'untouched';
+)sql",
 };
 constexpr int kLatest = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
 constexpr int kBusyTimeoutMs = 5000;
