@@ -186,6 +186,8 @@ class FakeTwilio final : public TwilioApi {
     n.routing.sid = n.sid;
     n.routing.voice_url = url;
     n.routing.voice_method = url.empty() ? "" : "POST";
+    n.routing.voice_fallback_method = "POST";  // as Twilio lists a number that never set it
+    n.routing.status_callback_method = "POST";
     n.routing.voice_application_sid = app;
     n.routing.trunk_sid = trunk;
     n.routing.voice_receive_mode = "voice";

@@ -23,6 +23,7 @@ void RunMetricsFile::planned(const sync::Planned& p) {
   plan.unchanged = p.plan.summary.unchanged;
   plan.unknown_batches = p.plan.summary.unknown_batches;
   for (const auto& w : p.plan.warnings) plan.routing_drift += w.kind == "routing_drift";
+  plan.in_probation = p.plan.summary.in_probation;
   metrics_.plan = plan;
   if (!p.plan.errors.empty() || plan.unknown_batches) failed_ = true;
 }

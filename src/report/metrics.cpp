@@ -63,6 +63,9 @@ std::string metrics_text(const RunMetrics& m) {
     header(out, "xuna_sync_routing_drift",
            "Numbers cut over to XUNA whose Twilio routing no longer reaches XUNA.");
     out << "xuna_sync_routing_drift " << m.plan->routing_drift << '\n';
+    header(out, "xuna_sync_probation",
+           "Numbers cut over to XUNA whose old webhook is still Twilio's voice fallback.");
+    out << "xuna_sync_probation " << m.plan->in_probation << '\n';
   }
   return out.str();
 }

@@ -13,18 +13,55 @@ namespace {
 
 using Status = RollbackItem::Status;
 
-// True when now is the routing the cut-over left (as seen after it), or no routing was seen
-// after it (the check never confirmed one: nothing to compare with).
+using FallbackState = ProbationFallback::State;
+
+bool has_our_fallback(const state::RoutingSnapshot& s) {
+  return !s.fallback.url.empty() &&
+         (s.fallback.state == FallbackState::Setting || s.fallback.state == FallbackState::Set ||
+          s.fallback.state == FallbackState::Cleared);
+}
+
+// True when now is the routing the cut-over left (as seen after it), the probation fallback it
+// set (issue 22), or cleared, counted as its own; or when no routing was seen after it (the
+// check never confirmed one: nothing to compare with).
 bool left_by_cutover(const state::RoutingSnapshot& s, const TwilioRouting& now) {
   if (!s.after) return true;
-  return same_routing(now, *s.after);
+  if (same_routing(now, *s.after)) return true;
+  if (!has_our_fallback(s)) return false;
+  TwilioRouting after = *s.after, seen = now;
+  for (TwilioRouting* r : {&after, &seen})
+    if (r->voice_fallback_url.empty() || r->voice_fallback_url == s.fallback.url) {
+      r->voice_fallback_url.clear();
+      r->voice_fallback_method.clear();
+    }
+  return same_routing(after, seen);
+}
+
+// What an undo points the number at: the routing after the cut-over, with the probation
+// fallback while the probation lasts (now: ISO-8601 UTC), without it after.
+TwilioRouting undo_routing(const state::RoutingSnapshot& s, const std::string& now) {
+  TwilioRouting wanted = *s.after;
+  if (!has_our_fallback(s)) return wanted;
+  const bool in_probation = (s.fallback.state == FallbackState::Set ||
+                             s.fallback.state == FallbackState::Setting) &&
+                            (s.fallback.until.empty() || s.fallback.until > now);
+  if (in_probation) {
+    wanted.voice_fallback_url = s.fallback.url;
+    wanted.voice_fallback_method = s.fallback.method;
+  } else if (wanted.voice_fallback_url == s.fallback.url) {  // recorded during the probation
+    wanted.voice_fallback_url.clear();
+    wanted.voice_fallback_method =
+        s.before.voice_fallback_method.empty() ? "POST" : s.before.voice_fallback_method;
+  }
+  return wanted;
 }
 
 // One item per number asked for, with what Twilio has now and what it will be.
 std::vector<RollbackItem> items_of(const RollbackRequest& request,
                                    const std::vector<state::RoutingSnapshot>& snapshots,
                                    TwilioSource& twilio,
-                                   std::map<std::string, TwilioCredentials>& credentials) {
+                                   std::map<std::string, TwilioCredentials>& credentials,
+                                   const std::string& now) {
   std::map<std::string, const state::RoutingSnapshot*> by_number;
   for (const auto& s : snapshots) by_number[s.phone_number] = &s;
   std::vector<std::string> numbers = request.numbers;
@@ -52,7 +89,7 @@ std::vector<RollbackItem> items_of(const RollbackRequest& request,
       item.message = "its Twilio account '" + s->second->twilio_account + "' is not in the mapping";
     } else {
       item.twilio_account = s->second->twilio_account;
-      item.wanted = request.undo ? *s->second->after : s->second->before;
+      item.wanted = request.undo ? undo_routing(*s->second, now) : s->second->before;
       accounts.insert(item.twilio_account);
     }
     items.push_back(std::move(item));
@@ -121,7 +158,8 @@ RollbackResult run_rollback(state::Store& store, TwilioSource& twilio, Clock& cl
   try {
     settle_interrupted_runs(store, target, run, clock);
     std::map<std::string, TwilioCredentials> credentials;
-    result.items = items_of(request, store.snapshots(target), twilio, credentials);
+    result.items = items_of(request, store.snapshots(target), twilio, credentials,
+                            iso_utc(static_cast<long long>(clock.unix_seconds())));
     if (hooks.planned) hooks.planned(result.items);
     std::vector<RollbackItem*> changes;
     for (auto& item : result.items) {
