@@ -211,7 +211,7 @@ TEST_CASE("probation: a run that ended after the update finds it set and sends n
   CHECK(w.snapshot(kA).fallback.state == State::Set);
 }
 
-TEST_CASE("probation: rollback restores the snapshot exactly; undo brings the fallback back") {
+TEST_CASE("probation: rollback restores the snapshot exactly, undo brings the fallback back") {
   Probation w;
   const Desired d = w.two(FallbackPolicy::Previous, 60);
   REQUIRE(w.apply(d).outcome == RunOutcome::Ok);
