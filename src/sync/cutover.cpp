@@ -146,6 +146,10 @@ std::vector<FallbackResult> settle_fallbacks(const Planned& planned,
   for (const auto& name : accounts)
     if (credentials.count(name)) to_list[name] = credentials.at(name);
   const OwnedLists lists = list_owned(twilio.api(), planned.desired, to_list);
+  std::map<std::string, const TwilioRouting*> listed;  // E.164 -> routing, from the lists
+  for (const auto& [name, list] : lists)
+    if (list.ok())
+      for (const auto& n : list.value()) listed[n.phone_number] = &n.routing;
   for (const FallbackStep* f : steps) {
     FallbackResult failed;
     failed.step = *f;
@@ -167,8 +171,7 @@ std::vector<FallbackResult> settle_fallbacks(const Planned& planned,
         out.push_back(failed);
         continue;
       }
-      for (const auto& n : list->second.value())
-        if (n.phone_number == f->phone_number) seen = n.routing;
+      if (auto n = listed.find(f->phone_number); n != listed.end()) seen = *n->second;
     }
     if (!seen) {
       failed.message = "Twilio account '" + f->twilio_account + "' no longer lists it";
