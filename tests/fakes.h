@@ -186,6 +186,8 @@ class FakeTwilio final : public TwilioApi {
     n.routing.sid = n.sid;
     n.routing.voice_url = url;
     n.routing.voice_method = url.empty() ? "" : "POST";
+    n.routing.voice_fallback_method = "POST";  // as Twilio lists a number that never set it
+    n.routing.status_callback_method = "POST";
     n.routing.voice_application_sid = app;
     n.routing.trunk_sid = trunk;
     n.routing.voice_receive_mode = "voice";
@@ -203,6 +205,14 @@ class FakeTwilio final : public TwilioApi {
           n.routing.voice_application_sid.clear();
           n.routing.trunk_sid.clear();
         }
+  }
+  // Changes the number's routing as someone in the Twilio console would (no call recorded).
+  template <class Edit>
+  void edit(const std::string& number, Edit edit) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto& [_, list] : accounts)
+      for (auto& n : list)
+        if (n.phone_number == number) edit(n.routing);
   }
   // The number's routing now (a default routing when no account has it).
   TwilioRouting routing_of(const std::string& number) {

@@ -331,7 +331,7 @@ TEST_CASE("who is dialled does not depend on the chunk size, only on the ledger"
   }
 }
 
-TEST_CASE("--resubmit sends the unknown recipients as they went, with their first key") {
+TEST_CASE("a resubmit sends the unknown recipients as they went, with their first key") {
   const Desired d = campaign({to("+12125550101"), to("+12125550102"), to("+12125550103")});
   StateView s = recorded(d, {{"+12125550101", CallStatus::Sent}});
   s.campaigns["renewals"][{"+12125550102", 1}] = {CallStatus::Unknown, "k1", "", ""};

@@ -65,8 +65,8 @@ TEST_CASE("every metric has one HELP and one TYPE gauge line before its samples"
     }
   }
   // run (3), actions (12), cut-over failures (1), numbers (3), plan changes, unknown
-  // campaigns and routing drift (3)
-  CHECK(samples == 3 + 12 + 1 + 3 + 3);
+  // campaigns, routing drift and numbers in probation (4)
+  CHECK(samples == 3 + 12 + 1 + 3 + 4);
   CHECK(text.back() == '\n');
 }
 

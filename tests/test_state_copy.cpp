@@ -40,6 +40,13 @@ void fill(Store& s) {
   after.voice_url = "https://api.xuna.ai/twilio";
   s.record_routing_after(a, "+15550000001", after, kT1);
   s.mark_rolled_back(a, "+15550000001", true, kT1);
+  xs::ProbationFallback f;  // issue 22
+  f.state = xs::ProbationFallback::State::Set;
+  f.url = "https://u:p@ivr.example/v";
+  f.method = "POST";
+  f.until = "2026-01-15T00:00:00Z";
+  f.changed_at = kT1;
+  s.record_fallback(a, "+15550000001", f);
   s.mark_managed_many(a, {{"+15550000001", "pn_1", "", ""}}, kT1);
   s.record_call_intent(b, 2, "renewals", "cd", {{{"+15550000001", 1}, "d"}}, "kb0", kT0, "");
   s.record_call_outcome(b, "renewals", "kb0", xs::CallStatus::Sent, "batch_1", "", kT1);
@@ -99,7 +106,10 @@ void check_same(Store& x, Store& y) {
     CHECK(p.rolled_back == q.rolled_back);
     CHECK(p.taken_at == q.taken_at);
     CHECK(p.rolled_back_at == q.rolled_back_at);
+    CHECK(p.fallback == q.fallback);
   }
+  if (!a.snapshots.empty())
+    CHECK(a.snapshots[0].second.fallback.state == xs::ProbationFallback::State::Set);
 }
 
 }  // namespace

@@ -1,4 +1,6 @@
 // Opening, creating and migrating the state file.
+#include <sqlite3.h>
+
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -10,6 +12,7 @@
 #include "test_state_support.h"
 
 using xs::state::open_store;
+using xs::state::OpenMode;
 using xs::state::StateError;
 using xs::state::Store;
 using xs::state::detail::latest_schema_version;
@@ -138,4 +141,31 @@ TEST_CASE("two processes creating the same state file at once both get the lates
     CHECK(versions[0] == latest_schema_version());
     CHECK(versions[1] == latest_schema_version());
   }
+}
+
+TEST_CASE("cut-overs from before the probation fallback step read as untouched") {
+  TempDir tmp;
+  const std::string path = (tmp / "state.db");
+  migrate_file_to(path, latest_schema_version() - 1);  // the step before the probation fallback
+  {  // a cut-over recorded by the older schema
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    CHECK(sqlite3_exec(db,
+                       "INSERT INTO targets(id, api_url, key_fingerprint) VALUES(1, 'https://a', "
+                       "'fp'); INSERT INTO snapshots(target_id, phone_number, before_voice_url) "
+                       "VALUES(1, '+15551234567', 'https://ivr.example/v')",
+                       nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+  }
+  {
+    auto ro = open_store(path, OpenMode::ReadOnly);  // read as it is, without the new columns
+    auto snaps = ro->snapshots(1);
+    REQUIRE(snaps.size() == 1);
+    CHECK(snaps[0].fallback.state == xs::ProbationFallback::State::Untouched);
+  }
+  auto s = open_store(path);
+  auto snaps = s->snapshots(1);
+  REQUIRE(snaps.size() == 1);
+  CHECK(snaps[0].before.voice_url == "https://ivr.example/v");
+  CHECK(snaps[0].fallback.state == xs::ProbationFallback::State::Untouched);
 }

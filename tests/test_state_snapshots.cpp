@@ -150,3 +150,43 @@ TEST_CASE("a state opened read-only reads and refuses to write", "[conformance]"
   CHECK_THROWS_WITH(ro->begin_run(*t, "apply", kT1), Catch::Contains("read-only"));
   CHECK_THROWS_AS(ro->target("https://new.example", "fp"), StateError);
 }
+
+TEST_CASE("the probation fallback is recorded on the snapshot, whole", "[conformance]") {
+  TestState st;
+  auto s = st.open();
+  const auto t = s->target("https://api.xuna.ai", "fp");
+  const auto run = s->begin_run(t, "apply", kT0);
+  s->record_intent(run, import_with_snapshot("+15550000001", "https://ivr.example/v", false), kT0);
+  s->record_intent(run, import_with_snapshot("+15550000002", "https://ivr.example/w", false), kT0);
+  using State = xs::ProbationFallback::State;
+  CHECK(s->snapshots(t)[0].fallback == xs::ProbationFallback{});  // a new cut-over: undecided
+
+  xs::ProbationFallback f;
+  f.state = State::Setting;
+  f.url = "https://user:s3cret@ivr.example/v";  // kept whole, like the snapshot's
+  f.method = "GET";
+  f.until = "2026-01-15T00:00:00Z";
+  f.changed_at = kT1;
+  s->record_fallback(t, "+15550000001", f);
+  auto snaps = s->snapshots(t);
+  CHECK(snaps[0].fallback == f);
+  CHECK(snaps[1].fallback == xs::ProbationFallback{});
+  CHECK(snaps[0].before == routing("https://ivr.example/v"));  // the rest as it was
+
+  for (State state : {State::Set, State::Cleared, State::Untouched}) {
+    f.state = state;
+    f.changed_at = kT2;
+    s->record_fallback(t, "+15550000001", f);
+    CHECK(s->snapshots(t)[0].fallback == f);
+  }
+  f.until.clear();  // kept for good
+  s->record_fallback(t, "+15550000001", f);
+  CHECK(s->snapshots(t)[0].fallback.until.empty());
+
+  // A snapshot taken again (a new cut-over) starts undecided.
+  s->record_intent(run, import_with_snapshot("+15550000001", "https://ivr.example/v2", true), kT2);
+  CHECK(s->snapshots(t)[0].fallback == xs::ProbationFallback{});
+  CHECK_THROWS_AS(s->record_fallback(t, "+15559999999", f), StateError);
+  CHECK_THROWS_WITH(st.open(OpenMode::ReadOnly)->record_fallback(t, "+15550000001", f),
+                    Catch::Contains("read-only"));
+}

@@ -89,6 +89,10 @@ class FullDiskStore final : public state::Store {
                             const std::string& n) override {
     s_.record_routing_after(t, p, r, n);
   }
+  void record_fallback(std::int64_t t, const std::string& p,
+                       const ProbationFallback& f) override {
+    s_.record_fallback(t, p, f);
+  }
   void mark_rolled_back(std::int64_t t, const std::string& p, bool b,
                         const std::string& n) override {
     s_.mark_rolled_back(t, p, b, n);

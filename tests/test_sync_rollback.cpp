@@ -2,6 +2,8 @@
 // first apply: restores, is idempotent, undoes, and reports per-number problems.
 #include <catch2/catch.hpp>
 
+#include <optional>
+
 #include "sync/errors.h"
 #include "sync/rollback.h"
 #include "sync_world.h"
@@ -27,12 +29,14 @@ struct Migrated : SyncWorld {
     REQUIRE(apply(three()).outcome == RunOutcome::Ok);
   }
   sync::RollbackResult rollback(std::vector<std::string> numbers, bool undo = false,
-                                bool all = false) {
+                                bool all = false, bool force = false,
+                                std::optional<Desired> desired = std::nullopt) {
     sync::RollbackRequest r;
-    r.desired = three();
+    r.desired = desired ? *desired : three();
     r.numbers = std::move(numbers);
     r.undo = undo;
     r.all = all;
+    r.force = force;
     r.parallelism = 1;
     return sync::run_rollback(*store, source, clock, identity, target.api_url,
                               target.key_fingerprint, std::move(r), {});
@@ -224,4 +228,67 @@ TEST_CASE("rollback: a lock held by another run is SyncError(Locked), nothing up
     CHECK(e.kind == sync::Stop::Locked);
   }
   CHECK(w.twilio.count("update") == 0);
+}
+
+// Issue 20 item 3: rollback compares before it sets.
+TEST_CASE("rollback: a number re-routed by hand since the cut-over is left alone and named") {
+  Migrated w;
+  const std::string by_hand = "https://ops:n3w-pa55@new-ivr.example.com/voice";
+  w.twilio.edit(kB, [&](TwilioRouting& r) { r.voice_url = by_hand; });
+  auto r = w.rollback({}, false, /*all=*/true);
+  CHECK(r.outcome == RunOutcome::Failed);  // exit 1
+  const auto& b = w.item(r, kB);
+  CHECK(b.status == RollbackItem::Status::Moved);
+  CHECK(b.outcome == Outcome::Skipped);
+  CHECK_THAT(b.message, Catch::Contains("https://ops:***@new-ivr.example.com/voice"));
+  CHECK(b.message.find("n3w-pa55") == std::string::npos);
+  CHECK(w.twilio.routing_of(kB).voice_url == by_hand);  // untouched
+  CHECK_FALSE(w.rolled_back(kB));
+  CHECK(w.twilio.count("update") == 2);  // A and C only
+  CHECK(w.twilio.routing_of(kA).voice_url == kIvr);
+  CHECK(w.rolled_back(kC));
+}
+
+TEST_CASE("rollback: --force restores over a hand-made routing, and --undo brings that back") {
+  Migrated w;
+  const std::string by_hand = "https://ops:n3w-pa55@new-ivr.example.com/voice";
+  w.twilio.edit(kB, [&](TwilioRouting& r) {
+    r.voice_url = by_hand;
+    r.voice_method = "GET";
+  });
+  auto r = w.rollback({kB}, false, false, /*force=*/true);
+  CHECK(r.outcome == RunOutcome::Ok);
+  CHECK(w.item(r, kB).forced);
+  CHECK(w.twilio.routing_of(kB).voice_url == "https://user:pa55word@ivr.example.com/b");
+  CHECK(w.rolled_back(kB));
+  // The routing it replaced is journaled in the state (whole, for the undo)...
+  bool kept = false;
+  for (const auto& s : w.store->snapshots(w.target_id()))
+    if (s.phone_number == kB) kept = s.after && s.after->voice_url == by_hand;
+  CHECK(kept);
+  // ... never in the journal's text.
+  for (const auto& a : w.store->actions_of(w.store->runs(w.target_id(), 1).at(0).id))
+    CHECK(a.detail.find("n3w-pa55") == std::string::npos);
+  auto undo = w.rollback({kB}, /*undo=*/true);
+  CHECK(undo.outcome == RunOutcome::Ok);
+  CHECK(w.twilio.routing_of(kB).voice_url == by_hand);
+  CHECK(w.twilio.routing_of(kB).voice_method == "GET");
+}
+
+TEST_CASE("rollback: --all covers the given mapping's numbers, others only when named") {
+  Migrated w;  // A, B and C imported from one mapping...
+  // ... and a second team's mapping holding only C shares the state and the target.
+  const Desired team_b = SyncWorld::desired({SyncWorld::number(kC, "C")});
+  auto r = w.rollback({}, false, /*all=*/true, false, team_b);
+  CHECK(r.outcome == RunOutcome::Ok);
+  REQUIRE(r.items.size() == 1);
+  CHECK(r.items[0].phone_number == kC);
+  CHECK(w.twilio.routing_of(kC).voice_url == kIvr);
+  CHECK(w.twilio.routing_of(kA).voice_url == w.twilio.webhook);  // team A's stay on XUNA
+  CHECK(w.twilio.routing_of(kB).voice_url == w.twilio.webhook);
+  CHECK(w.twilio.count("update") == 1);
+  // Named on the command line, a number outside the mapping is rolled back too.
+  auto named = w.rollback({kA}, false, false, false, team_b);
+  CHECK(named.outcome == RunOutcome::Ok);
+  CHECK(w.twilio.routing_of(kA).voice_url == kIvr);
 }

@@ -52,7 +52,8 @@ class Run {
         case ActionKind::Assign: assigns.push_back(i); break;
         case ActionKind::Batch: batches.push_back(i); break;
         case ActionKind::Rollback:
-        case ActionKind::Undo: break;  // Twilio routing: sync/rollback, not a XUNA plan
+        case ActionKind::Undo:
+        case ActionKind::Fallback: break;  // Twilio routing: sync, not a XUNA plan
       }
     }
     const std::size_t base = report_.results.size();

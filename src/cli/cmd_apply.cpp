@@ -47,9 +47,34 @@ sync::SavedPlan read_saved_plan(const std::string& path) {
   return saved;
 }
 
-std::vector<RoutingResult> routing_results(const std::vector<sync::RoutingCheck>& checks) {
+// The cut-over checks, and the probation fallbacks that could not be settled (issue 22).
+std::vector<RoutingResult> routing_results(const std::vector<sync::RoutingCheck>& checks,
+                                           const std::vector<sync::FallbackResult>& fallbacks) {
   std::vector<RoutingResult> out;
   for (const auto& c : checks) out.push_back({c.phone_number, c.ok, c.problem});
+  for (const auto& f : fallbacks)
+    if (f.outcome == Outcome::Failed || f.outcome == Outcome::Unknown)
+      out.push_back({f.step.phone_number, false, "probation fallback: " + f.message});
+  return out;
+}
+
+// One line per probation fallback set, cleared, left alone or not settled.
+std::string fallback_lines(const std::vector<sync::FallbackResult>& fallbacks, const Style& s) {
+  std::string out;
+  for (const auto& f : fallbacks) {
+    const bool set = f.step.kind == FallbackStep::Kind::Set;
+    const std::string to = printable(mask_url_password(f.step.url));
+    if (f.outcome == Outcome::Ok)
+      out += (set ? s.green("  + fallback  ") : s.yellow("  - fallback  ")) + f.step.phone_number +
+             (set ? "  falls back to " + to +
+                        (f.until.empty() ? std::string(", kept") : " until " + f.until)
+                  : "  probation ended: no longer falls back to " + to) +
+             '\n';
+    else if (f.outcome == Outcome::Skipped)
+      out += s.yellow("  ! fallback  ") + f.step.phone_number + "  " + printable(f.message) + '\n';
+    else
+      out += s.red("  x fallback  ") + f.step.phone_number + "  " + printable(f.message) + '\n';
+  }
   return out;
 }
 
@@ -114,12 +139,15 @@ int run_apply(const Options& given) {
                           report_to_markdown(result.report,
                                              static_cast<std::size_t>(options.markdown_max_bytes)));
     if (options.format == "json") {
-      std::cout << report_to_json(result.report, remote.url, routing_results(result.routing));
-    } else if (!result.report.results.empty() || !result.routing.empty()) {
+      std::cout << report_to_json(result.report, remote.url,
+                                  routing_results(result.routing, result.fallbacks));
+    } else if (!result.report.results.empty() || !result.routing.empty() ||
+               !result.fallbacks.empty()) {
       Style s = style_for(1, options.no_color);
       std::cout << '\n' << render_report(result.report, s);
       for (const auto& c : result.routing)
         if (!c.ok) std::cout << s.red("  x routing  ") << c.phone_number << "  " << printable(c.problem) << '\n';
+      std::cout << fallback_lines(result.fallbacks, s);
     }
     if (result.outcome == RunOutcome::Interrupted) {
       const int code = signal_exit_code();

@@ -41,6 +41,7 @@ int run_rollback(const Options& options) {
       return !selects(leave_out, it != mapped.end() ? it->second : n);
     };
   }
+  request.force = options.force;
   request.parallelism = static_cast<std::size_t>(options.parallelism);
   request.stop = stop_on_signals();
   Remote remote = connect_xuna(options);  // names the target whose state holds the snapshots

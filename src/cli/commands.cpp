@@ -210,12 +210,14 @@ const std::vector<Command>& commands() {
        "Example:\n  xuna-sync state copy .xuna-sync/state.db postgresql://xs@db/xuna_sync\n",
        run_state},
       {"rollback", "put numbers' Twilio routing back as it was before the cut-over",
-       "xuna-sync rollback [-f PATH]... (NUMBER... | --all) [--undo] [--auto-approve]",
+       "xuna-sync rollback [-f PATH]... (NUMBER... | --all) [--undo] [--force] [--auto-approve]",
        "Restores, through Twilio's update call, the routing the state snapshotted before each\n"
-       "number was imported into XUNA (--all: every snapshot this state holds). Shows what it\n"
-       "will change and asks like apply (exit 3 without a terminal or --auto-approve). A number\n"
-       "already routed as its snapshot is left alone. --undo points them back at XUNA with the\n"
-       "routing recorded after the cut-over. The XUNA record stays.\n",
+       "number was imported into XUNA (--all: every number of the mapping with a snapshot).\n"
+       "Shows what it will change and asks like apply (exit 3 without a terminal or\n"
+       "--auto-approve). A number already routed as its snapshot is left alone; one re-routed\n"
+       "by hand since the cut-over is named and left alone (exit 1) unless --force, which keeps\n"
+       "the routing it replaces for --undo. --undo points them back at XUNA with the routing\n"
+       "recorded after the cut-over. The XUNA record stays.\n",
        "Example:\n  xuna-sync rollback +15551234567 --auto-approve\n", run_rollback},
       {"schema", "print the JSON Schema of the mapping format", "xuna-sync schema",
        "Prints the JSON Schema (draft 2020-12) of the mapping files, for editors\n"

@@ -171,11 +171,13 @@ void add_command_options(CLI::App& cmd, const std::string& name, Options& o) {
         ->type_name("P")
         ->check(number("max-reassign-percent", 0));
   }
-  if (takes({"plan", "apply", "state", "discover"}))
+  if (takes({"plan", "apply", "state", "discover", "rollback"}))
     cmd.add_flag("--force", o.force,
                  name == "state"      ? "unlock: remove the lock; copy: overwrite a destination "
                                         "that is not empty"
                  : name == "discover" ? "let --out replace an existing file"
+                 : name == "rollback" ? "also restore numbers re-routed by hand since the cut-over "
+                                        "(what they had is kept for --undo)"
                                       : "lift the reassignment guard");
   if (takes({"plan", "apply"})) {
     cmd.add_option("--only", o.only,
@@ -224,8 +226,8 @@ void add_command_options(CLI::App& cmd, const std::string& name, Options& o) {
   if (takes({"discover", "rollback"}))
     cmd.add_flag("--all", o.all,
                  name == "discover" ? "every account in the mapping"
-                                    : "every number whose routing the state "
-                                      "snapshotted");
+                                    : "every number of the mapping whose routing the "
+                                      "state snapshotted");
   if (takes({"rollback"})) cmd.add_flag("--undo", o.undo, "re-point at XUNA instead");
   if (takes({"history"}))
     cmd.add_option("--campaign", o.campaign,

@@ -26,6 +26,7 @@ void RunMetricsFile::planned(const sync::Planned& p) {
   for (const auto& c : p.plan.campaigns)
     plan.campaigns.push_back(
         {c.name, c.to_dial, c.dialled, c.unknown, c.failed, c.suppressed, c.waiting, c.expired});
+  plan.in_probation = p.plan.summary.in_probation;
   metrics_.plan = plan;
   if (!p.plan.errors.empty() || plan.unknown_batches) failed_ = true;
 }

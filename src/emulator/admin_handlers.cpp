@@ -1,6 +1,7 @@
 #include "emulator/admin_handlers.h"
 
 #include "emulator/json_util.h"
+#include "emulator/route_call.h"
 #include "emulator/twilio_handlers.h"
 #include "emulator/twilio_routing.h"
 #include "emulator/xuna_handlers.h"
@@ -175,6 +176,28 @@ Response twilioNumber(World& world, const ApiRequest& req, const std::string& ph
   return jsonResponse(200, adminTwilioItem(*account, *n));
 }
 
+// Where an inbound call to a Twilio number goes (issue 22): body {"phone_number",
+// "xuna_answers": true|false, "account_sid"?}.
+Response routeCallTo(World& world, const ApiRequest& req) {
+  auto body = requireObject(req);
+  auto phone = optString(body, "phone_number");
+  if (!phone || phone->empty()) throw BadInput("phone_number is required");
+  if (!body->has("xuna_answers") || !body->get("xuna_answers").isBoolean())
+    throw BadInput("xuna_answers (true or false) is required");
+  const bool answers = body->get("xuna_answers").extract<bool>();
+  const std::string only = optString(body, "account_sid").value_or("");
+  auto lock = world.lock();
+  auto [account, n] = findTwilioNumber(world, *phone, only);
+  if (!n) return xunaDetail(404, "No Twilio number " + *phone);
+  const CallRoute route = routeCall(n->routing, world.inboundCallUrl, answers);
+  auto o = newObject();
+  o->set("phone_number", n->phone);
+  o->set("reaches", route.reaches);
+  o->set("url", route.url.empty() ? Var() : Var(route.url));
+  o->set("sid", route.sid.empty() ? Var() : Var(route.sid));
+  return jsonResponse(200, o);
+}
+
 Response listBatches(World& world) {
   auto lock = world.lock();
   auto arr = newArray();
@@ -311,6 +334,10 @@ Response route(Services& s, const ApiRequest& req) {
       p.find('/', twilioPrefix.size()) == std::string::npos) {
     if (m == "GET" || m == "PUT") return twilioNumber(s.world, req, p.substr(twilioPrefix.size()));
     return notAllowed("GET, PUT");
+  }
+  if (p == kRoot + "/route-call") {
+    if (m == "POST") return routeCallTo(s.world, req);
+    return notAllowed("POST");
   }
   if (p == kRoot + "/batches") {
     if (m == "GET") return listBatches(s.world);

@@ -10,7 +10,7 @@ namespace {
 
 const std::vector<std::string> kTopKeys = {"version",        "twilio_accounts", "agents",
                                            "defaults",       "numbers",         "batch_calls",
-                                           "default_region", "suppress"};
+                                           "default_region", "suppress",      "cutover"};
 
 void read_version(Ctx& ctx, const MapReader& top, const yaml::Node& root) {
   const Entry* e = top.find("version");
@@ -35,6 +35,7 @@ void read_root(Ctx& ctx, const yaml::Node& root, ParsedFile& out) {
   if (const Entry* e = top.find("twilio_accounts")) read_accounts(ctx, *e, out);
   if (const Entry* e = top.find("agents")) read_agents(ctx, *e, out);
   if (const Entry* e = top.find("defaults")) read_defaults(ctx, *e, out);
+  if (const Entry* e = top.find("cutover")) out.cutover = read_cutover(ctx, *e);
   if (const Entry* e = top.find("numbers")) read_numbers(ctx, *e, out);
   if (const Entry* e = top.find("batch_calls")) read_batches(ctx, *e, out);
   if (const Entry* e = top.find("suppress")) read_suppress(ctx, *e, out);

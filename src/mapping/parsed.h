@@ -1,5 +1,6 @@
 #pragma once
 // One mapping file after its own checks, before the files are merged (private to src/mapping).
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,12 +21,20 @@ struct ParsedAgent {
   Location loc;  // the alias key
 };
 
+// A 'cutover:' map (top level or a number's): the keys given.
+struct ParsedCutover {
+  std::optional<FallbackPolicy> fallback;
+  std::optional<std::chrono::seconds> probation;
+  Location loc;  // the 'cutover' key
+};
+
 struct ParsedNumber {
   DesiredNumber number;  // loc = the entry; agent_id and twilio_account unresolved
   Location phone_loc;
   bool valid_phone = false;           // strict E.164
   std::optional<Ref> agent;           // as written
   std::optional<Ref> twilio_account;  // as written
+  std::optional<ParsedCutover> cutover;  // its own 'cutover:' keys
 };
 
 struct ParsedCall {
@@ -51,6 +60,7 @@ struct ParsedFile {
   std::optional<Location> defaults;  // the 'defaults' key, when present
   std::optional<Ref> default_account;
   std::string default_region;  // top-level default_region, for this file's batches
+  std::optional<ParsedCutover> cutover;  // top-level 'cutover:'
   std::vector<ParsedNumber> numbers;
   std::vector<ParsedBatch> batches;
   std::vector<std::string> suppressed;      // E.164, from the files of 'suppress'

@@ -70,6 +70,7 @@ class Resolver {
                                 first_at(it->second));
       }
     }
+    merge_cutover(f);
     if (!f.defaults) return;
     if (!defaults_loc_) {
       defaults_loc_ = f.defaults;
@@ -82,6 +83,29 @@ class Resolver {
       diags_.error(*f.defaults, "conflicting 'defaults'" + first_at(*defaults_loc_) +
                                     ": set 'defaults' in one file only");
     }
+  }
+
+  // One top-level 'cutover:' for all the files: the first; another that differs is an error.
+  void merge_cutover(const ParsedFile& f) {
+    if (!f.cutover) return;
+    if (!cutover_) {
+      cutover_ = f.cutover;
+      return;
+    }
+    if (f.cutover->fallback != cutover_->fallback || f.cutover->probation != cutover_->probation)
+      diags_.error(f.cutover->loc, "conflicting 'cutover'" + first_at(cutover_->loc) +
+                                       ": set the top-level 'cutover' in one file only");
+  }
+
+  // The mapping's cut-over policy for a number, its own keys over the top-level ones.
+  CutoverPolicy cutover_of(const std::optional<ParsedCutover>& own) const {
+    CutoverPolicy policy;
+    for (const auto* c : {&cutover_, &own}) {
+      if (!*c) continue;
+      if ((*c)->fallback) policy.fallback = *(*c)->fallback;
+      if ((*c)->probation) policy.probation = *(*c)->probation;
+    }
+    return policy;
   }
 
   bool known_account(const Ref& ref) {
@@ -125,6 +149,7 @@ class Resolver {
       }
     }
     if (p.agent) n.agent_id = resolve_agent(*p.agent);
+    n.cutover = cutover_of(p.cutover);
     if (p.twilio_account) {
       if (known_account(*p.twilio_account)) n.twilio_account = p.twilio_account->text;
     } else if (default_account_) {
@@ -194,6 +219,7 @@ class Resolver {
   std::unordered_map<std::string, Location> alias_locs_;
   std::optional<Location> defaults_loc_;
   std::optional<Ref> default_account_;
+  std::optional<ParsedCutover> cutover_;
   std::unordered_map<std::string, Location> numbers_;  // phone -> first declaration
   std::unordered_map<std::string, Location> batches_;  // name -> first declaration
 };

@@ -11,6 +11,9 @@ void read_agents(Ctx& ctx, const Entry& section, ParsedFile& out);
 void read_defaults(Ctx& ctx, const Entry& section, ParsedFile& out);
 void read_numbers(Ctx& ctx, const Entry& section, ParsedFile& out);
 void read_batches(Ctx& ctx, const Entry& section, ParsedFile& out);
+// A 'cutover:' map, top level or under a number: fallback (previous | none | keep) and
+// probation (a whole number and s, m, h or d: 30s, 10m, 48h, 14d); nullopt when not a map.
+std::optional<ParsedCutover> read_cutover(Ctx& ctx, const Entry& section);
 
 // True when section holds a value of the wanted kind; reports "expected a WHAT for 'KEY'"
 // when it holds another kind. An empty section is false without a report.

@@ -9,7 +9,7 @@ namespace xs::mapping {
 namespace {
 
 const std::vector<std::string> kNumberKeys = {"phone_number", "label", "agent", "twilio_account",
-                                              "routing_takeover"};
+                                              "routing_takeover", "cutover"};
 
 bool is_blank(const std::string& s) {
   return s.find_first_not_of(" \t\r\n") == std::string::npos;
@@ -48,6 +48,7 @@ void read_number(Ctx& ctx, const yaml::Node& item, ParsedFile& out) {
   }
   if (auto f = r.optional_text("twilio_account")) p.twilio_account = Ref{f->text, f->loc};
   if (auto v = read_bool(ctx, r, "routing_takeover")) p.number.routing_takeover = *v;
+  if (const Entry* e = r.find("cutover")) p.cutover = read_cutover(ctx, *e);
   out.numbers.push_back(std::move(p));
 }
 

@@ -29,6 +29,19 @@ struct TwilioAccount {
   Location loc;
 };
 
+// What a cut-over leaves behind (docs/DESIGN.md §9): the number's old webhook as Twilio's voice
+// fallback (VoiceFallbackUrl) for a probation period, so that a XUNA outage reaches the old IVR.
+enum class FallbackPolicy {
+  Previous,  // set it to the routing before, clear it when the probation ends
+  None,      // do not touch the fallback
+  Keep,      // set it, and leave it set after the probation
+};
+
+struct CutoverPolicy {
+  FallbackPolicy fallback = FallbackPolicy::Previous;
+  std::chrono::seconds probation{14 * 24 * 3600};
+};
+
 struct DesiredNumber {
   std::string phone_number;        // strict E.164
   std::string label;               // non-empty
@@ -36,6 +49,7 @@ struct DesiredNumber {
   std::string agent_ref;           // as written (alias or id), for messages
   std::string twilio_account;      // account name: the number's own or defaults.twilio_account
   bool routing_takeover = false;   // import even when Twilio routes it through an app or trunk
+  CutoverPolicy cutover;           // the mapping's 'cutover:', the number's own keys over it
   Location loc;
 };
 

@@ -68,6 +68,12 @@ std::string mapping_digest(const Desired& desired) {
     field(out, n.agent_id);
     field(out, n.twilio_account);
     if (n.routing_takeover) field(out, "takeover");
+    if (n.cutover.fallback != CutoverPolicy{}.fallback ||
+        n.cutover.probation != CutoverPolicy{}.probation) {  // the default leaves digests as were
+      field(out, "cutover");
+      field(out, std::to_string(static_cast<int>(n.cutover.fallback)));
+      field(out, std::to_string(n.cutover.probation.count()));
+    }
     out += '\n';
   }
   for (const auto& b : desired.batches) {

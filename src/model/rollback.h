@@ -12,9 +12,12 @@ struct RollbackItem {
   std::string twilio_account;
   TwilioRouting now;     // as Twilio has it
   TwilioRouting wanted;  // as it will be
-  enum class Status { Change, Already, Problem } status = Status::Change;
+  // Moved: Twilio routes it neither as the cut-over left it nor as wanted (re-routed by hand
+  // since): left alone unless forced.
+  enum class Status { Change, Already, Problem, Moved } status = Status::Change;
   Outcome outcome = Outcome::Pending;  // after the run: Ok | Failed | Skipped | Unknown
-  std::string message;                 // why (Problem, Failed, Skipped)
+  std::string message;                 // why (Problem, Moved, Failed, Skipped)
+  bool forced = false;                 // Change over a Moved routing (--force)
 };
 
 }  // namespace xs

@@ -20,6 +20,25 @@ const std::vector<RoutingField>& routing_fields() {
   return fields;
 }
 
+const char* to_string(ProbationFallback::State state) {
+  using S = ProbationFallback::State;
+  switch (state) {
+    case S::Undecided: return "";
+    case S::Setting: return "setting";
+    case S::Set: return "set";
+    case S::Cleared: return "cleared";
+    case S::Untouched: return "untouched";
+  }
+  return "";
+}
+
+ProbationFallback::State fallback_state(const std::string& name) {
+  using S = ProbationFallback::State;
+  for (S s : {S::Setting, S::Set, S::Cleared, S::Untouched})
+    if (name == to_string(s)) return s;
+  return S::Undecided;
+}
+
 bool same_routing(const TwilioRouting& a, const TwilioRouting& b) {
   for (const auto& [name, field] : routing_fields())
     if (a.*field != b.*field) return false;

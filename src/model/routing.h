@@ -22,6 +22,30 @@ struct TwilioRouting {
   friend bool operator!=(const TwilioRouting& a, const TwilioRouting& b) { return !(a == b); }
 };
 
+// The voice fallback a cut-over left for its probation (docs/DESIGN.md §9, issue 22): Twilio
+// sends a call to VoiceFallbackUrl when the webhook (XUNA's) answers with an error or not at all.
+struct ProbationFallback {
+  enum class State {
+    Undecided,  // cut over (or being cut over); nothing decided yet
+    Setting,    // url/until decided and journaled; Twilio's update not confirmed
+    Set,        // Twilio has it (until empty: kept for good, fallback: keep)
+    Cleared,    // the probation ended and it was cleared (or found gone)
+    Untouched,  // not ours to set: fallback none, no webhook before, or a fallback already there
+  } state = State::Undecided;
+  std::string url, method;  // the fallback (Setting, Set, Cleared): the webhook before the cut-over
+  std::string until;        // when the probation ends, ISO-8601 UTC; "" = never (keep)
+  std::string changed_at;   // when the state last changed
+
+  friend bool operator==(const ProbationFallback& a, const ProbationFallback& b) {
+    return a.state == b.state && a.url == b.url && a.method == b.method && a.until == b.until &&
+           a.changed_at == b.changed_at;
+  }
+};
+
+const char* to_string(ProbationFallback::State state);
+// The state named by to_string; Undecided for anything else.
+ProbationFallback::State fallback_state(const std::string& name);
+
 // Every routing field but sid, by its Twilio JSON name, in a fixed order.
 using RoutingField = std::pair<const char*, std::string TwilioRouting::*>;
 const std::vector<RoutingField>& routing_fields();

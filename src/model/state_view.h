@@ -5,6 +5,7 @@
 #include <string>
 
 #include "model/ledger.h"
+#include "model/routing.h"
 #include "model/vocabulary.h"
 
 namespace xs {
@@ -19,6 +20,15 @@ struct BatchRecord {
   std::map<int, BatchStatus> chunks;          // by chunk number
 };
 
+// A number's cut-over as the state remembers it, for the probation fallback (issue 22).
+struct CutoverRecord {
+  std::string twilio_account;
+  TwilioRouting before;        // the snapshot: routing before the cut-over
+  bool reached_xuna = false;   // seen routing to XUNA after it
+  bool rolled_back = false;
+  ProbationFallback fallback;
+};
+
 struct StateView {
   std::set<std::string> managed_numbers;          // E.164 numbers this tool once managed here
   std::map<std::string, CampaignLedger> campaigns;  // the ledger, by campaign name
@@ -27,6 +37,7 @@ struct StateView {
   std::set<std::string> rolled_back;              // numbers whose last rollback stands
   std::set<std::string> snapshotted;              // numbers with a routing snapshot
   std::set<std::string> reached_xuna;             // ... seen routing to XUNA after it
+  std::map<std::string, CutoverRecord> cutovers;  // every snapshot, by number
 };
 
 }  // namespace xs

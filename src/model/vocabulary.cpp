@@ -9,11 +9,12 @@ namespace {
 template <typename E, std::size_t N>
 using Names = std::array<std::pair<E, const char*>, N>;
 
-constexpr Names<ActionKind, 5> kActionKinds{{{ActionKind::Import, "import"},
+constexpr Names<ActionKind, 6> kActionKinds{{{ActionKind::Import, "import"},
                                              {ActionKind::Assign, "assign"},
                                              {ActionKind::Batch, "batch"},
                                              {ActionKind::Rollback, "rollback"},
-                                             {ActionKind::Undo, "undo"}}};
+                                             {ActionKind::Undo, "undo"},
+                                             {ActionKind::Fallback, "fallback"}}};
 constexpr Names<Outcome, 5> kOutcomes{{{Outcome::Pending, "pending"},
                                        {Outcome::Ok, "ok"},
                                        {Outcome::Failed, "failed"},

@@ -7,8 +7,9 @@
 namespace xs {
 
 // import and assign change XUNA; batch sends a campaign; rollback and undo change a number's
-// Twilio routing (back to its snapshot, or back to XUNA).
-enum class ActionKind { Import, Assign, Batch, Rollback, Undo };
+// Twilio routing (back to its snapshot, or back to XUNA); fallback sets or clears the probation
+// fallback after a cut-over (issue 22).
+enum class ActionKind { Import, Assign, Batch, Rollback, Undo, Fallback };
 // Pending: the intent is journaled and no answer is known (yet).
 enum class Outcome { Pending, Ok, Failed, Skipped, Unknown };
 // One chunk of a campaign as states before the ledger kept them (read when upgrading).

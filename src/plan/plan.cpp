@@ -85,6 +85,7 @@ Plan make_plan(const Desired& desired, const LiveList& live, const StateView& st
   std::set<std::string> mapped, untouched;  // untouched: outside --only, or deferred
   const Selection& selection = options.selection;
   int importing = 0;
+  std::vector<const DesiredNumber*> live_selected;  // in XUNA and selected: probation fallbacks
   for (const DesiredNumber& want : desired.numbers) {
     mapped.insert(want.phone_number);
     auto it = by_number.find(want.phone_number);
@@ -113,6 +114,7 @@ Plan make_plan(const Desired& desired, const LiveList& live, const StateView& st
       imp.kind = ActionKind::Import;
       imp.phone_number = want.phone_number;
       imp.label = want.label;
+      imp.cutover = want.cutover;
       imp.twilio_account = want.twilio_account;
       if (routing != ownership.routing.end()) {
         imp.routing_before = routing->second;
@@ -133,6 +135,7 @@ Plan make_plan(const Desired& desired, const LiveList& live, const StateView& st
       continue;
     }
     const LiveNumber& have = *it->second;
+    live_selected.push_back(&want);
     bool changed = false;
     if (!want.agent_id.empty() && have.agent_id != want.agent_id) {
       Action as;
@@ -197,6 +200,7 @@ Plan make_plan(const Desired& desired, const LiveList& live, const StateView& st
   plan.actions = std::move(imports);
   plan.actions.insert(plan.actions.end(), assigns.begin(), assigns.end());
   plan::plan_campaigns(desired, by_number, untouched, state, options, plan);
+  plan_probation(live_selected, state, options, plan);
   std::stable_sort(plan.warnings.begin(), plan.warnings.end(),
                    [](const Warning& a, const Warning& b) { return a.phone_number < b.phone_number; });
   return plan;

@@ -45,6 +45,30 @@ struct Action {
   std::shared_ptr<const BatchCampaign> campaign;  // batch: what to send
   std::optional<TwilioRouting> routing_before;   // import: where its calls go now, as listed
   bool snapshot = false;                 // import: journal routing_before as its snapshot
+  CutoverPolicy cutover;                 // import: the probation fallback after its cut-over
+};
+
+// The old webhook as Twilio's voice fallback after a cut-over (docs/DESIGN.md §9, issue 22): set
+// after a good cut-over for the probation, cleared when the probation ends.
+struct FallbackStep {
+  enum class Kind { Set, Clear } kind = Kind::Set;
+  std::string phone_number;
+  std::string twilio_account;
+  std::string url, method;  // the fallback to set, or the one to clear (ours); may hold a password
+  // Set: when the probation ends ("" = never: fallback keep). A first setting works it out from
+  // the run's own now and `probation`; one already decided (a killed run) keeps it.
+  std::string until;
+  std::optional<long long> probation;  // Set, not yet decided: its length in seconds; nullopt = keep
+  bool with_import = false;  // Set: after this plan's import of the number, if its check is good
+  bool reached_xuna = false; // Set, not with_import: the state saw it routing to XUNA after it
+  TwilioRouting before;      // the number's snapshot (Clear: the fallback method it had)
+};
+
+// A number whose fallback is set for its probation (shown by plan; counted in metrics).
+struct InProbation {
+  std::string phone_number;
+  std::string url;    // what Twilio falls back to (may hold a password: masked when shown)
+  std::string until;  // ISO-8601 UTC; "" = kept for good
 };
 
 struct Warning {
@@ -67,6 +91,9 @@ struct Summary {
   int unchanged = 0;   // mapped numbers that need nothing
   int unmanaged = 0;   // live numbers not in the mapping
   int orphaned = 0;    // unmanaged numbers this tool once managed
+  int in_probation = 0;        // numbers whose probation fallback is set and not yet due
+  int fallbacks_to_set = 0;    // probation fallbacks this run sets (after the imports' check)
+  int fallbacks_to_clear = 0;  // probation fallbacks whose probation has ended
 };
 
 // A campaign that apply records as unknown without sending it (a state with no history).
@@ -105,8 +132,10 @@ struct Plan {
   std::vector<UnrecordedBatch> unrecorded;
   std::vector<CampaignCounts> campaigns;  // every campaign of the selection, mapping order
   std::vector<CampaignMarks> marks;
+  std::vector<FallbackStep> fallbacks;  // by phone number
+  std::vector<InProbation> probation;   // by phone number
   Summary summary;
-  bool has_changes() const { return !actions.empty(); }
+  bool has_changes() const { return !actions.empty() || !fallbacks.empty(); }
   // Changes, or campaigns whose outcome is unknown (plan --detailed-exitcode exits 2).
   bool has_pending() const { return has_changes() || summary.unknown_batches > 0; }
 };
@@ -151,6 +180,13 @@ bool selected_by(const std::string& pattern, const DesiredNumber& number);
 // True when the selection's patterns let the number through: it matches a pattern of only
 // (or only is empty) and none of exclude. max_imports is not looked at.
 bool selects(const Selection& selection, const DesiredNumber& number);
+
+// The probation fallbacks (issue 22) of a plan whose actions are made: Set steps for this plan's
+// imports and for cut-overs whose fallback was never settled (a killed run), Clear steps for
+// probations ended at options.now (none without it), and the numbers still in probation. Of the
+// mapped numbers, only those in live_selected (selected, in XUNA) and this plan's imports.
+void plan_probation(const std::vector<const DesiredNumber*>& live_selected, const StateView& state,
+                    const PlanOptions& options, Plan& plan);
 
 // The actions that bring live in line with desired, and what cannot be brought in line.
 Plan make_plan(const Desired& desired, const LiveList& live, const StateView& state,

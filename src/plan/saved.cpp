@@ -44,7 +44,8 @@ std::string difference(const Action& s, const Action& f) {
         return "the plan file says agent " + s.agent_id + ", the mapping says " + f.agent_id;
       return {};
     case ActionKind::Rollback:
-    case ActionKind::Undo: return {};
+    case ActionKind::Undo:
+    case ActionKind::Fallback: return {};
   }
   return {};
 }
@@ -82,7 +83,8 @@ SavedPlanCheck check_saved_plan(const Plan& saved, const Plan& fresh) {
       case ActionKind::Assign: ++out.to_apply.summary.assigns; break;
       case ActionKind::Batch: ++out.to_apply.summary.batches; break;
       case ActionKind::Rollback:
-      case ActionKind::Undo: break;
+      case ActionKind::Undo:
+      case ActionKind::Fallback: break;
     }
   }
   return out;

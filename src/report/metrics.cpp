@@ -91,6 +91,9 @@ std::string metrics_text(const RunMetrics& m) {
               << state << "\"} " << n << '\n';
       }
     }
+    header(out, "xuna_sync_probation",
+           "Numbers cut over to XUNA whose old webhook is still Twilio's voice fallback.");
+    out << "xuna_sync_probation " << m.plan->in_probation << '\n';
   }
   return out.str();
 }

@@ -27,6 +27,7 @@ struct PlanMetrics {
   int unknown_batches = 0;  // campaigns whose outcome is unknown (a pending change)
   int routing_drift = 0;    // cut-over numbers whose calls no longer reach XUNA
   std::vector<CampaignMetrics> campaigns;
+  int in_probation = 0;     // cut-over numbers whose probation fallback is set (issue 22)
 };
 
 struct RunMetrics {

@@ -100,7 +100,8 @@ Object::Ptr action_json(const Action& a) {
       }
       break;
     case ActionKind::Rollback:
-    case ActionKind::Undo: break;
+    case ActionKind::Undo:
+    case ActionKind::Fallback: break;
   }
   return o;
 }
@@ -155,6 +156,28 @@ std::string plan_to_json(const Plan& plan, const PlanHeader& header) {
   Array::Ptr campaigns = new Array;
   for (const auto& c : plan.campaigns) campaigns->add(campaign_json(c));
   root->set("campaigns", campaigns);
+  // The probation fallbacks (issue 22): what this run sets or clears, and what stays in place.
+  Array::Ptr fallbacks = new Array;
+  for (const auto& f : plan.fallbacks) {
+    Object::Ptr o = object();
+    o->set("phone_number", f.phone_number);
+    o->set("change", std::string(f.kind == FallbackStep::Kind::Set ? "set" : "clear"));
+    o->set("fallback_url", mask_url_password(f.url));
+    o->set("fallback_method", f.method);
+    o->set("probation_until", f.until.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(f.until));
+    if (f.kind == FallbackStep::Kind::Set) o->set("after_import", f.with_import);
+    fallbacks->add(o);
+  }
+  root->set("fallbacks", fallbacks);
+  Array::Ptr probation = new Array;
+  for (const auto& p : plan.probation) {
+    Object::Ptr o = object();
+    o->set("phone_number", p.phone_number);
+    o->set("fallback_url", mask_url_password(p.url));
+    o->set("probation_until", p.until.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(p.until));
+    probation->add(o);
+  }
+  root->set("probation", probation);
   Object::Ptr summary = object();
   summary->set("import", plan.summary.imports);
   summary->set("assign", plan.summary.assigns);
@@ -164,6 +187,9 @@ std::string plan_to_json(const Plan& plan, const PlanHeader& header) {
   summary->set("orphaned", plan.summary.orphaned);
   summary->set("deferred", plan.summary.deferred);
   summary->set("unselected", plan.summary.unselected);
+  summary->set("in_probation", plan.summary.in_probation);
+  summary->set("fallbacks_to_set", plan.summary.fallbacks_to_set);
+  summary->set("fallbacks_to_clear", plan.summary.fallbacks_to_clear);
   root->set("summary", summary);
   std::ostringstream out;
   root->stringify(out, 2);

@@ -21,7 +21,10 @@ std::string render_rollback_plan(const std::vector<RollbackItem>& items, bool un
         ++changes;
         out << s.yellow(undo ? "  > re-point " : "  < restore  ") << i.phone_number << "  "
             << printable(describe_routing(i.now)) << " -> " << printable(describe_routing(i.wanted))
-            << '\n';
+            << (i.forced ? "  (re-routed since the cut-over; --force)" : "") << '\n';
+        break;
+      case Status::Moved:
+        out << s.red("  ! moved    ") << i.phone_number << "  " << printable(i.message) << '\n';
         break;
       case Status::Already:
         out << "  = already  " << i.phone_number << "  calls go to "
@@ -73,7 +76,8 @@ std::string rollback_to_json(const std::vector<RollbackItem>& items, bool undo) 
       o->set("routing_before", describe_routing(i.now));
       o->set("routing_after", describe_routing(i.wanted));
     }
-    if (!i.message.empty()) o->set("error", i.message);
+    if (i.status == Status::Moved || i.forced) o->set("moved_since_cutover", true);
+    if (!i.message.empty() && i.outcome != Outcome::Ok) o->set("error", i.message);
     numbers->add(o);
   }
   root->set("numbers", numbers);

@@ -66,7 +66,7 @@ std::string warning_word(const std::string& kind) {
   if (kind == "duplicate_live") return "live";
   if (kind.rfind("batch_", 0) == 0)
     return "batch";
-  if (kind == "routing_drift" || kind == "rolled_back") return "routing";
+  if (kind == "routing_drift" || kind == "rolled_back" || kind == "probation") return "routing";
   return kind;
 }
 
@@ -99,7 +99,8 @@ std::string action_line(const Action& a, const Style& s) {
       return line;
     }
     case ActionKind::Rollback:
-    case ActionKind::Undo: return {};
+    case ActionKind::Undo:
+    case ActionKind::Fallback: return {};
   }
   return {};
 }
@@ -117,6 +118,14 @@ std::string render_summary(const Plan& plan) {
   if (s.deferred) line += "; " + std::to_string(s.deferred) + " deferred (--max-imports)";
   if (s.unselected) line += "; " + std::to_string(s.unselected) + " not selected (--only, --exclude)";
   if (!plan.errors.empty()) line += "; " + plural(static_cast<int>(plan.errors.size()), "error", "errors");
+  const int pending = s.fallbacks_to_set - [&] {  // those after this plan's imports go unsaid
+    int with_import = 0;
+    for (const auto& f : plan.fallbacks) with_import += f.with_import;
+    return with_import;
+  }();
+  if (pending) line += "; " + plural(pending, "fallback", "fallbacks") + " to set";
+  if (s.fallbacks_to_clear) line += "; " + plural(s.fallbacks_to_clear, "fallback", "fallbacks") + " to clear";
+  if (s.in_probation) line += "; " + std::to_string(s.in_probation) + " in probation";
   return line + ".";
 }
 
@@ -130,6 +139,20 @@ std::string render_plan(const Plan& plan, const Style& s) {
     out << s.yellow("  ! " + pad(warning_word(w.kind), 8)) << pad(printable(w.phone_number), 14)
         << "  " << printable(w.message) << '\n';
   for (const auto& c : plan.campaigns) out << campaign_line(c, s) << '\n';
+  for (const auto& f : plan.fallbacks) {  // the probation fallbacks (issue 22)
+    const std::string to = printable(mask_url_password(f.url)) + " (" + printable(f.method) + ")";
+    if (f.kind == FallbackStep::Kind::Clear)
+      out << s.yellow("  - fallback ") << pad(f.phone_number, 14) << "  probation ended "
+          << f.until << ": clears the fallback to " << to << '\n';
+    else
+      out << s.green("  + fallback ") << pad(f.phone_number, 14) << "  "
+          << (f.with_import ? "after the cut-over" : "cut over earlier") << ": falls back to "
+          << to << (f.until.empty() ? ", kept" : " until " + f.until) << '\n';
+  }
+  for (const auto& p : plan.probation)
+    out << "  = fallback " << pad(p.phone_number, 14) << "  "
+        << (p.until.empty() ? std::string("fallback kept") : "probation until " + p.until)
+        << " (falls back to " << printable(mask_url_password(p.url)) << ")\n";
   if (!plan.has_changes() && plan.errors.empty()) out << "No changes: XUNA matches the mapping.\n";
   out << render_summary(plan) << '\n';
   return out.str();
@@ -156,6 +179,9 @@ std::string render_report(const ApplyReport& report, const Style& s) {
         break;
       case ActionKind::Undo:
         out << s.green("  > re-pointed ") << a.phone_number;
+        break;
+      case ActionKind::Fallback:
+        out << s.green("  ~ fallback  ") << a.phone_number;
         break;
     }
     if (!r.note.empty()) out << "  (" << printable(r.note) << ")";

@@ -33,7 +33,8 @@ StateDump SqlStore::dump() {
       if (has_table("batches"))
         for (auto& c : read_chunks(*db_, t.id, nullptr)) d.batches.emplace_back(t.id, std::move(c));
       if (has_table("snapshots"))
-        for (auto& s : read_snapshots(*db_, t.id)) d.snapshots.emplace_back(t.id, std::move(s));
+        for (auto& s : read_snapshots(*db_, t.id, has_table("snapshots.fallback_state")))
+          d.snapshots.emplace_back(t.id, std::move(s));
       if (has_table("campaign_calls"))
         for (auto& c : read_calls(*db_, t.id, nullptr)) d.calls.emplace_back(t.id, std::move(c));
     }

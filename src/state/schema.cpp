@@ -139,6 +139,16 @@ CREATE TABLE campaign_calls(
   PRIMARY KEY(target_id, campaign, recipient, occurrence)) WITHOUT ROWID;
 CREATE INDEX campaign_calls_by_request ON campaign_calls(target_id, campaign, request_key);
 )sql",
+    // 5 (probation fallback, issue 22): the voice fallback a
+    // cut-over sets for its probation. Cut-overs from before this step never had one.
+    R"sql(
+ALTER TABLE snapshots ADD COLUMN fallback_state TEXT NOT NULL DEFAULT '';
+ALTER TABLE snapshots ADD COLUMN fallback_url TEXT NOT NULL DEFAULT '';
+ALTER TABLE snapshots ADD COLUMN fallback_method TEXT NOT NULL DEFAULT '';
+ALTER TABLE snapshots ADD COLUMN probation_until TEXT NOT NULL DEFAULT '';
+ALTER TABLE snapshots ADD COLUMN fallback_at TEXT NOT NULL DEFAULT '';
+UPDATE snapshots SET fallback_state = 'untouched';
+)sql",
 };
 constexpr int kLatest = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
 constexpr int kBusyTimeoutMs = 5000;

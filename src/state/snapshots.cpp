@@ -4,13 +4,27 @@
 namespace xs::state {
 namespace {
 
-// Every snapshot column in a fixed order: the snapshot's own, then before_*, then after_*.
-std::vector<std::string> snapshot_columns() {
+// The probation fallback's columns (issue 22), in a fixed order; a later step than the rest.
+const std::vector<std::string>& fallback_columns() {
+  static const std::vector<std::string> columns{"fallback_state", "fallback_url",
+                                                "fallback_method", "probation_until",
+                                                "fallback_at"};
+  return columns;
+}
+
+// Every snapshot column in a fixed order: the snapshot's own, then before_*, then after_*, then
+// (with_fallback) the probation fallback's.
+std::vector<std::string> snapshot_columns(bool with_fallback = true) {
   std::vector<std::string> out{"phone_number", "twilio_account", "account_sid", "has_after",
                                "rolled_back",  "taken_at",       "after_at",    "rolled_back_at"};
   for (const char* side : {"before_", "after_"})
     for (const auto& [name, field] : routing_columns()) out.push_back(side + name);
+  if (with_fallback) out.insert(out.end(), fallback_columns().begin(), fallback_columns().end());
   return out;
+}
+
+Params fallback_params(const ProbationFallback& f) {
+  return {to_string(f.state), f.url, f.method, f.until, f.changed_at};
 }
 
 Params snapshot_params(const RoutingSnapshot& s, const std::string& taken_at) {
@@ -19,6 +33,7 @@ Params snapshot_params(const RoutingSnapshot& s, const std::string& taken_at) {
   const TwilioRouting none;
   for (const TwilioRouting* r : {&s.before, s.after ? &*s.after : &none})
     for (const auto& [name, field] : routing_columns()) p.push_back((*r).*field);
+  for (Param& v : fallback_params(s.fallback)) p.push_back(v);
   return p;
 }
 
@@ -58,9 +73,9 @@ void write_snapshot(Db& db, std::int64_t target, const RoutingSnapshot& s, bool 
   db.exec(snapshot_insert_sql("?1", 2, replace), p);
 }
 
-std::vector<RoutingSnapshot> read_snapshots(Db& db, std::int64_t target) {
+std::vector<RoutingSnapshot> read_snapshots(Db& db, std::int64_t target, bool with_fallback) {
   std::string sql = "SELECT ";
-  const std::vector<std::string> columns = snapshot_columns();
+  const std::vector<std::string> columns = snapshot_columns(with_fallback);
   for (std::size_t i = 0; i < columns.size(); ++i) sql += (i ? ", " : "") + columns[i];
   sql += " FROM snapshots WHERE target_id = ?1 ORDER BY phone_number";
   std::vector<RoutingSnapshot> out;
@@ -78,6 +93,17 @@ std::vector<RoutingSnapshot> read_snapshots(Db& db, std::int64_t target) {
     if (to_int(q[3]) != 0) {
       s.after.emplace();
       for (const auto& [name, field] : routing_columns()) (*s.after).*field = q[i++];
+    } else {
+      i += routing_columns().size();
+    }
+    if (with_fallback) {
+      s.fallback.state = fallback_state(q[i++]);
+      s.fallback.url = q[i++];
+      s.fallback.method = q[i++];
+      s.fallback.until = q[i++];
+      s.fallback.changed_at = q[i++];
+    } else {  // a state from before the probation fallback: its cut-overs predate it
+      s.fallback.state = ProbationFallback::State::Untouched;
     }
     out.push_back(std::move(s));
   }
@@ -87,7 +113,23 @@ std::vector<RoutingSnapshot> read_snapshots(Db& db, std::int64_t target) {
 std::vector<RoutingSnapshot> SqlStore::snapshots(std::int64_t target) {
   return locked("snapshots", [&] {
     if (!has_table("snapshots")) return std::vector<RoutingSnapshot>();
-    return read_snapshots(*db_, target);
+    return read_snapshots(*db_, target, has_table("snapshots.fallback_state"));
+  });
+}
+
+void SqlStore::record_fallback(std::int64_t target, const std::string& phone_number,
+                               const ProbationFallback& fallback) {
+  writable("record_fallback");
+  locked("record_fallback", [&] {
+    std::string sql = "UPDATE snapshots SET ";
+    Params p = fallback_params(fallback);
+    for (std::size_t i = 0; i < fallback_columns().size(); ++i)
+      sql += (i ? ", " : "") + fallback_columns()[i] + " = ?" + std::to_string(i + 1);
+    p.push_back(target);
+    p.push_back(phone_number);
+    sql += " WHERE target_id = ?" + std::to_string(p.size() - 1) + " AND phone_number = ?" +
+           std::to_string(p.size());
+    if (db_->exec(sql, p) == 0) fail("no routing snapshot of " + phone_number);
   });
 }
 

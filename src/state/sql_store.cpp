@@ -73,10 +73,12 @@ StateView SqlStore::view(std::int64_t target) {
     if (has_table("batches")) chunks = read_chunks(*db_, target, nullptr);
     if (has_table("campaign_calls")) calls = read_calls(*db_, target, nullptr);
     if (has_table("snapshots")) {
-      for (const RoutingSnapshot& s : read_snapshots(*db_, target)) {
+      for (const RoutingSnapshot& s : read_snapshots(*db_, target, has_table("snapshots.fallback_state"))) {
         v.snapshotted.insert(s.phone_number);
         if (s.rolled_back) v.rolled_back.insert(s.phone_number);
         if (s.after) v.reached_xuna.insert(s.phone_number);
+        v.cutovers[s.phone_number] = {s.twilio_account, s.before, s.after.has_value(),
+                                      s.rolled_back, s.fallback};
       }
     }
     tx.commit();

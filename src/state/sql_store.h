@@ -48,6 +48,8 @@ class SqlStore : public Store {
   std::vector<RoutingSnapshot> snapshots(std::int64_t target) override;
   void record_routing_after(std::int64_t target, const std::string& phone_number,
                             const TwilioRouting& after, const std::string& now) override;
+  void record_fallback(std::int64_t target, const std::string& phone_number,
+                       const ProbationFallback& fallback) override;
   void mark_rolled_back(std::int64_t target, const std::string& phone_number, bool rolled_back,
                         const std::string& now) override;
   std::vector<TargetRecord> targets() override;
@@ -97,7 +99,8 @@ std::vector<ManagedNumber> read_managed(Db& db, std::int64_t target);
 std::vector<ActionRecord> read_all_actions(Db& db);  // every target's, by id
 // name nullptr: every batch of the target, by name then chunk.
 std::vector<BatchChunkRecord> read_chunks(Db& db, std::int64_t target, const std::string* name);
-std::vector<RoutingSnapshot> read_snapshots(Db& db, std::int64_t target);
+// with_fallback: the state has the probation fallback's columns (else they read as Untouched).
+std::vector<RoutingSnapshot> read_snapshots(Db& db, std::int64_t target, bool with_fallback);
 // campaign nullptr: every campaign's ledger rows of the target (ledger.cpp).
 std::vector<CallRecord> read_calls(Db& db, std::int64_t target, const std::string* campaign);
 // Inserts a snapshot row (its taken_at, or now); an existing one is replaced only if replace.

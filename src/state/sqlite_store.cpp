@@ -23,6 +23,10 @@ std::set<std::string> table_names(SQLite::Database& db) {
   SQLite::Statement q(db, "SELECT name FROM sqlite_master WHERE type = 'table'");
   std::set<std::string> out;
   while (q.executeStep()) out.insert(q.getColumn(0).getString());
+  if (out.count("snapshots")) {  // its columns as "snapshots.NAME": later steps add some
+    SQLite::Statement c(db, "SELECT name FROM pragma_table_info('snapshots')");
+    while (c.executeStep()) out.insert("snapshots." + c.getColumn(0).getString());
+  }
   return out;
 }
 

@@ -39,6 +39,7 @@ struct RoutingSnapshot {
   std::optional<TwilioRouting> after;  // seen routing to XUNA after the cut-over (or an undo)
   bool rolled_back = false;     // the last rollback restored `before`, and no undo since
   std::string taken_at, after_at, rolled_back_at;
+  ProbationFallback fallback;   // the old webhook as Twilio's voice fallback after the cut-over
 };
 
 struct ActionIntent {
@@ -221,6 +222,10 @@ class Store {
   // rolled_back. StateError when the number has no snapshot.
   virtual void record_routing_after(std::int64_t target, const std::string& phone_number,
                                     const TwilioRouting& after, const std::string& now) = 0;
+  // The number's probation fallback (issue 22), written whole. StateError when the number has
+  // no snapshot.
+  virtual void record_fallback(std::int64_t target, const std::string& phone_number,
+                               const ProbationFallback& fallback) = 0;
   // A rollback restored the snapshot (true) or an undo re-pointed it at XUNA (false).
   virtual void mark_rolled_back(std::int64_t target, const std::string& phone_number,
                                 bool rolled_back, const std::string& now) = 0;

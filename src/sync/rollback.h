@@ -1,7 +1,9 @@
 #pragma once
 // Rollback (docs/DESIGN.md §9): put numbers' Twilio routing back as their snapshots hold it, or
 // (undo) back at XUNA as it was seen after the cut-over. Under the lock, journaled, idempotent:
-// a number already routed as wanted is left alone. The XUNA record stays (no delete exists).
+// a number already routed as wanted is left alone. Compare-and-set: a rollback restores only a
+// number routed as the cut-over left it; one re-routed since is left alone (Moved) unless forced.
+// The XUNA record stays (no delete exists).
 #include <atomic>
 #include <functional>
 #include <string>
@@ -20,8 +22,11 @@ namespace xs::sync {
 struct RollbackRequest {
   Desired desired;                   // for the accounts and their credentials
   std::vector<std::string> numbers;  // E.164; empty with all
-  bool all = false;                  // every number whose snapshot the state holds
-  bool undo = false;                 // re-point at XUNA instead
+  bool all = false;  // every number of desired whose snapshot the state holds
+  bool undo = false;  // re-point at XUNA instead
+  // Restore also numbers re-routed by hand since the cut-over (their routing now is journaled
+  // first as the routing an undo brings back).
+  bool force = false;
   std::function<bool(const std::string&)> excluded;  // --exclude: numbers left alone
   std::size_t parallelism = 8;
   const std::atomic<bool>* stop = nullptr;

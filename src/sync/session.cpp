@@ -92,6 +92,8 @@ ApplyResult ApplySession::run(ApplyRequest request, const ApplyHooks& hooks) {
     to_apply.warnings = std::move(p.plan.warnings);
     to_apply.summary.unknown_batches = p.plan.summary.unknown_batches;
     to_apply.summary.unselected = p.plan.summary.unselected;  // the saved --only/--exclude
+    to_apply.fallbacks = std::move(p.plan.fallbacks);  // due by the clock: as planned now
+    to_apply.probation = std::move(p.plan.probation);
     p.plan = std::move(to_apply);
   }
   if (hooks.planned) hooks.planned(p);
@@ -142,6 +144,11 @@ ApplyResult ApplySession::run(ApplyRequest request, const ApplyHooks& hooks) {
   if (!result.report.interrupted && result.report.stopped.empty()) {
     result.routing = check_cutover(p, result.report, twilio_.api(), store_, target, run,
                                    request.xuna_origin, clock_);
+    if (!p.plan.fallbacks.empty() && !(request.stop && request.stop->load())) {
+      lock.check("changing probation fallbacks");
+      result.fallbacks = settle_fallbacks(p, result.routing, twilio_, store_, target, run,
+                                          request.xuna_origin, clock_);
+    }
   }
   try {
     remember_managed(store_, target, p, result.report, clock_);
@@ -150,6 +157,8 @@ ApplyResult ApplySession::run(ApplyRequest request, const ApplyHooks& hooks) {
   }
   bool routed = true;
   for (const auto& c : result.routing) routed = routed && c.ok;
+  for (const auto& f : result.fallbacks)
+    routed = routed && (f.outcome == Outcome::Ok || f.outcome == Outcome::Skipped);
   result.outcome = result.report.interrupted ? RunOutcome::Interrupted
                    : result.report.success() && routed && !p.plan.summary.unknown_batches
                        ? RunOutcome::Ok

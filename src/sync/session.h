@@ -50,6 +50,7 @@ struct ApplyResult {
   Planned planned;
   ApplyReport report;
   std::vector<RoutingCheck> routing;  // the cut-over check of this run's imports
+  std::vector<FallbackResult> fallbacks;  // the probation fallbacks set or cleared (issue 22)
   RunOutcome outcome = RunOutcome::Ok;
   bool cancelled = false;             // not approved: nothing was done
   bool success() const { return outcome == RunOutcome::Ok; }

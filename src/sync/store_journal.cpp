@@ -8,7 +8,8 @@ std::string detail_of(const Action& a) {
     case ActionKind::Assign: return a.before.value_or("(none)") + " -> " + a.agent_id;
     case ActionKind::Batch: return a.batch_name + ": " + std::to_string(a.calls) + " calls";
     case ActionKind::Rollback:
-    case ActionKind::Undo: return a.label;  // what the routing becomes, passwords masked
+    case ActionKind::Undo:
+    case ActionKind::Fallback: return a.label;  // what the routing becomes, passwords masked
   }
   return {};
 }

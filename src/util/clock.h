@@ -17,6 +17,9 @@ class Clock {
   virtual void sleep(double seconds) = 0;
 };
 
+// Unix seconds as ISO-8601 UTC ("2026-11-21T13:14:15Z"), the form now_iso gives.
+std::string iso_utc(long long unix_seconds);
+
 // The real clock of this machine.
 Clock& system_clock();
 

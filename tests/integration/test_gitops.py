@@ -161,7 +161,7 @@ class Metrics(GitOpsCase):
             "xuna_sync_last_run_timestamp_seconds", "xuna_sync_last_run_success",
             "xuna_sync_last_run_duration_seconds", "xuna_sync_actions", "xuna_sync_numbers",
             "xuna_sync_plan_changes", "xuna_sync_cutover_failed", "xuna_sync_batches_unknown",
-            "xuna_sync_routing_drift"})
+            "xuna_sync_routing_drift", "xuna_sync_probation"})
         for name in types:
             self.assertIn(f"# HELP {name} ", text)
         self.assertEqual(gauge(s, "xuna_sync_last_run_success"), 1)
