@@ -258,8 +258,10 @@ class Run {
   void assign(std::size_t i) {
     const Action& a = plan_.actions[i];
     const std::string id = id_of(a);
-    if (id.empty()) {
-      skip(i, "not assigned: the import of " + a.phone_number + " did not succeed");
+    if (id.empty()) {  // its import was not sent (sending stopped) or did not succeed
+      const std::string stopped = stopped_reason();
+      skip(i, stopped.empty() ? "not assigned: the import of " + a.phone_number + " did not succeed"
+                              : "not sent: " + stopped);
       return;
     }
     const std::string key = new_idempotency_key();
