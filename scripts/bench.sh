@@ -13,7 +13,9 @@
 #     code of the first run, the runs needed, and duplicate imports (from the request log);
 #   plan over 10,000, 30,000 and 100,000 in-sync numbers: wall time and peak RSS;
 #   validate of hostile mappings (scripts/hostile_inputs.sh): a 100 KB time zone, a 1 MB
-#     calls_csv of ten such rows, an alias bomb: wall time and peak RSS (issue 20).
+#     calls_csv of ten such rows, an alias bomb: wall time and peak RSS (issue 20);
+#   the campaign property test (tests/integration/test_ledger_property.py) with more seeds
+#     and rounds than CI: nobody dialled twice under random edits and faults (issue 19).
 # Targets (issue 5): plan < 0.5 s and < 64 MiB; apply <= 1.2x ideal; rate-limited <= 1.15x.
 # Targets (issue 14): unknown limit <= 1.15x and <= 5% 429s; convergence in one run, exit 0, no
 # duplicate; plan of 100,000 <= 1.5 s and <= 150 MiB.
@@ -23,6 +25,7 @@
 #   BENCH_SEQ_NUMBERS=1000   numbers for the --parallelism 1 and curl rows (each 2 actions)
 #   BENCH_UNKNOWN_NUMBERS=250  BENCH_CONVERGE_SEEDS="1 7 23 101"
 #   BENCH_PLAN_SCALE="30000 100000"   the larger plan rows (best of 2 each)
+#   BENCH_LEDGER_SEEDS=1,2,3,5,7,11,13,17,23,29  BENCH_LEDGER_ROUNDS=25
 #   BUILD_DIR=build-bench
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -388,6 +391,22 @@ hostile_row() {
 hostile_row tz100k "a 100 KB time zone"
 hostile_row csv1m "1 MB calls_csv, ten 100 KB zones"
 hostile_row bomb "1 MiB anchor x 100,000 aliases"
+
+# --- each person dialled at most once (issue 19): the seeded property test, longer ----------
+# tests/integration/test_ledger_property.py with more seeds and rounds than CI runs: random
+# edits and faults (kill -9, 5xx, dropped and unreadable answers), dials counted at the
+# emulator. The row is its outcome and time; a failure prints the test's output.
+ledger_seeds=${BENCH_LEDGER_SEEDS:-1,2,3,5,7,11,13,17,23,29}
+ledger_rounds=${BENCH_LEDGER_ROUNDS:-25}
+start=$(date +%s.%N)
+ledger_code=0
+XS_SYNC_BIN="$sync_bin" XS_EMULATOR_BIN="$emulator_bin" XS_LEDGER_SEEDS="$ledger_seeds" \
+  XS_LEDGER_ROUNDS="$ledger_rounds" python3 "$root/tests/integration/test_ledger_property.py" \
+  >"$work/ledger.out" 2>&1 || ledger_code=$?
+[ "$ledger_code" -eq 0 ] || cat "$work/ledger.out" >&2
+row "campaign property, $(tr -cd , <<<"$ledger_seeds" | wc -c | awk '{print $1 + 1}') seeds x $ledger_rounds rounds" \
+  0 "$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')" "-" "-" \
+  "$([ "$ledger_code" -eq 0 ] && echo "nobody dialled twice" || echo "FAILED (exit $ledger_code)")"
 
 echo
 echo "xuna-sync bench: nproc $(nproc), emulator latency $latency ms, Release build"

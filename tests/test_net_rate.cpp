@@ -273,3 +273,21 @@ TEST_CASE("unpaced, the workers start with a window of 8 in flight that grows by
   CHECK(inner->completed == 32);
   CHECK(inner->worst_excess <= 8);  // 32 workers, yet never more than 8 beyond the answers
 }
+
+TEST_CASE("a pause that ends after the run's deadline is not waited for, and nothing is sent") {
+  FakeClock clock;
+  AdaptiveRateOptions o;
+  o.initial = 0;
+  o.deadline = clock.monotonic() + 10;
+  auto rate = std::make_shared<AdaptiveRate>(o, clock);
+  auto inner = std::make_shared<ScriptedTransport>();
+  AdaptiveRateTransport transport(inner, rate);
+  inner->answers = {response(429, "{}", {{"retry-after", "30"}})};
+  CHECK(transport.send(HttpRequest{"POST", "/v1/x", {}, ""}).value().status == 429);
+  auto r = transport.send(HttpRequest{"POST", "/v1/y", {}, ""});  // the server said: in 30 s
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().message.find("deadline") != std::string::npos);
+  CHECK_FALSE(r.error().maybe_committed);
+  CHECK(inner->requests.size() == 1);
+  CHECK(clock.sleeps.empty());
+}

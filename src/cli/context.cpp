@@ -99,6 +99,7 @@ static std::shared_ptr<AdaptiveRate> shared_rate(const Options& options) {
   AdaptiveRateOptions ro;
   ro.ceiling = options.max_rps;
   ro.initial = 0;  // nobody told us the limit: do not slow a server that has none
+  ro.deadline = options.deadline_at;
   return std::make_shared<AdaptiveRate>(ro, system_clock());
 }
 

@@ -260,7 +260,7 @@ void add_command_options(CLI::App& cmd, const std::string& name, Options& o) {
                    "no retry waits past it, what is left is reported not done (exit 1)")
         ->type_name("DURATION")
         ->envname("XUNA_SYNC_DEADLINE")
-        ->check(duration("deadline"))
+        ->transform(duration("deadline"))
         ->group(kCommonGroup);
     cmd.add_option("--max-rps", o.max_rps, "at most R requests a second")
         ->type_name("R")

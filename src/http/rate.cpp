@@ -53,6 +53,10 @@ AdaptiveRate::Permit AdaptiveRate::acquire() {
         permit.episode = episode_;
         return permit;
       }
+      if (options_.deadline > 0 && slot > options_.deadline) {
+        permit.past_deadline = true;
+        return permit;
+      }
       // Not yet: reserve the slot so the next worker queues one pace behind this one.
       if (p > 0) next_slot_ = slot + 1 / p;
       wait = slot - now;
@@ -157,6 +161,18 @@ Result<HttpResponse> AdaptiveRateTransport::send(const HttpRequest& request) {
     ++in_flight_;
   }
   const AdaptiveRate::Permit permit = rate_->acquire();
+  if (permit.past_deadline) {
+    {
+      std::lock_guard<std::mutex> lock(window_mutex_);
+      --in_flight_;
+    }
+    window_free_.notify_all();
+    ApiError e;
+    e.kind = ErrorKind::Transient;
+    e.message = request.method + " " + request.target +
+                ": not sent, the server asked to wait past the run's deadline (--deadline)";
+    return e;
+  }
   Result<HttpResponse> r = inner_->send(request);
   {
     std::lock_guard<std::mutex> lock(window_mutex_);

@@ -34,6 +34,8 @@ struct AdaptiveRateOptions {
   double increase = 0.03;       // per second, the rate grows by this share of its last cut value
   double regain_to = 0.95;      // below this share of a cut's reference, the rate grows back
   double regain = 2;            //   quicker: by this share of the gap a second
+  double deadline = 0;          // the clock's monotonic seconds (--deadline): a send whose slot
+                                //   comes after it is not waited for; 0: none
   int initial_window = 4;       // unpaced, at most this many in flight, +1 every other success
                                 //   until the first 429: no blind burst (8 met a 20-request
                                 //   bucket with 18 in flight)
@@ -47,10 +49,12 @@ class AdaptiveRate {
   // What acquire hands out: the episode (of 429s) the request was sent in.
   struct Permit {
     std::uint64_t episode = 0;
+    bool past_deadline = false;  // its slot comes after options.deadline: do not send
   };
 
   AdaptiveRate(AdaptiveRateOptions options, Clock& clock);
-  // Blocks (through the clock) until no pause is on and the pace allows one more request.
+  // Blocks (through the clock) until no pause is on and the pace allows one more request; a
+  // slot after the deadline is not waited for (past_deadline).
   Permit acquire();
   // A request was answered (not 429, not 5xx): the rate grows back a little.
   void on_success(const Permit& permit);

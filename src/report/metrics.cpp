@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <sstream>
 
+#include "util/printable.h"
+
 namespace xs {
 namespace {
 
@@ -29,8 +31,10 @@ void actions(std::ostream& out, const char* kind, const ActionCounts& c) {
     out << "xuna_sync_actions{kind=\"" << kind << "\",result=\"" << result << "\"} " << n << '\n';
 }
 
-// A label value as the text format wants it: backslash, quote and newline escaped.
-std::string label(const std::string& v) {
+// A label value as the text format wants it: what users wrote escaped as in every output
+// (control characters, bidi overrides), then backslash, quote and newline escaped.
+std::string label(const std::string& raw) {
+  const std::string v = printable(raw);
   std::string out;
   for (char c : v) {
     if (c == '\\' || c == '"') out += '\\';
