@@ -140,7 +140,8 @@ int run_apply(const Options& given) {
                                              static_cast<std::size_t>(options.markdown_max_bytes)));
     if (options.format == "json") {
       std::cout << report_to_json(result.report, remote.url,
-                                  routing_results(result.routing, result.fallbacks));
+                                  routing_results(result.routing, result.fallbacks),
+                                  result.planned.plan.campaigns);
     } else if (!result.report.results.empty() || !result.routing.empty() ||
                !result.fallbacks.empty()) {
       Style s = style_for(1, options.no_color);

@@ -5,12 +5,14 @@
 
 #include <sstream>
 
+#include "report/campaign_json.h"
 #include "util/printable.h"
 
 namespace xs {
 
 std::string report_to_json(const ApplyReport& report, const std::string& api_url,
-                           const std::vector<RoutingResult>& routing) {
+                           const std::vector<RoutingResult>& routing,
+                           const std::vector<CampaignCounts>& campaigns) {
   using Poco::JSON::Array;
   using Poco::JSON::Object;
   Object::Ptr root = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -48,6 +50,7 @@ std::string report_to_json(const ApplyReport& report, const std::string& api_url
     checks->add(o);
   }
   root->set("routing_checks", checks);
+  root->set("campaigns", campaigns_json(campaigns));
   Object::Ptr summary = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
   summary->set("ok", report.ok);
   summary->set("failed", report.failed);

@@ -14,7 +14,9 @@ struct RoutingResult {
   std::string problem;
 };
 
+// campaigns: where each campaign's recipients stood in the plan that was applied.
 std::string report_to_json(const ApplyReport& report, const std::string& api_url,
-                           const std::vector<RoutingResult>& routing = {});
+                           const std::vector<RoutingResult>& routing = {},
+                           const std::vector<CampaignCounts>& campaigns = {});
 
 }  // namespace xs

@@ -1,5 +1,7 @@
 #include "report/plan_json.h"
 
+#include "report/campaign_json.h"
+
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/ParseHandler.h>
@@ -35,34 +37,6 @@ Object::Ptr routing_json(const TwilioRouting& r) {
   return o;
 }
 
-// ISO-8601 UTC to the second.
-std::string iso(std::chrono::system_clock::time_point t) {
-  const std::time_t secs = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-Object::Ptr campaign_json(const CampaignCounts& c) {
-  Object::Ptr o = object();
-  o->set("name", c.name);
-  o->set("to_dial", c.to_dial);
-  o->set("dialled", c.dialled);
-  o->set("unknown", c.unknown);
-  o->set("failed", c.failed);
-  o->set("suppressed", c.suppressed);
-  o->set("waiting", c.waiting);
-  o->set("expired", c.expired);
-  o->set("held", c.held);
-  Object::Ptr zones = object();
-  for (const auto& [zone, n] : c.waiting_by_zone) zones->set(zone.empty() ? "UTC" : zone, n);
-  o->set("waiting_by_zone", zones);
-  o->set("last_call_at", c.last_call ? Poco::Dynamic::Var(iso(*c.last_call)) : Poco::Dynamic::Var());
-  return o;
-}
-
 Object::Ptr action_json(const Action& a) {
   Object::Ptr o = object();
   o->set("action", std::string(to_string(a.kind)));
@@ -93,7 +67,7 @@ Object::Ptr action_json(const Action& a) {
           q->set("calls", static_cast<int>(r.calls.size()));
           q->set("zone", r.zone);
           q->set("resubmit", !r.key.empty());
-          q->set("last_call_at", r.last_call ? Poco::Dynamic::Var(iso(*r.last_call)) : Poco::Dynamic::Var());
+          q->set("last_call_at", r.last_call ? Poco::Dynamic::Var(iso_utc(*r.last_call)) : Poco::Dynamic::Var());
           requests->add(q);
         }
         o->set("requests", requests);
@@ -153,9 +127,7 @@ std::string plan_to_json(const Plan& plan, const PlanHeader& header) {
     errors->add(o);
   }
   root->set("errors", errors);
-  Array::Ptr campaigns = new Array;
-  for (const auto& c : plan.campaigns) campaigns->add(campaign_json(c));
-  root->set("campaigns", campaigns);
+  root->set("campaigns", campaigns_json(plan.campaigns));
   // The probation fallbacks (issue 22): what this run sets or clears, and what stays in place.
   Array::Ptr fallbacks = new Array;
   for (const auto& f : plan.fallbacks) {

@@ -183,6 +183,16 @@ batch_calls:
         self.assertExit(self.apply(), 0)
         self.assertDialledOnce(numbers)
 
+    def test_apply_json_counts_each_campaign_per_recipient(self):
+        numbers = ["+12125550191", "+12125550192"]
+        self.campaign(calls_yaml(numbers))
+        p = self.apply("--format", "json")
+        self.assertExit(p, 0)
+        c = json.loads(p.stdout)["campaigns"]
+        self.assertEqual([(x["name"], x["to_dial"], x["dialled"]) for x in c], [("renewals", 2, 0)])
+        c = json.loads(self.apply("--format", "json").stdout)["campaigns"]
+        self.assertEqual([(x["name"], x["to_dial"], x["dialled"]) for x in c], [("renewals", 0, 2)])
+
     def test_history_prints_the_ledger_one_row_per_recipient(self):
         numbers = ["+12125550181", "+12125550182", "+12125550183"]
         self.write("mappings/dnc.txt", numbers[2] + "\n")
@@ -253,9 +263,22 @@ batch_calls:
         self.assertEqual(len([r for r in emu.requests() if r["path"].endswith("/batch-calls")]), 2)
 
     def test_fewer_calls_initiated_than_sent_warns_and_stays_sent(self):
-        emu, apply, numbers = self.run_mode("short", code_first=0)
-        p = apply()
+        emu = self.start_emulator(self.fixture(owned=[FROM]),
+                                  extra_args=("--no-idempotency", "--batch-answer", "short"))
+        numbers = ["+12125550191", "+12125550192", "+12125550193"]
+        self.mapping(f"""  - phone_number: "{FROM}"
+    label: Outbound
+batch_calls:
+  - name: renewals
+    agent: support
+    from: "{FROM}"
+    calls:
+{calls_yaml(numbers)}""")
+        p = self.sync("apply", "--auto-approve", emulator=emu)
         self.assertExit(p, 0)
+        self.assertIn("only 2 of 3 calls initiated", p.stdout + p.stderr)
+        self.assertExit(self.sync("apply", "--auto-approve", emulator=emu), 0)
+        self.assertEqual(emu._admin("GET", "/_emulator/dials"), {n: 1 for n in numbers})
 
 
 if __name__ == "__main__":
