@@ -17,7 +17,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Case, main  # noqa: E402
+from harness import SYNC, Case, main  # noqa: E402
 
 SEEDS = [int(s) for s in os.environ.get("XS_LEDGER_SEEDS", "1,7,23").split(",")]
 ROUNDS = int(os.environ.get("XS_LEDGER_ROUNDS", "10"))
@@ -56,7 +56,7 @@ batch_calls:
 {calls}""")
 
         def apply(*args, kill_after=None):
-            cmd = [os.environ.get("XS_SYNC_BIN", "build/xuna-sync"), "apply", "--auto-approve",
+            cmd = [os.path.abspath(SYNC), "apply", "--auto-approve",
                    "--api-url", emu.url, "--twilio-api-url", emu.url, "--timeout", "5", *args]
             proc = subprocess.Popen(cmd, cwd=self.dir, env=env, stdin=subprocess.DEVNULL,
                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
