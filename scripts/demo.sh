@@ -68,3 +68,4 @@ run plan -f mappings/example.yaml --detailed-exitcode
 run apply -f mappings/example.yaml --auto-approve
 run plan -f mappings/example.yaml --detailed-exitcode
 run history --limit 1
+run history --campaign renewals-2026-11 --format csv
