@@ -13,30 +13,14 @@
 using xs::test::TempDir;
 using Lines = std::vector<std::string>;
 
-namespace {
+using xs::test::batch;
+using xs::test::diags;
 
-// A batch from line 13 of the mapping, with `extra` keys and then its calls.
-std::string batch(const std::string& extra,
-                  const std::string& calls = "    calls:\n      - to: \"+12125550150\"\n") {
-  return xs::test::kMappingHeader +
-         "  - phone_number: \"+12125550100\"\n"
-         "    label: Outbound\n"
-         "batch_calls:\n"
-         "  - name: renewals\n"
-         "    agent: support\n"
-         "    from: \"+12125550100\"\n" +
-         extra + calls;
-}
+namespace {
 
 // The mapping with a suppress list naming `file` (line 20, column 5).
 std::string suppressing(const std::string& file) {
   return batch("") + "suppress:\n  - " + file + "\n";
-}
-
-Lines diags(const xs::LoadResult& r) {
-  Lines out;
-  for (const auto& d : r.diagnostics) out.push_back(d.str());
-  return out;
 }
 
 xs::LoadResult load_outside(const std::string& m) {

@@ -9,29 +9,13 @@
 using xs::test::TempDir;
 using Lines = std::vector<std::string>;
 
-namespace {
+using xs::test::batch;
+using xs::test::diags;
 
-// A batch from line 13 of m.yaml: its keys from line 17 on (`extra`), then its calls.
-std::string batch(const std::string& extra,
-                  const std::string& calls = "    calls:\n      - to: \"+12125550150\"\n") {
-  return xs::test::kMappingHeader +
-         "  - phone_number: \"+12125550100\"\n"
-         "    label: Outbound\n"
-         "batch_calls:\n"
-         "  - name: renewals\n"
-         "    agent: support\n"
-         "    from: \"+12125550100\"\n" +
-         extra + calls;
-}
+namespace {
 
 xs::LoadResult load(const std::string& text) {
   return xs::load_mapping_sources({{"m.yaml", text}});
-}
-
-Lines diags(const xs::LoadResult& r) {
-  Lines out;
-  for (const auto& d : r.diagnostics) out.push_back(d.str());
-  return out;
 }
 
 std::int64_t epoch(std::chrono::system_clock::time_point t) {
