@@ -15,14 +15,6 @@
 namespace xs {
 namespace {
 
-// Each call's key in the ledger: its number, and which call to that number it is.
-std::vector<CallKey> call_keys(const BatchCampaign& b) {
-  std::vector<CallKey> keys;
-  keys.reserve(b.calls.size());
-  std::map<std::string, int> seen;
-  for (const auto& c : b.calls) keys.push_back({c.to, ++seen[c.to]});
-  return keys;
-}
 
 // Shared bookkeeping of one apply: results, progress, ids learned from imports.
 class Run {

@@ -4,6 +4,9 @@
 #include <map>
 #include <string>
 #include <tuple>
+#include <vector>
+
+#include "model/desired.h"
 
 #include "model/vocabulary.h"
 
@@ -34,6 +37,16 @@ struct LedgerEntry {
 };
 
 using CampaignLedger = std::map<CallKey, LedgerEntry>;
+
+// Each call's key in the ledger, in the campaign's order: its number, and which call to that
+// number it is.
+inline std::vector<CallKey> call_keys(const BatchCampaign& b) {
+  std::vector<CallKey> keys;
+  keys.reserve(b.calls.size());
+  std::map<std::string, int> seen;
+  for (const auto& c : b.calls) keys.push_back({c.to, ++seen[c.to]});
+  return keys;
+}
 
 // One call of a request, as the journal records it before the request is sent.
 struct CallIntent {

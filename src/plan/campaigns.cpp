@@ -88,10 +88,10 @@ class CampaignPlanner {
   // Sorts every recipient into one count; due ones into due_, unknown ones to resend into
   // resend_ (by the key they went with).
   void classify() {
-    std::map<std::string, int> seen;
+    const std::vector<CallKey> keys = call_keys(b_);
     for (std::size_t i = 0; i < b_.calls.size(); ++i) {
       const BatchCallTarget& call = b_.calls[i];
-      const CallKey key{call.to, ++seen[call.to]};
+      const CallKey& key = keys[i];
       const LedgerEntry* e = entry(key);
       if (e && e->status == CallStatus::Sent) {
         ++counts_.dialled;
@@ -163,13 +163,12 @@ class CampaignPlanner {
                "recorded as unknown, not sent ('xuna-sync apply --resubmit " + b_.name +
                "' sends it)"});
       UnrecordedBatch u{b_.name, digest, {}};
-      std::map<std::string, int> seen;
+      const std::vector<CallKey> keys = call_keys(b_);
       std::vector<bool> held(b_.calls.size());
       for (const Due& d : due_) held[d.call] = true;
       for (std::size_t i : waiting_calls_) held[i] = true;
       for (std::size_t i = 0; i < b_.calls.size(); ++i) {
-        const CallKey key{b_.calls[i].to, ++seen[b_.calls[i].to]};
-        if (held[i]) u.calls.emplace_back(key, call_digest(b_, b_.calls[i]));
+        if (held[i]) u.calls.emplace_back(keys[i], call_digest(b_, b_.calls[i]));
       }
       counts_.unknown += static_cast<int>(u.calls.size());
       counts_.waiting = 0;

@@ -130,7 +130,8 @@ std::string plan_to_markdown(const Plan& plan, const MarkdownOptions& options) {
                                       agent_cell(a.agent_id, a.agent_ref)}));
         break;
       case ActionKind::Rollback:
-      case ActionKind::Undo: break;
+      case ActionKind::Undo:
+      case ActionKind::Fallback: break;  // not in plan.actions: plan.fallbacks
     }
   }
   Section errors{"Errors", {"number", "problem"}, {}, true};

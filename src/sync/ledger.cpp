@@ -23,20 +23,13 @@ std::vector<std::vector<std::size_t>> default_chunks(const BatchCampaign& b) {
   return out;
 }
 
-std::vector<CallKey> keys_of(const BatchCampaign& b) {
-  std::vector<CallKey> keys;
-  std::map<std::string, int> seen;
-  for (const auto& c : b.calls) keys.push_back({c.to, ++seen[c.to]});
-  return keys;
-}
-
 }  // namespace
 
 std::vector<state::CallRecord> ledger_from_chunks(const BatchCampaign& b,
                                                   const std::vector<state::BatchChunkRecord>& chunks) {
   const std::string digest = batch_digest(b);
   const auto layout = default_chunks(b);
-  const std::vector<CallKey> keys = keys_of(b);
+  const std::vector<CallKey> keys = call_keys(b);
   bool certain = true;
   for (const auto& c : chunks)
     certain = certain && c.digest == digest && c.chunk >= 0 &&
