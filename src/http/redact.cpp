@@ -23,6 +23,9 @@ bool ends_with(const std::string& s, const std::string& tail) {
 
 bool is_credential_header(const std::string& name) {
   const std::string n = lower(name);
+  // Idempotency-Key names a request, it grants nothing; taken for a credential, each request
+  // had a secret of its own: its mask made anew, and the log's list grown by one.
+  if (n == "idempotency-key") return false;
   return n == "authorization" || n == "proxy-authorization" || n == "cookie" ||
          ends_with(n, "-key") || ends_with(n, "-token") || ends_with(n, "-secret");
 }
@@ -72,17 +75,57 @@ std::vector<Secret> sent_secrets(const HttpRequest& request) {
   return out;
 }
 
-Result<HttpResponse> RedactingTransport::send(const HttpRequest& request) {
+namespace {
+
+constexpr std::size_t kMasksKept = 64;  // sets of secrets: a run sends a few
+
+// What identifies the secrets a request sends, without parsing them: its credential headers'
+// values and request.secrets, in order.
+std::string secrets_key(const HttpRequest& request) {
+  std::string key;
+  for (const auto& [name, value] : request.headers) {
+    if (!is_credential_header(name) || value.empty()) continue;
+    key += name;
+    key += '\0';
+    key += value;
+    key += '\0';
+  }
+  for (const Secret& s : request.secrets) {
+    key += s.reveal();
+    key += '\0';
+  }
+  return key;
+}
+
+}  // namespace
+
+std::shared_ptr<const SecretMask> RedactingTransport::mask_for(const HttpRequest& request) {
+  const std::string key = secrets_key(request);
+  if (key.empty()) return nullptr;
+  {
+    std::lock_guard<std::mutex> lock(masks_mutex_);
+    auto it = masks_.find(key);
+    if (it != masks_.end()) return it->second;
+  }
   const std::vector<Secret> secrets = sent_secrets(request);
   for (const Secret& s : secrets) register_secret(s);
-  Result<HttpResponse> result = inner_->send(request);
-  if (secrets.empty()) return result;
   std::vector<std::string> forms;
   for (const Secret& s : secrets) {
     std::vector<std::string> f = secret_forms(s.reveal());
     forms.insert(forms.end(), f.begin(), f.end());
   }
-  auto hide = [&](std::string text) { return hide_forms(std::move(text), forms); };
+  auto mask = std::make_shared<const SecretMask>(std::move(forms));
+  std::lock_guard<std::mutex> lock(masks_mutex_);
+  if (masks_.size() >= kMasksKept) masks_.clear();
+  masks_.emplace(key, mask);
+  return mask;
+}
+
+Result<HttpResponse> RedactingTransport::send(const HttpRequest& request) {
+  const std::shared_ptr<const SecretMask> mask = mask_for(request);
+  Result<HttpResponse> result = inner_->send(request);
+  if (!mask || mask->empty()) return result;
+  auto hide = [&](std::string text) { return mask->hide(std::move(text)); };
   if (!result.ok()) {
     ApiError e = result.error();
     e.message = hide(std::move(e.message));

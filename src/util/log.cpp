@@ -23,6 +23,7 @@ constexpr std::size_t kMaxRegistered = 256;  // distinct secrets; a process send
 std::shared_mutex g_secrets_mutex;
 std::set<std::string> g_secrets;   // the values registered
 std::vector<std::string> g_forms;  // every form of each of them
+SecretMask g_mask;                 // g_forms, sorted once
 
 const char* level_name(LogLevel level) {
   switch (level) {
@@ -69,12 +70,13 @@ void register_secret(const Secret& secret) {
   std::unique_lock<std::shared_mutex> lock(g_secrets_mutex);
   if (g_secrets.size() >= kMaxRegistered || !g_secrets.insert(value).second) return;
   g_forms.insert(g_forms.end(), forms.begin(), forms.end());
+  g_mask = SecretMask(g_forms);
 }
 
 std::string redact(std::string text) {
   std::shared_lock<std::shared_mutex> lock(g_secrets_mutex);
-  if (g_forms.empty()) return text;
-  return hide_cut_secrets(hide_forms(std::move(text), g_forms), g_secrets);
+  if (g_mask.empty()) return text;
+  return hide_cut_secrets(g_mask.hide(std::move(text)), g_secrets);
 }
 
 void log(LogLevel level, const std::string& raw) {

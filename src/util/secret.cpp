@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstdint>
 #include <functional>
+#include <optional>
 
 namespace xs {
 namespace {
@@ -151,26 +152,75 @@ std::vector<std::string> secret_forms(const std::string& value) {
 }
 
 std::string hide_forms(std::string text, std::vector<std::string> forms) {
-  std::sort(forms.begin(), forms.end(), [](const std::string& a, const std::string& b) {
+  return SecretMask(std::move(forms)).hide(std::move(text));
+}
+
+SecretMask::SecretMask(std::vector<std::string> forms) : forms_(std::move(forms)) {
+  forms_.erase(std::remove(forms_.begin(), forms_.end(), std::string()), forms_.end());
+  std::sort(forms_.begin(), forms_.end(), [](const std::string& a, const std::string& b) {
     return a.size() != b.size() ? a.size() > b.size() : a < b;
   });
-  forms.erase(std::unique(forms.begin(), forms.end()), forms.end());
-  for (const std::string& form : forms) {
-    if (form.empty() || form.size() > text.size()) continue;
-    // Boyer-Moore-Horspool: a long answer is scanned once a form, mostly in strides.
-    const std::boyer_moore_horspool_searcher searcher(form.begin(), form.end());
+  forms_.erase(std::unique(forms_.begin(), forms_.end()), forms_.end());
+}
+
+namespace {
+
+constexpr std::size_t kPairsFrom = 256;  // shorter texts are searched form by form
+
+// Which pairs of adjacent bytes text holds: 65,536 bits.
+class BytePairs {
+ public:
+  explicit BytePairs(const std::string& text) : bits_(1024) {
+    for (std::size_t i = 1; i < text.size(); ++i) set(pair(text[i - 1], text[i]));
+  }
+  // False when form cannot occur in the text read: one of its pairs is not there.
+  bool may_hold(const std::string& form) const {
+    for (std::size_t i = 1; i < form.size(); ++i)
+      if (!(bits_[pair(form[i - 1], form[i]) >> 6] >> (pair(form[i - 1], form[i]) & 63) & 1))
+        return false;
+    return true;
+  }
+
+ private:
+  static unsigned pair(char a, char b) {
+    return unsigned(static_cast<unsigned char>(a)) << 8 | static_cast<unsigned char>(b);
+  }
+  void set(unsigned p) { bits_[p >> 6] |= std::uint64_t(1) << (p & 63); }
+  std::vector<std::uint64_t> bits_;
+};
+
+}  // namespace
+
+std::string SecretMask::hide(std::string text) const {
+  std::optional<BytePairs> pairs;
+  if (text.size() >= kPairsFrom) pairs.emplace(text);
+  for (const std::string& form : forms_) {
+    if (form.size() > text.size()) continue;
+    if (pairs && !pairs->may_hold(form)) continue;
     std::string out;
-    auto from = text.cbegin();
-    for (;;) {
-      const auto hit = searcher(from, text.cend()).first;
-      if (hit == text.cend()) break;
-      out.append(from, hit);
-      out += "***";
-      from = hit + static_cast<std::ptrdiff_t>(form.size());
+    std::size_t from = 0;
+    if (pairs) {
+      // Boyer-Moore-Horspool: a long answer is scanned in strides.
+      const std::boyer_moore_horspool_searcher searcher(form.begin(), form.end());
+      for (;;) {
+        const auto hit = searcher(text.cbegin() + static_cast<std::ptrdiff_t>(from), text.cend()).first;
+        if (hit == text.cend()) break;
+        const std::size_t at = static_cast<std::size_t>(hit - text.cbegin());
+        out.append(text, from, at - from);
+        out += "***";
+        from = at + form.size();
+      }
+    } else {
+      for (std::size_t at = text.find(form); at != std::string::npos; at = text.find(form, from)) {
+        out.append(text, from, at - from);
+        out += "***";
+        from = at + form.size();
+      }
     }
-    if (from == text.cbegin()) continue;
-    out.append(from, text.cend());
+    if (from == 0) continue;
+    out.append(text, from, std::string::npos);
     text = std::move(out);
+    if (pairs) pairs.emplace(text);  // "***" made new pairs, which a shorter form may hold
   }
   return text;
 }

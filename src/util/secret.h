@@ -18,6 +18,21 @@ std::vector<std::string> secret_forms(const std::string& value);
 // text with every occurrence of every form replaced by ***, longest forms first.
 std::string hide_forms(std::string text, std::vector<std::string> forms);
 
+// Forms to mask, sorted once (longest first, without duplicates), for masking many texts:
+// hide(text) is hide_forms(text, forms). A long text is read once for the pairs of bytes it
+// holds, and only a form whose every pair is among them is searched for: most of a page
+// holds no form of any secret (issue 23: masking each answer cost more than sending it).
+class SecretMask {
+ public:
+  SecretMask() = default;
+  explicit SecretMask(std::vector<std::string> forms);
+  std::string hide(std::string text) const;
+  bool empty() const { return forms_.empty(); }
+
+ private:
+  std::vector<std::string> forms_;
+};
+
 class Secret {
  public:
   Secret() = default;
