@@ -55,6 +55,7 @@ Response handle(Services& services, const ApiRequest& req, const FaultConfig& fa
 ApiOutcome serveApi(Services& services, const ApiRequest& req, bool bodyTooLarge) {
   LogEntry entry;
   entry.seq = services.log.nextSeq();
+  entry.arrivedMs = services.log.sinceStartMs();
   entry.method = req.method;
   entry.path = req.path;
   entry.query = req.rawQuery;
@@ -91,6 +92,7 @@ ApiOutcome serveApi(Services& services, const ApiRequest& req, bool bodyTooLarge
     }
   }
   entry.status = out.response.status;
+  entry.answeredMs = services.log.sinceStartMs();
   services.log.record(entry);
   return out;
 }

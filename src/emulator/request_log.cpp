@@ -2,6 +2,7 @@
 
 #include "emulator/json_util.h"
 
+#include <cmath>
 #include <stdexcept>
 
 namespace xs::emu {
@@ -15,6 +16,10 @@ RequestLog::RequestLog(const std::string& filePath) {
 std::uint64_t RequestLog::nextSeq() {
   std::lock_guard<std::mutex> lk(mu_);
   return ++seq_;
+}
+
+double RequestLog::sinceStartMs() const {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
 }
 
 std::uint64_t RequestLog::total() const {
@@ -32,6 +37,8 @@ void RequestLog::record(const LogEntry& e) {
   obj->set("idempotency_key", e.idempotencyKey ? Poco::Dynamic::Var(*e.idempotencyKey) : Poco::Dynamic::Var());
   obj->set("body", e.body);
   obj->set("fault", e.fault.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(e.fault));
+  obj->set("arrived_ms", std::round(e.arrivedMs * 10) / 10);  // 0.1 ms is plenty for a trace
+  obj->set("answered_ms", std::round(e.answeredMs * 10) / 10);
   std::lock_guard<std::mutex> lk(mu_);
   if (file_.is_open()) {
     file_ << toJson(obj) << '\n';

@@ -4,6 +4,7 @@
 
 #include <Poco/Dynamic/Var.h>
 
+#include <chrono>
 #include <cstdint>
 #include <fstream>
 #include <map>
@@ -22,6 +23,8 @@ struct LogEntry {
   std::optional<std::string> idempotencyKey;
   Poco::Dynamic::Var body;     // parsed JSON, secrets already redacted; empty = null
   std::string fault;           // "" = null, else rate_limited|error|dropped|slow
+  double arrivedMs = 0;        // when it arrived, ms since the emulator started (a trace of
+  double answeredMs = 0;       //   requests in flight); when its answer was ready
 };
 
 class RequestLog {
@@ -32,6 +35,9 @@ class RequestLog {
 
   // The next arrival sequence number (1, 2, ...); never reset, also counts API requests.
   std::uint64_t nextSeq();
+
+  // Milliseconds since this log was made (the emulator's start), monotonic.
+  double sinceStartMs() const;
 
   // Number of API requests that arrived so far.
   std::uint64_t total() const;
@@ -48,6 +54,7 @@ class RequestLog {
  private:
   mutable std::mutex mu_;
   std::uint64_t seq_ = 0;
+  const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   std::map<std::uint64_t, Poco::Dynamic::Var> entries_;  // seq -> JSON object
   std::ofstream file_;
 };
