@@ -55,6 +55,12 @@ class Run {
     results_ = &report_.results[base];
 
     run_imports(imports);
+    if (options_.after_imports && stopped_reason().empty() && !(options_.stop && options_.stop->load())) {
+      std::vector<ActionResult> done;
+      done.reserve(imports.size());
+      for (std::size_t i : imports) done.push_back(results_[i]);
+      options_.after_imports(done);
+    }
     check_phase(assigns, "assigning agents");
     in_parallel(assigns, [this](std::size_t i) { assign(i); });
     check_phase(batches, "sending campaigns");

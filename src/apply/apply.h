@@ -42,6 +42,8 @@ struct TwilioCredentials {
   Secret auth_token;
 };
 
+struct ActionResult;
+
 struct ApplyOptions {
   std::size_t parallelism = 8;
   // Names the target (API URL and key fingerprint) in campaign requests' idempotency keys.
@@ -58,6 +60,10 @@ struct ApplyOptions {
   // Asked before the assign and campaign phases: a reason not to start it (the run's lock is
   // gone), or empty. A reason stops sending as a state failure does.
   std::function<std::string(const std::string& phase)> before_phase;
+  // Called once the imports are done, none stopped (no signal, deadline or state failure),
+  // with their results, before the assigns start: what only needs the imports (the cut-over
+  // check) can go on beside the assigns.
+  std::function<void(const std::vector<ActionResult>& imports)> after_imports;
 };
 
 struct ActionResult {

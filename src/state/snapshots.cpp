@@ -133,21 +133,47 @@ void SqlStore::record_fallback(std::int64_t target, const std::string& phone_num
   });
 }
 
+namespace {
+
+// The routing seen after a cut-over, on the number's snapshot; false when it has none.
+bool write_routing_after(Db& db, std::int64_t target, const std::string& phone_number,
+                         const TwilioRouting& after, const std::string& now) {
+  static const std::string sql = [] {
+    std::string q = "UPDATE snapshots SET has_after = 1, rolled_back = 0, after_at = ?1";
+    int at = 1;
+    for (const auto& [name, field] : routing_columns()) q += ", after_" + name + " = ?" + std::to_string(++at);
+    return q + " WHERE target_id = ?" + std::to_string(at + 1) + " AND phone_number = ?" +
+           std::to_string(at + 2);
+  }();
+  Params p{now};
+  for (const auto& [name, field] : routing_columns()) p.push_back(after.*field);
+  p.push_back(target);
+  p.push_back(phone_number);
+  return db.exec(sql, p) != 0;
+}
+
+}  // namespace
+
 void SqlStore::record_routing_after(std::int64_t target, const std::string& phone_number,
                                     const TwilioRouting& after, const std::string& now) {
   writable("record_routing_after");
   locked("record_routing_after", [&] {
-    std::string sql = "UPDATE snapshots SET has_after = 1, rolled_back = 0, after_at = ?1";
-    Params p{now};
-    for (const auto& [name, field] : routing_columns()) {
-      p.push_back(after.*field);
-      sql += ", after_" + name + " = ?" + std::to_string(p.size());
-    }
-    p.push_back(target);
-    p.push_back(phone_number);
-    sql += " WHERE target_id = ?" + std::to_string(p.size() - 1) + " AND phone_number = ?" +
-           std::to_string(p.size());
-    if (db_->exec(sql, p) == 0) fail("no routing snapshot of " + phone_number);
+    if (!write_routing_after(*db_, target, phone_number, after, now))
+      fail("no routing snapshot of " + phone_number);
+  });
+}
+
+void SqlStore::record_routings_after(
+    std::int64_t target, const std::vector<std::pair<std::string, TwilioRouting>>& after,
+    const std::string& now) {
+  if (after.empty()) return;
+  writable("record_routings_after");
+  locked("record_routings_after", [&] {
+    Tx tx(*db_, true);
+    for (const auto& [number, routing] : after)
+      if (!write_routing_after(*db_, target, number, routing, now))
+        fail("no routing snapshot of " + number);
+    tx.commit();
   });
 }
 

@@ -48,6 +48,9 @@ class SqlStore : public Store {
   std::vector<RoutingSnapshot> snapshots(std::int64_t target) override;
   void record_routing_after(std::int64_t target, const std::string& phone_number,
                             const TwilioRouting& after, const std::string& now) override;
+  void record_routings_after(std::int64_t target,
+                             const std::vector<std::pair<std::string, TwilioRouting>>& after,
+                             const std::string& now) override;
   void record_fallback(std::int64_t target, const std::string& phone_number,
                        const ProbationFallback& fallback) override;
   void mark_rolled_back(std::int64_t target, const std::string& phone_number, bool rolled_back,

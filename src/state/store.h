@@ -222,6 +222,13 @@ class Store {
   // rolled_back. StateError when the number has no snapshot.
   virtual void record_routing_after(std::int64_t target, const std::string& phone_number,
                                     const TwilioRouting& after, const std::string& now) = 0;
+  // The same for many numbers (a cut-over check), all or none: one transaction. StateError,
+  // and nothing written, when one of them has no snapshot.
+  virtual void record_routings_after(
+      std::int64_t target, const std::vector<std::pair<std::string, TwilioRouting>>& after,
+      const std::string& now) {
+    for (const auto& [number, routing] : after) record_routing_after(target, number, routing, now);
+  }
   // The number's probation fallback (issue 22), written whole. StateError when the number has
   // no snapshot.
   virtual void record_fallback(std::int64_t target, const std::string& phone_number,

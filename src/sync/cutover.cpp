@@ -208,6 +208,7 @@ std::vector<RoutingCheck> check_cutover(const Planned& planned, const ApplyRepor
   }
   const OwnedLists lists = list_owned(twilio, planned.desired, credentials);
   const std::string now = clock.now_iso();
+  std::vector<std::pair<std::string, TwilioRouting>> reached;  // one transaction for them all
   for (const auto& [account, numbers] : by_account) {
     auto list = lists.find(account);
     std::map<std::string, const OwnedNumber*> seen;
@@ -227,7 +228,7 @@ std::vector<RoutingCheck> check_cutover(const Planned& planned, const ApplyRepor
                     describe_routing(it->second->routing) + " (XUNA is at " + origin + ")";
       } else {
         c.ok = true;
-        store.record_routing_after(target, number, it->second->routing, now);
+        reached.emplace_back(number, it->second->routing);
       }
       if (it != seen.end()) c.seen = it->second->routing;
       if (!c.ok) {
@@ -237,6 +238,7 @@ std::vector<RoutingCheck> check_cutover(const Planned& planned, const ApplyRepor
       checks.push_back(std::move(c));
     }
   }
+  store.record_routings_after(target, reached, now);
   return checks;
 }
 

@@ -1,6 +1,8 @@
 #include "sync/session.h"
 
+#include <future>
 #include <map>
+#include <system_error>
 
 #include "sync/errors.h"
 #include "sync/ledger.h"
@@ -119,6 +121,7 @@ ApplyResult ApplySession::run(ApplyRequest request, const ApplyHooks& hooks) {
   record_ledger_marks(store_, target, run, p.plan, clock_);  // approved: nothing before
   std::map<std::string, std::string> account_sids;
   for (const auto& [name, c] : p.credentials) account_sids[name] = c.account_sid;
+  std::future<std::vector<RoutingCheck>> routing_check;
   {
     StoreJournal journal(store_, target, run, clock_, lock.token(), account_sids);
     ApplyOptions options;
@@ -139,11 +142,25 @@ ApplyResult ApplySession::run(ApplyRequest request, const ApplyHooks& hooks) {
         return std::string(e.what());
       }
     };
+    // The cut-over check reads Twilio beside the assigns, which do not touch its routing.
+    options.after_imports = [&](const std::vector<ActionResult>& imports) {
+      ApplyReport imported;
+      imported.results = imports;
+      auto check = [&, imported = std::move(imported)] {
+        return check_cutover(p, imported, twilio_.api(), store_, target, run,
+                             request.xuna_origin, clock_);
+      };
+      try {
+        routing_check = std::async(std::launch::async, check);
+      } catch (const std::system_error&) {  // no thread to be had: after the assigns
+        routing_check = std::async(std::launch::deferred, check);
+      }
+    };
     result.report = apply_plan(p.plan, xuna_, journal, p.credentials, options);
   }
+  // Started after the imports: its findings stand even when the assigns were stopped.
+  if (routing_check.valid()) result.routing = routing_check.get();
   if (!result.report.interrupted && result.report.stopped.empty()) {
-    result.routing = check_cutover(p, result.report, twilio_.api(), store_, target, run,
-                                   request.xuna_origin, clock_);
     if (!p.plan.fallbacks.empty() && !(request.stop && request.stop->load())) {
       lock.check("changing probation fallbacks");
       result.fallbacks = settle_fallbacks(p, result.routing, twilio_, store_, target, run,
