@@ -81,7 +81,9 @@ Plan make_plan(const Desired& desired, const LiveList& live, const StateView& st
     }
   }
 
-  std::vector<Action> imports, assigns;
+  std::vector<Action> imports, assigns;  // an Action is large: room made once, moved in
+  imports.reserve(desired.numbers.size());
+  assigns.reserve(desired.numbers.size());
   std::set<std::string> mapped, untouched;  // untouched: outside --only, or deferred
   const Selection& selection = options.selection;
   int importing = 0;
@@ -123,14 +125,14 @@ Plan make_plan(const Desired& desired, const LiveList& live, const StateView& st
         imp.snapshot = !(state.snapshotted.count(want.phone_number) &&
                          routes_to(routing->second, options.xuna_origin));
       }
-      imports.push_back(imp);
+      imports.push_back(std::move(imp));
       if (!want.agent_id.empty()) {
         Action as;
         as.kind = ActionKind::Assign;
         as.phone_number = want.phone_number;
         as.agent_id = want.agent_id;
         as.agent_ref = want.agent_ref;
-        assigns.push_back(as);
+        assigns.push_back(std::move(as));
       }
       continue;
     }
@@ -145,7 +147,7 @@ Plan make_plan(const Desired& desired, const LiveList& live, const StateView& st
       as.agent_id = want.agent_id;
       as.agent_ref = want.agent_ref;
       as.before = have.agent_id;
-      assigns.push_back(as);
+      assigns.push_back(std::move(as));
       changed = true;
     }
     if (want.agent_id.empty() && have.agent_id) {
@@ -198,7 +200,9 @@ Plan make_plan(const Desired& desired, const LiveList& live, const StateView& st
   plan.summary.imports = static_cast<int>(imports.size());
   plan.summary.assigns = static_cast<int>(assigns.size());
   plan.actions = std::move(imports);
-  plan.actions.insert(plan.actions.end(), assigns.begin(), assigns.end());
+  plan.actions.reserve(plan.actions.size() + assigns.size());
+  plan.actions.insert(plan.actions.end(), std::make_move_iterator(assigns.begin()),
+                      std::make_move_iterator(assigns.end()));
   plan::plan_campaigns(desired, by_number, untouched, state, options, plan);
   plan_probation(live_selected, state, options, plan);
   std::stable_sort(plan.warnings.begin(), plan.warnings.end(),
