@@ -174,7 +174,7 @@ TEST_CASE("a form that only the masking of a longer one makes is masked in a lon
   CHECK(SecretMask(forms).hide(text) == hide_reference(text, forms));
 }
 
-TEST_CASE("a long answer with no form of the secret comes back unchanged; one with it, masked") {
+TEST_CASE("a long answer with no form of the secret comes back unchanged, one with it masked") {
   const std::string token = "0b1dcafe2a9f4e7c8d3b5a6f7e8d9c0b";
   const SecretMask mask(secret_forms(token));
   std::string page = "{\"incoming_phone_numbers\": [";

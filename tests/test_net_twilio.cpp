@@ -1,5 +1,6 @@
 // The Twilio client over a scripted transport: paging, exact numbers, auth, error bodies.
 #include <catch2/catch.hpp>
+#include <atomic>
 #include <set>
 
 #include "fakes.h"
@@ -71,6 +72,33 @@ TEST_CASE("list_owned asks for 1000 a page and follows next_page_uri to the end"
   CHECK(t->requests[1].target == p1);
   CHECK(t->requests[2].target == p2);
   for (const auto& req : t->requests) CHECK(header(req, "Authorization") == kBasicMain);
+}
+
+TEST_CASE("a list given up in flight asks for no further page, one given up before for none") {
+  // The prefetch's list (issue 23): once not needed, it costs the page already asked for.
+  struct GiveUpAfterOne final : Transport {
+    ScriptedTransport pages;
+    std::atomic<bool>* abandon = nullptr;
+    Result<HttpResponse> send(const HttpRequest& r) override {
+      *abandon = true;  // the plan decided, while this page was on its way, that it needs none
+      return pages.send(r);
+    }
+    std::string base_url() const override { return "http://fake"; }
+  };
+  std::atomic<bool> abandon{false};
+  auto t = std::make_shared<GiveUpAfterOne>();
+  t->abandon = &abandon;
+  t->pages.answers = {response(200, page({"+15550000001"}, kList + "?PageSize=1000&Page=1")),
+                      response(200, page({"+15550000002"}, ""))};
+  auto client = make_twilio_client(t);
+  auto r = client->list_owned(auth(), abandon);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().kind == ErrorKind::Transient);
+  CHECK(r.error().message.find("given up") != std::string::npos);
+  CHECK(t->pages.requests.size() == 1);
+  auto again = client->list_owned(auth(), abandon);
+  REQUIRE_FALSE(again.ok());
+  CHECK(t->pages.requests.size() == 1);
 }
 
 TEST_CASE("a missing next_page_uri ends the list like a null one") {

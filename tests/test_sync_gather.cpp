@@ -20,6 +20,14 @@ sync::Planned gather_with(SyncWorld& w, Desired d, const StateView& view,
   return sync::gather(std::move(d), w.xuna, w.source, view, w.target, o, w.clock);
 }
 
+// As apply gathers on a first run: no state, the early list asked for all the same.
+sync::Planned first_apply_gather(SyncWorld& w, Desired d) {
+  sync::GatherOptions o;
+  o.plan.xuna_origin = kXunaOrigin;
+  o.early_list_without_history = true;
+  return sync::gather(std::move(d), w.xuna, w.source, StateView{}, w.target, o, w.clock);
+}
+
 bool has_warning(const Plan& p, const std::string& kind, const std::string& number) {
   for (const auto& w : p.warnings)
     if (w.kind == kind && w.phone_number == number) return true;
@@ -33,6 +41,42 @@ TEST_CASE("gather: no Twilio call when nothing is imported and the state has no 
   w.twilio.add(kMainSid, kA);
   w.xuna.add("pn_a", kA, "A");
   auto p = gather_with(w, SyncWorld::desired({SyncWorld::number(kA, "A")}), {});
+  CHECK_FALSE(p.plan.has_changes());
+  CHECK(w.twilio.calls().empty());
+  CHECK(w.source.once_requests == 0);
+}
+
+TEST_CASE("gather: apply starts the early list without a history too, and asks once") {
+  // Issue 23: a first apply waited for the list after XUNA's, a third of its fixed cost. Not
+  // needed after all, it is given up before its next page (test_net_twilio); never asked again.
+  SyncWorld w;
+  w.twilio.add(kMainSid, kA);
+  w.twilio.add(kMainSid, kB);
+  w.xuna.add("pn_a", kA, "A");
+  SECTION("something to import: the early list is used") {
+    auto p = first_apply_gather(
+        w, SyncWorld::desired({SyncWorld::number(kA, "A"), SyncWorld::number(kB, "B")}));
+    CHECK(p.plan.summary.imports == 1);
+    CHECK(w.source.once_requests == 1);
+    CHECK(w.twilio.count("list", kMainSid) == 1);
+    REQUIRE(p.plan.actions.at(0).routing_before.has_value());
+  }
+  SECTION("nothing to import: asked once, no error") {
+    auto p = first_apply_gather(w, SyncWorld::desired({SyncWorld::number(kA, "A")}));
+    CHECK_FALSE(p.plan.has_changes());
+    CHECK(p.plan.errors.empty());
+    CHECK(w.twilio.count("list", kMainSid) <= 1);
+  }
+}
+
+TEST_CASE("gather: no Twilio call when the state knows every mapped number as managed") {
+  SyncWorld w;
+  w.twilio.add(kMainSid, kA);
+  w.xuna.add("pn_a", kA, "A");
+  StateView view;
+  view.has_history = true;
+  view.managed_numbers = {kA};
+  auto p = gather_with(w, SyncWorld::desired({SyncWorld::number(kA, "A")}), view);
   CHECK_FALSE(p.plan.has_changes());
   CHECK(w.twilio.calls().empty());
   CHECK(w.source.once_requests == 0);

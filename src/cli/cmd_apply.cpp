@@ -104,6 +104,7 @@ int run_apply(const Options& given) {
   request.desired = load_desired(options);
   Remote remote = connect_xuna(options);
   request.gather = gather_options(options, remote.url);
+  request.gather.early_list_without_history = true;  // a first apply imports, most likely
   request.guards = guard_options(options);
   request.parallelism = static_cast<std::size_t>(options.parallelism);
   request.saved = std::move(saved);

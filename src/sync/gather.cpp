@@ -124,7 +124,7 @@ Planned gather(Desired desired, XunaApi& xuna, TwilioSource& twilio, const State
     plan_options.now = std::chrono::system_clock::time_point(
         std::chrono::duration_cast<std::chrono::system_clock::duration>(
             std::chrono::duration<double>(clock.unix_seconds())));
-  OwnershipPrefetch prefetch(twilio, p.desired, view);
+  OwnershipPrefetch prefetch(twilio, p.desired, view, options.early_list_without_history);
   // The plan's digests (17 MB hashed at 100k numbers) are worked out beside the list and the
   // planning, which only read what they read.
   std::future<std::string> mapping_sum =

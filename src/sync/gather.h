@@ -39,6 +39,11 @@ struct GatherOptions {
   // Also ask Twilio how the numbers cut over earlier are routed now (routing_drift): plan does,
   // apply does not (it changes nothing there, and spares the read).
   bool check_routing = false;
+  // Start the ownership list beside XUNA's even when the state knows no managed number: apply
+  // does (a first apply imports, most likely; waiting for the list after XUNA's was a third of
+  // its fixed cost, issue 23), plan does not (a plan in CI without the state, of numbers all in
+  // XUNA, asks Twilio nothing).
+  bool early_list_without_history = false;
   // Reads a number as a server wrote it ("+1 212-555-0101") as strict E.164, or nullopt with
   // why set (the cli hands in the mapping room's libphonenumber reader). Unset: as written.
   std::function<std::optional<std::string>(const std::string&, std::string&)> normalize_number;

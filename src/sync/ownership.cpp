@@ -20,14 +20,17 @@ TwilioAuth twilio_auth(const TwilioAccount& account, const TwilioCredentials& cr
 }
 
 OwnedLists list_owned(TwilioApi& twilio, const Desired& desired,
-                      const std::map<std::string, TwilioCredentials>& credentials) {
+                      const std::map<std::string, TwilioCredentials>& credentials,
+                      const std::atomic<bool>* abandon) {
   std::vector<TwilioAuth> auths;
   for (const auto& [name, c] : credentials) {
     auto it = desired.twilio_accounts.find(name);
     if (it != desired.twilio_accounts.end()) auths.push_back(twilio_auth(it->second, c));
   }
   std::vector<std::optional<Result<std::vector<OwnedNumber>>>> lists(auths.size());
-  run_parallel(auths.size(), 4, [&](std::size_t i) { lists[i] = twilio.list_owned(auths[i]); });
+  run_parallel(auths.size(), 4, [&](std::size_t i) {
+    lists[i] = abandon ? twilio.list_owned(auths[i], *abandon) : twilio.list_owned(auths[i]);
+  });
   OwnedLists out;
   for (std::size_t i = 0; i < auths.size(); ++i) out.emplace(auths[i].account, std::move(*lists[i]));
   return out;

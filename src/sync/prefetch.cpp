@@ -19,11 +19,11 @@ std::set<std::string> likely_importers(const Desired& desired, const StateView& 
 }  // namespace
 
 OwnershipPrefetch::OwnershipPrefetch(TwilioSource& twilio, const Desired& desired,
-                                     const StateView& view) {
-  // Without a history here (first run, a plan in CI without the state), a number the state
-  // does not know may well be in XUNA already: asking Twilio could be for nothing, and the
-  // command would wait for it at exit. Then the preflight asks, if it must, after the list.
-  if (view.managed_numbers.empty()) return;
+                                     const StateView& view, bool without_history) {
+  // Without a history here (a plan in CI without the state), a number the state does not
+  // know may well be in XUNA already: asking Twilio could be for nothing. Then the preflight
+  // asks, if it must, after the list; apply asks early all the same (without_history).
+  if (view.managed_numbers.empty() && !without_history) return;
   std::map<std::string, TwilioCredentials> credentials;
   for (const std::string& account : likely_importers(desired, view)) {
     try {  // a missing variable is reported by the preflight, if the account imports at all
@@ -43,14 +43,17 @@ OwnershipPrefetch::OwnershipPrefetch(TwilioSource& twilio, const Desired& desire
   thread_ = std::thread([this, api, accounts = std::move(accounts),
                          credentials = std::move(credentials)] {
     try {
-      lists_ = list_owned(*api, accounts, credentials);
+      lists_ = list_owned(*api, accounts, credentials, &abandon_);
     } catch (const std::exception&) {
       lists_.clear();  // the preflight asks again
     }
   });
 }
 
-OwnershipPrefetch::~OwnershipPrefetch() { join(); }
+OwnershipPrefetch::~OwnershipPrefetch() {
+  abandon_ = true;  // not taken: not needed
+  join();
+}
 
 void OwnershipPrefetch::join() {
   if (thread_.joinable()) thread_.join();

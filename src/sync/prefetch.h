@@ -1,8 +1,12 @@
 #pragma once
 // The ownership preflight, started early: while XUNA lists its numbers, ask Twilio what the
 // accounts own whose numbers the state does not know as managed, when the state knows others
-// (numbers new to a mapping that was applied before are about to be imported, most likely).
-// It saves the preflight's round trips from the cron runs that import.
+// (numbers new to a mapping that was applied before are about to be imported, most likely),
+// or, when asked (apply: without_history), even when it knows none (a first apply). It saves
+// the preflight's round trips, after the list, from the runs that import (issue 23: a third
+// of the fixed cost of a first apply). When the plan needs no list after all, the lists are
+// given up: what that costs is the page each had asked for.
+#include <atomic>
 #include <thread>
 
 #include "model/desired.h"
@@ -18,8 +22,9 @@ class OwnershipPrefetch {
   // lists turn out to be needed and one failed on a transient error, the preflight asks again,
   // with retries; when they are not needed, a Twilio outage costs this one attempt. Nothing is
   // logged here: the preflight logs what it uses.
-  OwnershipPrefetch(TwilioSource& twilio, const Desired& desired, const StateView& view);
-  ~OwnershipPrefetch();  // waits for the thread
+  OwnershipPrefetch(TwilioSource& twilio, const Desired& desired, const StateView& view,
+                    bool without_history);
+  ~OwnershipPrefetch();  // gives the lists up if take() was not called, and waits
   OwnershipPrefetch(const OwnershipPrefetch&) = delete;
   OwnershipPrefetch& operator=(const OwnershipPrefetch&) = delete;
 
@@ -31,6 +36,7 @@ class OwnershipPrefetch {
   void join();
 
   std::thread thread_;
+  std::atomic<bool> abandon_{false};
   OwnedLists lists_;
 };
 

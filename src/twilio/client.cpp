@@ -101,13 +101,28 @@ std::string read_json(const std::string& body, Poco::SharedPtr<PageReader> reade
   }
 }
 
+}  // namespace
+
+ApiError abandoned_list(const TwilioAuth& auth) {
+  ApiError e;
+  e.kind = ErrorKind::Transient;
+  e.message = "Twilio account '" + auth.account + "': list given up, not needed";
+  return e;
+}
+
+namespace {
+
 class HttpTwilioClient final : public TwilioApi {
  public:
   HttpTwilioClient(std::shared_ptr<Transport> transport, TwilioListLimits limits)
       : transport_(std::move(transport)), limits_(limits) {}
 
   Result<std::vector<OwnedNumber>> list_owned(const TwilioAuth& auth) override {
-    return scrubbed(auth, {}, list_pages(auth));
+    return scrubbed(auth, {}, list_pages(auth, nullptr));
+  }
+  Result<std::vector<OwnedNumber>> list_owned(const TwilioAuth& auth,
+                                              const std::atomic<bool>& abandon) override {
+    return scrubbed(auth, {}, list_pages(auth, &abandon));
   }
 
   Result<OwnedNumber> get_number(const TwilioAuth& auth, const std::string& sid) override {
@@ -130,7 +145,8 @@ class HttpTwilioClient final : public TwilioApi {
     return e;
   }
 
-  Result<std::vector<OwnedNumber>> list_pages(const TwilioAuth& auth) {
+  Result<std::vector<OwnedNumber>> list_pages(const TwilioAuth& auth,
+                                              const std::atomic<bool>* abandon) {
     Clock& clock = limits_.clock ? *limits_.clock : system_clock();
     const double started = clock.monotonic();
     const std::string list_path = account_path(auth) + "/IncomingPhoneNumbers.json";
@@ -138,6 +154,7 @@ class HttpTwilioClient final : public TwilioApi {
     std::vector<OwnedNumber> owned;
     std::set<std::string> seen;
     for (int page = 0;; ++page) {
+      if (abandon && abandon->load()) return abandoned_list(auth);
       if (!seen.insert(target).second)
         return invalid_answer(auth, "GET", target,
                               "next_page_uri repeats an earlier page; stopped");

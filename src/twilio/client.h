@@ -1,6 +1,7 @@
 #pragma once
 // Twilio's IncomingPhoneNumbers list as the tool uses it (the numbers an account owns), behind
 // an interface: planning and discover run against this, tests against a fake. No Poco here.
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -29,6 +30,9 @@ struct TwilioAuth {
   std::string secret_env;   // the variable the secret came from, named in a 401 message
 };
 
+// The error of a list given up before it was asked for (TwilioApi::list_owned with abandon).
+ApiError abandoned_list(const TwilioAuth& auth);
+
 class TwilioApi {
  public:
   virtual ~TwilioApi() = default;
@@ -36,6 +40,13 @@ class TwilioApi {
   // following next_page_uri to the end, within the client's TwilioListLimits. Errors name the
   // account, never the secret.
   virtual Result<std::vector<OwnedNumber>> list_owned(const TwilioAuth& auth) = 0;
+  // The same, given up before any page once `abandon` is set (a Transient error saying so):
+  // a list asked for in advance costs at most the page in flight when it is not needed.
+  virtual Result<std::vector<OwnedNumber>> list_owned(const TwilioAuth& auth,
+                                                      const std::atomic<bool>& abandon) {
+    if (abandon.load()) return abandoned_list(auth);
+    return list_owned(auth);
+  }
   // One number: GET .../IncomingPhoneNumbers/{sid}.json; a 404 is ErrorKind::NotFound, an
   // answer for another sid is ErrorKind::Invalid.
   virtual Result<OwnedNumber> get_number(const TwilioAuth& auth, const std::string& sid) = 0;
