@@ -97,15 +97,36 @@ std::int64_t SqlStore::record_intent(std::int64_t run, const ActionIntent& inten
   });
 }
 
+namespace {
+
+constexpr const char* kOutcomeUpdate =
+    "UPDATE actions SET outcome = ?1, error = ?2, phone_number_id = ?3, finished_at = ?4 "
+    "WHERE id = ?5";
+
+}  // namespace
+
 void SqlStore::record_outcome(std::int64_t action, Outcome outcome, const std::string& error,
                               const std::string& phone_number_id, const std::string& now) {
   if (outcome == Outcome::Pending) fail("record_outcome: 'pending' is not an outcome");
   writable("record_outcome");
   locked("record_outcome", [&] {
-    if (db_->exec("UPDATE actions SET outcome = ?1, error = ?2, phone_number_id = ?3, "
-                  "finished_at = ?4 WHERE id = ?5",
-                  {to_string(outcome), error, phone_number_id, now, action}) == 0)
+    if (db_->exec(kOutcomeUpdate, {to_string(outcome), error, phone_number_id, now, action}) == 0)
       fail("no action " + std::to_string(action));
+  });
+}
+
+void SqlStore::record_outcomes(const std::vector<OutcomeRecord>& outcomes) {
+  if (outcomes.empty()) return;
+  for (const auto& o : outcomes)
+    if (o.outcome == Outcome::Pending) fail("record_outcomes: 'pending' is not an outcome");
+  writable("record_outcomes");
+  locked("record_outcomes", [&] {
+    Tx tx(*db_, true);
+    for (const auto& o : outcomes)
+      if (db_->exec(kOutcomeUpdate, {to_string(o.outcome), o.error, o.phone_number_id, o.at,
+                                     o.action}) == 0)
+        fail("no action " + std::to_string(o.action));
+    tx.commit();
   });
 }
 

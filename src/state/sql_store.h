@@ -27,6 +27,7 @@ class SqlStore : public Store {
                              const std::string& now) override;
   void record_outcome(std::int64_t action, Outcome outcome, const std::string& error,
                       const std::string& phone_number_id, const std::string& now) override;
+  void record_outcomes(const std::vector<OutcomeRecord>& outcomes) override;
   std::vector<ActionRecord> unfinished_actions(std::int64_t target) override;
   void mark_managed_many(std::int64_t target, const std::vector<ManagedNumber>& numbers,
                          const std::string& now) override;

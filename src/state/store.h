@@ -42,6 +42,13 @@ struct RoutingSnapshot {
   ProbationFallback fallback;   // the old webhook as Twilio's voice fallback after the cut-over
 };
 
+// An action's outcome, as record_outcome takes it.
+struct OutcomeRecord {
+  std::int64_t action = 0;
+  Outcome outcome = Outcome::Failed;
+  std::string error, phone_number_id, at;
+};
+
 struct ActionIntent {
   ActionKind kind = ActionKind::Import;
   std::string phone_number;   // or the batch name for batches
@@ -179,6 +186,10 @@ class Store {
   // Writes an action's outcome (anything but Pending); StateError for an unknown action.
   virtual void record_outcome(std::int64_t action, Outcome outcome, const std::string& error,
                               const std::string& phone_number_id, const std::string& now) = 0;
+  // Many outcomes in one transaction, all or none (apply's outcomes, written in batches).
+  virtual void record_outcomes(const std::vector<OutcomeRecord>& outcomes) {
+    for (const auto& o : outcomes) record_outcome(o.action, o.outcome, o.error, o.phone_number_id, o.at);
+  }
   // Actions of this target whose outcome was never written (a killed run), oldest first.
   virtual std::vector<ActionRecord> unfinished_actions(std::int64_t target) = 0;
 

@@ -157,6 +157,12 @@ ApplyResult ApplySession::run(ApplyRequest request, const ApplyHooks& hooks) {
       }
     };
     result.report = apply_plan(p.plan, xuna_, journal, p.credentials, options);
+    try {
+      journal.flush();  // the buffered outcomes: a run whose journal failed did not succeed
+    } catch (const std::exception& e) {
+      if (result.report.stopped.empty())
+        result.report.stopped = std::string("the state could not be written (") + e.what() + ")";
+    }
   }
   // Started after the imports: its findings stand even when the assigns were stopped.
   if (routing_check.valid()) result.routing = routing_check.get();

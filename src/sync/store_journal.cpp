@@ -1,5 +1,9 @@
 #include "sync/store_journal.h"
 
+#include <chrono>
+
+#include "util/log.h"
+
 namespace xs::sync {
 
 std::string detail_of(const Action& a) {
@@ -15,6 +19,10 @@ std::string detail_of(const Action& a) {
 }
 
 std::int64_t StoreJournal::intent(const Action& action, const std::string& idempotency_key) {
+  {
+    std::lock_guard<std::mutex> lock(outcomes_mutex_);
+    if (!outcomes_failed_.empty()) throw state::StateError(outcomes_failed_);
+  }
   state::ActionIntent i;
   i.kind = action.kind;
   i.phone_number = action.kind == ActionKind::Batch ? action.batch_name : action.phone_number;
@@ -35,14 +43,60 @@ std::int64_t StoreJournal::intent(const Action& action, const std::string& idemp
 
 void StoreJournal::outcome(std::int64_t entry, Outcome outcome, const std::string& error,
                            const std::string& phone_number_id) {
-  store_.record_outcome(entry, outcome, error, phone_number_id, clock_.now_iso());
+  state::OutcomeRecord o{entry, outcome, error, phone_number_id, clock_.now_iso()};
+  if (!writer_.joinable()) {
+    store_.record_outcome(o.action, o.outcome, o.error, o.phone_number_id, o.at);
+    return;
+  }
+  std::lock_guard<std::mutex> lock(outcomes_mutex_);
+  outcomes_.push_back(std::move(o));
+  if (outcomes_.size() == 1 || outcomes_.size() >= kOutcomeBatch) outcomes_cv_.notify_one();
+}
+
+void StoreJournal::write_outcomes() {
+  std::unique_lock<std::mutex> lock(outcomes_mutex_);
+  for (;;) {
+    outcomes_cv_.wait(lock, [&] { return stopping_ || !outcomes_.empty(); });
+    if (outcomes_.empty() && stopping_) return;
+    // the first is here: wait for a batch, or its delay
+    outcomes_cv_.wait_for(lock, std::chrono::duration<double>(kOutcomeDelay),
+                          [&] { return stopping_ || outcomes_.size() >= kOutcomeBatch; });
+    std::vector<state::OutcomeRecord> batch;
+    batch.swap(outcomes_);
+    if (!outcomes_failed_.empty()) continue;  // the state failed: the next run settles them
+    lock.unlock();
+    std::string failed;
+    try {
+      store_.record_outcomes(batch);
+    } catch (const std::exception& e) {
+      failed = e.what();
+    }
+    lock.lock();
+    if (!failed.empty() && outcomes_failed_.empty()) outcomes_failed_ = failed;
+  }
+}
+
+void StoreJournal::flush() {
+  if (writer_.joinable()) {
+    {
+      std::lock_guard<std::mutex> lock(outcomes_mutex_);
+      stopping_ = true;
+    }
+    outcomes_cv_.notify_one();
+    writer_.join();
+    std::lock_guard<std::mutex> lock(outcomes_mutex_);
+    if (!outcomes_failed_.empty()) throw state::StateError(outcomes_failed_);
+  }
+  flush_managed();
 }
 
 StoreJournal::~StoreJournal() {
   try {
-    flush_managed();
-  } catch (const std::exception&) {
-    // the run's outcome rows hold the ids; the next apply marks these numbers again
+    flush();
+  } catch (const std::exception& e) {
+    // the actions stay pending, the managed numbers unmarked: the next apply settles them by
+    // the live list and marks them again
+    log_warn(std::string("could not record the outcome of every action: ") + e.what());
   }
 }
 

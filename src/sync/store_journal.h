@@ -1,9 +1,12 @@
 #pragma once
 // The Journal apply writes, backed by the state.
+#include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <mutex>
 #include <string>
+#include <system_error>
+#include <thread>
 #include <vector>
 
 #include "apply/apply.h"
@@ -20,14 +23,26 @@ class StoreJournal final : public Journal {
   StoreJournal(state::Store& store, std::int64_t target, std::int64_t run, Clock& clock,
                std::string lock_token, std::map<std::string, std::string> account_sids)
       : store_(store), target_(target), run_(run), clock_(clock),
-        lock_token_(std::move(lock_token)), account_sids_(std::move(account_sids)) {}
-  // Writes the managed numbers still buffered.
+        lock_token_(std::move(lock_token)), account_sids_(std::move(account_sids)) {
+    try {
+      writer_ = std::thread([this] { write_outcomes(); });
+    } catch (const std::system_error&) {
+    }
+  }
+  // Writes the outcomes and managed numbers still buffered.
   ~StoreJournal() override;
 
-  // An import's intent carries its routing snapshot, in the same transaction.
+  // An import's intent carries its routing snapshot, in the same transaction; refused (it
+  // throws) once a batch of outcomes could not be written: the state is failing.
   std::int64_t intent(const Action& action, const std::string& idempotency_key) override;
+  // Buffered, and written by a writer of their own, kOutcomeBatch at a time or kOutcomeDelay
+  // after the first of them (issue 23: at -p 32, waiting for the state's mutex to write each
+  // one cost a request a millisecond). Nothing is sent twice for it: an action whose outcome a
+  // crash lost is pending, and the next run goes by the live list, as for one in flight.
   void outcome(std::int64_t entry, Outcome outcome, const std::string& error,
                const std::string& phone_number_id) override;
+  // Writes what is buffered (outcomes, managed numbers) now; throws what the state threw.
+  void flush();
   // Buffered, written kManagedBatch at a time: a transaction per number cost a third of
   // apply's state writes, and the action's outcome (with the id) is durable already.
   void managed(const std::string& phone_number, const std::string& phone_number_id) override;
@@ -46,6 +61,16 @@ class StoreJournal final : public Journal {
   static constexpr std::size_t kManagedBatch = 64;
   std::mutex managed_mutex_;
   std::vector<state::ManagedNumber> managed_;
+
+  static constexpr std::size_t kOutcomeBatch = 64;
+  static constexpr double kOutcomeDelay = 0.05;  // seconds
+  void write_outcomes();  // the writer's loop
+  std::mutex outcomes_mutex_;
+  std::condition_variable outcomes_cv_;
+  std::vector<state::OutcomeRecord> outcomes_;
+  std::string outcomes_failed_;  // why a batch could not be written; then no intent is
+  bool stopping_ = false;
+  std::thread writer_;  // not joinable when no thread could be had: outcomes written at once
 };
 
 // What the journal says of an action: never a secret (labels, ids and agents only).

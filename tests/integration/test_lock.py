@@ -1,6 +1,7 @@
 """One apply at a time per state file: a second one exits 4 naming the holder; a lock whose
 process is gone is taken over with a warning; `state unlock --force` removes any lock."""
 import os
+import re
 import socket
 import sqlite3
 import subprocess
@@ -116,17 +117,26 @@ class Lock(Case):
         p = self.sync("apply", "--auto-approve", emulator=self.emu)
         self.assertExit(p, 0)
         self.assertIn(f"took over the lock of a run that is gone (pid {first.pid} on ", p.stderr)
-        self.assertRegex(p.stderr, r"warning: run #1 \(apply, started \S+\) was interrupted; "
-                                   r"1 of its actions had no answer")
+        # How many actions had no recorded answer depends on where the kill landed: during a
+        # request, between two, or before outcomes buffered for a batch were written (issue
+        # 23). Each of them is unknown with the reason, and nothing was sent twice.
+        m = re.search(r"warning: run #1 \(apply, started \S+\) was interrupted"
+                      r"(?:; (\d+) of its actions had no answer)?", p.stderr)
+        self.assertIsNotNone(m, p.stderr)
         h = self.sync("history")
         self.assertExit(h, 0)
         self.assertIn("interrupted", h.stdout)
         with sqlite3.connect(self.state) as db:
             rows = db.execute("SELECT outcome, error FROM actions WHERE run_id = 1 AND "
                               "outcome NOT IN ('ok')").fetchall()
-        self.assertEqual(len(rows), 1)
-        self.assertEqual(rows[0][0], "unknown")
-        self.assertIn("interrupted: run #1 ended before the answer", rows[0][1])
+        self.assertEqual(len(rows), int(m.group(1) or 0))
+        for outcome, error in rows:
+            self.assertEqual(outcome, "unknown")
+            self.assertIn("interrupted: run #1 ended before the answer", error)
+        imports = [w["body"]["phone_number"] for w in self.emu.writes()
+                   if w["method"] == "POST" and 200 <= w["status"] < 300]
+        self.assertEqual(sorted(imports), sorted(set(imports)), "an import sent twice")
+        self.assertEqual(sorted(imports), sorted(self.numbers))
 
 
 if __name__ == "__main__":
