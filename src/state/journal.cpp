@@ -55,45 +55,69 @@ constexpr std::size_t kUpsertRows = 250;  // one round trip per 250 numbers
 
 }  // namespace
 
+namespace {
+
+// Inserts one intent (and its snapshot), in the transaction the caller holds when it has a
+// snapshot and the database cannot write both in one statement; returns its id.
+std::int64_t insert_intent(Db& db, std::int64_t run, const ActionIntent& intent,
+                           const std::string& now) {
+  static const std::string kInsert =
+      "INSERT INTO actions(run_id, target_id, kind, phone_number, detail, idempotency_key, "
+      "started_at) SELECT id, target_id, ?1, ?2, ?3, ?4, ?5 FROM runs WHERE id = ?6 "
+      "RETURNING id, target_id";
+  Params params{to_string(intent.kind), intent.phone_number, intent.detail,
+                intent.idempotency_key, now, run};
+  auto no_run = [&] { return DbError("no run " + std::to_string(run)); };
+  if (intent.snapshot && db.writes_in_with()) {  // both rows in one statement
+    RoutingSnapshot s = *intent.snapshot;
+    if (s.phone_number.empty()) s.phone_number = intent.phone_number;
+    for (Param& v : snapshot_values(s, now)) params.push_back(v);
+    const Rows r = db.query(
+        "WITH a AS (" + kInsert + "), s AS (" +
+            snapshot_insert_sql("(SELECT target_id FROM a)", 7, intent.replace_snapshot) +
+            ") SELECT id, target_id FROM a",
+        params);
+    if (r.empty()) throw no_run();
+    return to_int(r[0][0]);
+  }
+  const Rows r = db.query(kInsert, params);
+  if (r.empty()) throw no_run();
+  if (intent.snapshot) {
+    RoutingSnapshot s = *intent.snapshot;
+    if (s.phone_number.empty()) s.phone_number = intent.phone_number;
+    write_snapshot(db, to_int(r[0][1]), s, intent.replace_snapshot, now);
+  }
+  return to_int(r[0][0]);
+}
+
+}  // namespace
+
 std::int64_t SqlStore::record_intent(std::int64_t run, const ActionIntent& intent,
                                      const std::string& now) {
   writable("record_intent");
   return locked("record_intent", [&] {
-    static const std::string kInsert =
-        "INSERT INTO actions(run_id, target_id, kind, phone_number, detail, idempotency_key, "
-        "started_at) SELECT id, target_id, ?1, ?2, ?3, ?4, ?5 FROM runs WHERE id = ?6 "
-        "RETURNING id, target_id";
-    Params params{to_string(intent.kind),
-                  intent.phone_number,
-                  intent.detail,
-                  intent.idempotency_key,
-                  now,
-                  run};
-    if (intent.snapshot && db_->writes_in_with()) {  // both rows in one statement
-      RoutingSnapshot s = *intent.snapshot;
-      if (s.phone_number.empty()) s.phone_number = intent.phone_number;
-      for (Param& v : snapshot_values(s, now)) params.push_back(v);
-      const Rows r = db_->query(
-          "WITH a AS (" + kInsert + "), s AS (" +
-              snapshot_insert_sql("(SELECT target_id FROM a)", 7, intent.replace_snapshot) +
-              ") SELECT id, target_id FROM a",
-          params);
-      if (r.empty()) fail("no run " + std::to_string(run));
-      return to_int(r[0][0]);
-    }
     // The intent and its snapshot, durable together at commit; an intent alone is one
     // statement, atomic by itself (one round trip instead of three on PostgreSQL).
     std::optional<Tx> tx;
-    if (intent.snapshot) tx.emplace(*db_, true);
-    const Rows r = db_->query(kInsert, params);
-    if (r.empty()) fail("no run " + std::to_string(run));
-    if (intent.snapshot) {
-      RoutingSnapshot s = *intent.snapshot;
-      if (s.phone_number.empty()) s.phone_number = intent.phone_number;
-      write_snapshot(*db_, to_int(r[0][1]), s, intent.replace_snapshot, now);
-      tx->commit();
-    }
-    return to_int(r[0][0]);
+    if (intent.snapshot && !db_->writes_in_with()) tx.emplace(*db_, true);
+    const std::int64_t id = insert_intent(*db_, run, intent, now);
+    if (tx) tx->commit();
+    return id;
+  });
+}
+
+std::vector<std::int64_t> SqlStore::record_intents(std::int64_t run,
+                                                   const std::vector<ActionIntent>& intents,
+                                                   const std::string& now) {
+  if (intents.empty()) return {};
+  writable("record_intents");
+  return locked("record_intents", [&] {
+    Tx tx(*db_, true);
+    std::vector<std::int64_t> ids;
+    ids.reserve(intents.size());
+    for (const ActionIntent& i : intents) ids.push_back(insert_intent(*db_, run, i, now));
+    tx.commit();
+    return ids;
   });
 }
 

@@ -25,6 +25,9 @@ class SqlStore : public Store {
   void finish_run(std::int64_t run, RunOutcome outcome, const std::string& now) override;
   std::int64_t record_intent(std::int64_t run, const ActionIntent& intent,
                              const std::string& now) override;
+  std::vector<std::int64_t> record_intents(std::int64_t run,
+                                           const std::vector<ActionIntent>& intents,
+                                           const std::string& now) override;
   void record_outcome(std::int64_t action, Outcome outcome, const std::string& error,
                       const std::string& phone_number_id, const std::string& now) override;
   void record_outcomes(const std::vector<OutcomeRecord>& outcomes) override;

@@ -183,6 +183,15 @@ class Store {
   // Journal: the intent (and its snapshot) is durable before this returns.
   virtual std::int64_t record_intent(std::int64_t run, const ActionIntent& intent,
                                      const std::string& now) = 0;
+  // Many intents in one transaction, all or none, durable when it returns; their ids in order
+  // (apply's intents, committed together when several workers wait for the state at once).
+  virtual std::vector<std::int64_t> record_intents(std::int64_t run,
+                                                   const std::vector<ActionIntent>& intents,
+                                                   const std::string& now) {
+    std::vector<std::int64_t> ids;
+    for (const auto& i : intents) ids.push_back(record_intent(run, i, now));
+    return ids;
+  }
   // Writes an action's outcome (anything but Pending); StateError for an unknown action.
   virtual void record_outcome(std::int64_t action, Outcome outcome, const std::string& error,
                               const std::string& phone_number_id, const std::string& now) = 0;

@@ -1,6 +1,8 @@
 #include "sync/store_journal.h"
 
+#include <algorithm>
 #include <chrono>
+#include <iterator>
 
 #include "util/log.h"
 
@@ -38,7 +40,50 @@ std::int64_t StoreJournal::intent(const Action& action, const std::string& idemp
     i.snapshot = std::move(snap);
     i.replace_snapshot = true;
   }
-  return store_.record_intent(run_, i, clock_.now_iso());
+  return commit_intent(std::move(i));
+}
+
+std::int64_t StoreJournal::commit_intent(state::ActionIntent intent) {
+  std::unique_lock<std::mutex> lock(intents_mutex_);
+  const std::uint64_t ticket = next_ticket_++;
+  queued_.push_back({ticket, std::move(intent)});
+  for (;;) {
+    auto mine = written_.find(ticket);
+    if (mine != written_.end()) {
+      const WrittenIntent w = mine->second;
+      written_.erase(mine);
+      if (w.error) std::rethrow_exception(w.error);
+      return w.id;
+    }
+    if (writing_) {
+      intents_cv_.wait(lock);
+      continue;
+    }
+    // No write in progress: this worker writes every intent waiting (its own among them).
+    writing_ = true;
+    std::vector<QueuedIntent> batch;
+    const std::size_t n = std::min(queued_.size(), kIntentBatch);
+    batch.assign(std::make_move_iterator(queued_.begin()),
+                 std::make_move_iterator(queued_.begin() + static_cast<std::ptrdiff_t>(n)));
+    queued_.erase(queued_.begin(), queued_.begin() + static_cast<std::ptrdiff_t>(n));
+    lock.unlock();
+    std::vector<state::ActionIntent> intents;
+    intents.reserve(batch.size());
+    for (auto& q : batch) intents.push_back(std::move(q.intent));
+    std::vector<std::int64_t> ids;
+    std::exception_ptr error;
+    try {
+      ids = store_.record_intents(run_, intents, clock_.now_iso());
+      if (ids.size() != batch.size()) throw state::StateError("the state wrote fewer intents");
+    } catch (...) {
+      error = std::current_exception();
+    }
+    lock.lock();
+    for (std::size_t k = 0; k < batch.size(); ++k)
+      written_[batch[k].ticket] = error ? WrittenIntent{0, error} : WrittenIntent{ids[k], nullptr};
+    writing_ = false;
+    intents_cv_.notify_all();
+  }
 }
 
 void StoreJournal::outcome(std::int64_t entry, Outcome outcome, const std::string& error,
