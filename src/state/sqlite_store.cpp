@@ -133,11 +133,78 @@ std::optional<LockHolder> to_holder(const Rows& rows) {
 
 }  // namespace
 
+WalCheckpointer::WalCheckpointer(std::string path) : path_(std::move(path)) {
+  thread_ = std::thread([this] { run(); });
+}
+
+WalCheckpointer::~WalCheckpointer() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stop_ = true;
+  }
+  wake_.notify_one();
+  thread_.join();
+}
+
+void WalCheckpointer::wal_grew(int pages) {
+  if (pages < kPages) return;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (due_) return;
+    due_ = true;
+  }
+  wake_.notify_one();
+}
+
+void WalCheckpointer::run() {
+  std::unique_ptr<SQLite::Database> db;
+  std::unique_lock<std::mutex> lock(mutex_);
+  for (;;) {
+    wake_.wait(lock, [&] { return due_ || stop_; });
+    if (stop_) return;
+    lock.unlock();
+    try {
+      if (!db) {
+        db = std::make_unique<SQLite::Database>(path_, SQLite::OPEN_READWRITE);
+        db->setBusyTimeout(0);  // busy: the writer checkpoints at the next threshold anyway
+      }
+      db->exec("PRAGMA wal_checkpoint(PASSIVE)");
+    } catch (const SQLite::Exception&) {
+      // not now (busy, or the file is gone): the WAL grows until the next try or the close
+    }
+    lock.lock();
+    due_ = false;
+  }
+}
+
+namespace {
+
+int on_wal_commit(void* checkpointer, sqlite3*, const char*, int pages) {
+  static_cast<WalCheckpointer*>(checkpointer)->wal_grew(pages);
+  return SQLITE_OK;
+}
+
+}  // namespace
+
 SqliteStore::SqliteStore(const std::string& path, OpenMode mode)
     : SqlStore(nullptr, path, "state file " + path, mode == OpenMode::ReadOnly) {
   std::set<std::string> tables;
-  db_ = std::make_unique<SqliteDb>(open_checked(path, mode, tables));
+  auto db = open_checked(path, mode, tables);
+  if (mode == OpenMode::ReadWrite) {
+    try {
+      checkpointer_ = std::make_unique<WalCheckpointer>(path);
+      // replaces SQLite's auto-checkpoint (which is a WAL hook of its own)
+      sqlite3_wal_hook(db->getHandle(), on_wal_commit, checkpointer_.get());
+    } catch (const std::system_error&) {  // no thread: SQLite checkpoints as it always did
+      checkpointer_.reset();
+    }
+  }
+  db_ = std::make_unique<SqliteDb>(std::move(db));
   set_tables(std::move(tables));
+}
+
+SqliteStore::~SqliteStore() {
+  if (checkpointer_) sqlite3_wal_hook(sqlite().raw().getHandle(), nullptr, nullptr);
 }
 
 int SqliteStore::schema_version() {

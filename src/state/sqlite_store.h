@@ -3,8 +3,12 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include <condition_variable>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
 
 #include "state/sql_store.h"
 
@@ -28,10 +32,32 @@ class SqliteDb : public Db {
   std::map<std::string, std::unique_ptr<SQLite::Statement>> statements_;  // after db_: closed first
 };
 
+// Checkpoints a WAL file from a connection and a thread of its own, when the writer's
+// connection says the WAL has grown past kPages (sqlite3_wal_hook). SQLite's own
+// auto-checkpoint runs inside the COMMIT that crosses the threshold: its copy and fsync held
+// the store for 5 to 20 ms every thousand pages, stalling every apply worker waiting to
+// journal an intent (issue 23). A PASSIVE checkpoint beside the writer does not block it.
+class WalCheckpointer {
+ public:
+  static constexpr int kPages = 1000;  // SQLite's default auto-checkpoint
+  explicit WalCheckpointer(std::string path);
+  ~WalCheckpointer();  // stops the thread; the last connection's close checkpoints the rest
+  void wal_grew(int pages);  // from the writer's commit: wakes the thread past kPages
+
+ private:
+  void run();
+  std::string path_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool due_ = false, stop_ = false;
+  std::thread thread_;
+};
+
 class SqliteStore : public SqlStore {
  public:
   // Opens (ReadWrite: creates mode 0600, migrates) the file at path; StateError on failure.
   SqliteStore(const std::string& path, OpenMode mode);
+  ~SqliteStore() override;
 
   LockResult acquire_lock(std::int64_t target, int pid, const std::string& host,
                           const std::string& now,
@@ -49,6 +75,7 @@ class SqliteStore : public SqlStore {
 
  private:
   SqliteDb& sqlite() { return static_cast<SqliteDb&>(*db_); }
+  std::unique_ptr<WalCheckpointer> checkpointer_;  // ReadWrite only
 };
 
 // The file's PRAGMA user_version.
