@@ -24,15 +24,17 @@ int Watchdog::ticket() {
 void Watchdog::watch(int ticket, int fd, Deadline deadline) {
   const int copy = fd >= 0 ? ::dup(fd) : -1;
   int old = -1;
+  bool wake = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     Entry& e = entries_[ticket];
     old = e.fd;
     e = Entry{copy, deadline, false};
     if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
+    wake = deadline < sleeping_until_;  // else it looks again before this deadline anyway
   }
   if (old >= 0) ::close(old);
-  wake_.notify_all();
+  if (wake) wake_.notify_all();
 }
 
 bool Watchdog::release(int ticket) {
@@ -62,11 +64,13 @@ void Watchdog::run() {
         next = e.deadline;
       }
     }
+    sleeping_until_ = next;
     if (next == Deadline::max()) {
       wake_.wait(lock);
     } else {
       wake_.wait_until(lock, next);
     }
+    sleeping_until_ = Deadline::min();  // awake: a watch from now on is seen by this pass
   }
 }
 
