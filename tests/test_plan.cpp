@@ -219,3 +219,35 @@ TEST_CASE("the reassignment guard trips above 30% of assigned numbers, from 10 a
   auto [p9, l9] = scenario(9, 9);  // fewer than 10 assigned: not checked
   CHECK_FALSE(check_guards(p9, l9, GuardOptions{}).has_value());
 }
+
+TEST_CASE("importing_accounts names the accounts of the imports make_plan plans before Twilio's word") {
+  // gather asks Twilio about these accounts without planning twice (issue 23): they must be
+  // exactly those of make_plan's imports without ownership, whatever the selection.
+  Desired d = desired_of({want("+15550000001", "A", kSupport, "main"),
+                          want("+15550000002", "B", "", "sub"),
+                          want("+15550000003", "C", "", "keyed"),
+                          want("+15550000004", "D", "", "other"),
+                          want("+15550000005", "E", "", "listed")});
+  TwilioAccount keyed;
+  keyed.name = "keyed";
+  keyed.api_key_sid = "SK0123456789abcdef0123456789abcdef";
+  d.twilio_accounts["keyed"] = keyed;
+  const LiveList live{have("pn_5", "+15550000005", "E")};
+  auto of_plan = [&](const Selection& s) {
+    PlanOptions o;
+    o.selection = s;
+    std::set<std::string> accounts;
+    for (const auto& a : make_plan(d, live, {}, {}, o).actions)
+      if (a.kind == ActionKind::Import) accounts.insert(a.twilio_account);
+    return accounts;
+  };
+  std::vector<Selection> selections(5);
+  selections[1].only = {"+1555000000[12]"};
+  selections[2].exclude = {"label:A"};
+  selections[3].max_imports = 2;
+  selections[4].max_imports = 0;
+  for (const Selection& s : selections) {
+    CHECK(importing_accounts(d, live, s) == of_plan(s));
+  }
+  CHECK(importing_accounts(d, live, {}) == std::set<std::string>{"main", "sub", "other"});
+}

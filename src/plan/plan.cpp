@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "model/digest_of.h"
 #include "plan/campaigns.h"
@@ -65,6 +66,24 @@ bool selects(const Selection& selection, const DesiredNumber& number) {
       std::none_of(selection.only.begin(), selection.only.end(), matches))
     return false;
   return std::none_of(selection.exclude.begin(), selection.exclude.end(), matches);
+}
+
+std::set<std::string> importing_accounts(const Desired& desired, const LiveList& live,
+                                         const Selection& selection) {
+  std::unordered_set<std::string> listed;
+  listed.reserve(live.size());
+  for (const LiveNumber& n : live) listed.insert(n.phone_number);
+  std::set<std::string> out;
+  int importing = 0;
+  for (const DesiredNumber& want : desired.numbers) {
+    if (!selects(selection, want) || listed.count(want.phone_number) ||
+        !key_cannot_import(desired, want.twilio_account).empty())
+      continue;
+    if (selection.max_imports && importing >= *selection.max_imports) break;
+    ++importing;
+    out.insert(want.twilio_account);
+  }
+  return out;
 }
 
 Plan make_plan(const Desired& desired, const LiveList& live, const StateView& state,

@@ -192,4 +192,10 @@ void plan_probation(const std::vector<const DesiredNumber*>& live_selected, cons
 Plan make_plan(const Desired& desired, const LiveList& live, const StateView& state,
                const Ownership& ownership = {}, const PlanOptions& options = {});
 
+// The Twilio accounts of the imports make_plan would plan before Twilio's word (no ownership):
+// selected numbers XUNA does not list, whose account can import, within max_imports. What
+// gather asks Twilio about, without planning twice (issue 23).
+std::set<std::string> importing_accounts(const Desired& desired, const LiveList& live,
+                                         const Selection& selection);
+
 }  // namespace xs

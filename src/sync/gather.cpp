@@ -135,10 +135,8 @@ Planned gather(Desired desired, XunaApi& xuna, TwilioSource& twilio, const State
   log_debug("listed " + std::to_string(p.live.size()) + " numbers from " + target.api_url);
   const std::vector<LiveNumber> unreadable = normalize_live(p.live, options);
   std::future<std::string> live_sum = in_parallel([&live = p.live] { return live_digest(live); });
-  p.plan = make_plan(p.desired, p.live, view, {}, plan_options);
-  std::set<std::string> importing;
-  for (const auto& a : p.plan.actions)
-    if (a.kind == ActionKind::Import) importing.insert(a.twilio_account);
+  const std::set<std::string> importing =
+      importing_accounts(p.desired, p.live, plan_options.selection);
   p.credentials = twilio.credentials(p.desired, importing);
   std::map<std::string, TwilioCredentials> checking;  // cut over before, nothing to import now
   for (const std::string& name :
@@ -150,7 +148,9 @@ Planned gather(Desired desired, XunaApi& xuna, TwilioSource& twilio, const State
       log_debug(std::string("routing of cut-over numbers not checked: ") + e.what());
     }
   }
-  if (!importing.empty() || !checking.empty()) {  // make_plan is pure: plan again with Twilio's word
+  if (importing.empty() && checking.empty()) {
+    p.plan = make_plan(p.desired, p.live, view, {}, plan_options);  // Twilio has nothing to say
+  } else {
     OwnedLists lists = prefetch.take();
     std::map<std::string, TwilioCredentials> missing, missing_checks;
     for (const auto& [name, c] : p.credentials)
