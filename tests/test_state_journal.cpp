@@ -284,3 +284,39 @@ TEST_CASE("mark_managed_many takes a number twice in one call, its last id winni
   s->mark_managed_many(t, {}, kT1);  // nothing to do
   CHECK(s->managed_numbers(t).size() == 2);
 }
+
+TEST_CASE("many intents and outcomes in one go: each written, the last outcome of each kept",
+          "[conformance]") {
+  // apply's group commit and outcome writer (issue 23): 450 intents in one transaction, their
+  // outcomes in statements of 200 rows, an action given twice keeps the later one.
+  TestState st;
+  auto store = st.open();
+  Store& s = *store;
+  const auto t = s.target("https://api.xuna.ai", "fp");
+  const auto run = s.begin_run(t, "apply", kT0);
+  std::vector<ActionIntent> intents;
+  for (int i = 0; i < 450; ++i)
+    intents.push_back(intent(ActionKind::Assign, "+1555" + std::to_string(2000000 + i)));
+  const auto ids = s.record_intents(run, intents, kT0);
+  REQUIRE(ids.size() == 450);
+  CHECK(std::set<std::int64_t>(ids.begin(), ids.end()).size() == 450);
+  CHECK(s.unfinished_actions(t).size() == 450);
+
+  std::vector<OutcomeRecord> outcomes;
+  for (std::size_t i = 0; i < ids.size(); ++i)
+    outcomes.push_back({ids[i], Outcome::Ok, "", "pn_" + std::to_string(i), kT1});
+  outcomes.push_back({ids[7], Outcome::Failed, "it's \"odd\"", "", kT1});  // the later one counts
+  s.record_outcomes(outcomes);
+  CHECK(s.unfinished_actions(t).empty());
+  for (const auto& a : s.actions_of(run)) {
+    if (a.id == ids[7]) {
+      CHECK(a.outcome == Outcome::Failed);
+      CHECK(a.error == "it's \"odd\"");
+    } else {
+      CHECK(a.outcome == Outcome::Ok);
+      CHECK(a.phone_number_id == "pn_" + std::to_string(a.id - ids[0]));
+      CHECK(a.finished_at == kT1);
+    }
+  }
+  CHECK_THROWS_AS(s.record_outcomes({{ids.back() + 1000, Outcome::Ok, "", "", kT1}}), StateError);
+}

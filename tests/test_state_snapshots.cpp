@@ -109,6 +109,21 @@ TEST_CASE("after, rollback and undo are recorded on the snapshot and shown in th
   CHECK(s->view(t).rolled_back.empty());
 
   CHECK_THROWS_AS(s->record_routing_after(t, "+15559999999", xuna, kT1), StateError);
+
+  // Many at once (the cut-over check): each set; one without a snapshot names it, writes none.
+  s->record_intent(run, import_with_snapshot("+15550000003", "https://ivr.example/x", false), kT0);
+  xs::TwilioRouting again = xuna;
+  again.voice_url = "https://api.xuna.ai/twilio/inbound?again=1";
+  s->record_routings_after(t, {{"+15550000002", again}, {"+15550000003", again}}, kT2);
+  for (const auto& snap : s->snapshots(t))
+    if (snap.phone_number != "+15550000001") CHECK(snap.after->voice_url == again.voice_url);
+  try {
+    s->record_routings_after(t, {{"+15550000001", again}, {"+15559999999", again}}, kT2);
+    FAIL("no error");
+  } catch (const StateError& e) {
+    CHECK_THAT(e.what(), Catch::Contains("+15559999999"));
+  }
+  CHECK(s->snapshots(t)[0].after->voice_url == xuna.voice_url);  // none written
   CHECK_THROWS_AS(s->mark_rolled_back(t, "+15559999999", true, kT1), StateError);
 }
 

@@ -1,4 +1,6 @@
 // Routing snapshots (docs/DESIGN.md §9): a number's Twilio routing before the cut-over, and after.
+#include <map>
+
 #include "state/sql_store.h"
 
 namespace xs::state {
@@ -167,12 +169,40 @@ void SqlStore::record_routings_after(
     std::int64_t target, const std::vector<std::pair<std::string, TwilioRouting>>& after,
     const std::string& now) {
   if (after.empty()) return;
+  // One UPDATE ... FROM (VALUES ...) per 200 numbers: one round trip to PostgreSQL each (the
+  // cut-over check runs beside the assigns, which wait for the store meanwhile).
+  std::map<std::string, const TwilioRouting*> rows;  // one per number, the last
+  for (const auto& [number, routing] : after) rows[number] = &routing;
+  std::vector<std::pair<std::string, const TwilioRouting*>> list(rows.begin(), rows.end());
   writable("record_routings_after");
   locked("record_routings_after", [&] {
+    constexpr std::size_t kRows = 200;
     Tx tx(*db_, true);
-    for (const auto& [number, routing] : after)
-      if (!write_routing_after(*db_, target, number, routing, now))
-        fail("no routing snapshot of " + number);
+    for (std::size_t start = 0; start < list.size(); start += kRows) {
+      const std::size_t n = std::min(kRows, list.size() - start);
+      std::string sql = "UPDATE snapshots SET has_after = 1, rolled_back = 0, after_at = ?1";
+      int column = 1;
+      for (const auto& [name, field] : routing_columns())
+        sql += ", after_" + name + " = v.column" + std::to_string(++column);
+      sql += " FROM (VALUES ";
+      Params p{now, target};
+      for (std::size_t i = 0; i < n; ++i) {
+        sql += i ? ", (" : "(";
+        p.push_back(list[start + i].first);
+        sql += "?" + std::to_string(p.size());
+        for (const auto& [name, field] : routing_columns()) {
+          p.push_back((*list[start + i].second).*field);
+          sql += ", ?" + std::to_string(p.size());
+        }
+        sql += ")";
+      }
+      sql += ") AS v WHERE snapshots.target_id = ?2 AND snapshots.phone_number = v.column1";
+      if (db_->exec(sql, p) != static_cast<std::int64_t>(n)) {
+        for (std::size_t i = start; i < start + n; ++i)  // which one: name it
+          if (!write_routing_after(*db_, target, list[i].first, *list[i].second, now))
+            fail("no routing snapshot of " + list[i].first);
+      }
+    }
     tx.commit();
   });
 }
