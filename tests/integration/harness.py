@@ -23,6 +23,17 @@ AFTERHOURS = "agent_3303k5zvyjhmfg983brhmhkd98n8"
 ACCOUNT_SID = "AC0123456789abcdef0123456789abcdef"
 
 
+def stop_process(proc):
+    """Terminates a server the tests started, killing it if it does not end within 10 s."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 class Emulator:
     """A running xuna-emulator with a fixture; stop() or use as a context manager."""
 
@@ -84,13 +95,7 @@ class Emulator:
         return self._admin("POST", "/_emulator/faults", faults)
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc)
         self.stderr.close()
 
 

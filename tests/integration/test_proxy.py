@@ -12,7 +12,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from bulk import bulk_fixture, bulk_mapping, bulk_numbers  # noqa: E402
-from harness import Case, main, require_tools  # noqa: E402
+from harness import Case, main, require_tools, stop_process  # noqa: E402
 from test_tls import make_ca, make_server_cert  # noqa: E402
 
 PROXY_USER = "xsuser"
@@ -67,13 +67,7 @@ class Tinyproxy:
         return len(re.findall(r"Connect \(file descriptor \d+\)", self.read_log()))
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc)
         self.stderr.close()
 
 
