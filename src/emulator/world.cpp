@@ -109,6 +109,7 @@ void World::rememberResponse(const std::string& key, const Response& r) { idempo
 void World::setRouting(TwilioNumber& n, const NumberRouting& routing) {
   n.routing = routing;
   n.json.clear();
+  ++n.version;
 }
 
 }  // namespace xs::emu

@@ -37,6 +37,9 @@ struct TwilioNumber {
   NumberRouting routing;  // mutable: read and written under World::lock()
   // The list item as last rendered ("" = stale, under World::lock()); cleared on change.
   mutable std::string json;
+  // Bumped on every change (under World::lock()): a list renders stale items without the
+  // lock and keeps them only if the number did not change meanwhile.
+  std::uint64_t version = 0;
 };
 
 struct TwilioApiKey {
