@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(g++ cmake make pkg-config libpoco-dev libsqlitecpp-dev libsqlite3-dev catch2 libpqxx-dev
           libyaml-cpp-dev libyaml-dev openssl libssl-dev curl python3 sqlite3 postgresql libphonenumber-dev
-          libhowardhinnant-date-dev libcli11-dev tzdata
+          libhowardhinnant-date-dev libcli11-dev rapidjson-dev tzdata
           tinyproxy cmark-gfm lintian python3-yaml)
 
 missing=()

@@ -280,6 +280,41 @@ TEST_CASE("a page of the wrong shape says what is wrong with it") {
   }
 }
 
+TEST_CASE("a page that is not JSON to its last byte is refused, however it goes wrong") {
+  const std::string good = R"({"incoming_phone_numbers":[{"phone_number":"+15550001111"}]})";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      // a NUL ends a C string, not the answer: what follows it is not ignored
+      {good + std::string(1, '\0') + R"({"incoming_phone_numbers":[]})", "NUL byte"},
+      {good + " x", "not JSON"},
+      {R"({"incoming_phone_numbers":[{"phone_number":"+1555)" "\xff\xfe" R"("}]})", "not JSON"},
+      {std::string(1000000, '['), "not JSON"},  // nested a million deep: no stack overflow
+      {R"({"incoming_phone_numbers":[{"phone_number":"+15550001111",}]})", "not JSON"},
+      {R"({"incoming_phone_numbers":[{"phone_number":NaN}]})", "not JSON"},
+      {"", "not JSON"},
+  };
+  for (const auto& [body, problem] : cases) {
+    CAPTURE(body.substr(0, 80));
+    auto t = std::make_shared<ScriptedTransport>();
+    t->answers = {response(200, body)};
+    auto r = make_twilio_client(t)->list_owned(auth());
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().kind == ErrorKind::Invalid);
+    CHECK(r.error().message.find(problem) != std::string::npos);
+  }
+}
+
+TEST_CASE("a routing field that is a number or a boolean is kept as written") {
+  auto t = std::make_shared<ScriptedTransport>();
+  t->answers = {response(200, R"({"incoming_phone_numbers":[{"phone_number":"+15550001111",)"
+                              R"("voice_url":12.50,"voice_method":true,"sid":"PN1"}]})")};
+  auto r = make_twilio_client(t)->list_owned(auth());
+  REQUIRE(r.ok());
+  REQUIRE(r.value().size() == 1);
+  CHECK(r.value()[0].routing.voice_url == "12.50");
+  CHECK(r.value()[0].routing.voice_method == "true");
+  CHECK(r.value()[0].routing.sid == "PN1");
+}
+
 TEST_CASE("a next_page_uri quoting the token is refused without quoting it (fuzz find)") {
   auto t = std::make_shared<ScriptedTransport>();
   t->answers = {response(200, page({"+15551234567"},

@@ -1,7 +1,6 @@
 #include "twilio/client.h"
 
 #include <Poco/Exception.h>
-#include <Poco/JSON/Parser.h>
 #include <Poco/URI.h>
 
 #include <algorithm>
@@ -87,20 +86,6 @@ std::string next_target(const std::string& uri) {
   }
 }
 
-// Reads body as shape into reader; returns what is wrong with it, or "".
-std::string read_json(const std::string& body, Poco::SharedPtr<PageReader> reader) {
-  try {
-    Poco::JSON::Parser parser(reader);
-    parser.parse(body);
-    reader->finish();
-    return reader->problem;
-  } catch (const Poco::Exception& e) {
-    return e.displayText();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-}
-
 }  // namespace
 
 ApiError abandoned_list(const TwilioAuth& auth) {
@@ -175,21 +160,21 @@ class HttpTwilioClient final : public TwilioApi {
       if (!r.ok()) return r.error();
       const HttpResponse& res = r.value();
       if (res.status < 200 || res.status > 299) return twilio_error(auth, "GET", target, res);
-      Poco::SharedPtr<PageReader> reader = new PageReader;
-      if (auto problem = read_json(res.body, reader); !problem.empty())
+      PageReader reader;
+      if (auto problem = reader.read(res.body); !problem.empty())
         return invalid_answer(auth, "GET", target, problem);
-      for (auto& n : reader->items) owned.push_back(std::move(n));
+      for (auto& n : reader.items) owned.push_back(std::move(n));
       if (owned.size() > static_cast<std::size_t>(std::max(0L, limits_.max_numbers)))
         return list_limit(auth,
                           "has more than " + std::to_string(limits_.max_numbers) +
                               " numbers (the limit of numbers per account)",
                           page + 1, owned.size());
-      if (reader->next.empty()) return owned;
-      target = next_target(reader->next);
+      if (reader.next.empty()) return owned;
+      target = next_target(reader.next);
       if (target.compare(0, list_path.size() + 1, list_path + "?") != 0)
         return invalid_answer(
             auth, "GET", req.target,
-            "next_page_uri '" + reader->next + "' is not a page of the same list");
+            "next_page_uri '" + reader.next + "' is not a page of the same list");
     }
   }
 
@@ -220,12 +205,12 @@ class HttpTwilioClient final : public TwilioApi {
         e.maybe_committed = true;
       return e;
     }
-    Poco::SharedPtr<PageReader> reader = new PageReader(PageReader::Shape::number);
-    if (auto problem = read_json(res.body, reader); !problem.empty())
+    PageReader reader(PageReader::Shape::number);
+    if (auto problem = reader.read(res.body); !problem.empty())
       return invalid_answer(auth, method, req.target, problem);
-    if (reader->items.size() != 1)
+    if (reader.items.size() != 1)
       return invalid_answer(auth, method, req.target, "expected one number");
-    OwnedNumber& n = reader->items.front();
+    OwnedNumber& n = reader.items.front();
     if (n.sid != sid)
       return invalid_answer(auth, method, req.target,
                             "the answer is for number '" + n.sid.substr(0, 64) + "', not " + sid);
