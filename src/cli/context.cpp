@@ -197,6 +197,16 @@ std::unique_ptr<state::Store> open_state(const Options& options, state::OpenMode
   }
 }
 
+std::future<std::unique_ptr<state::Store>> open_state_async(const Options& options,
+                                                             state::OpenMode mode) {
+  auto open = [&options, mode] { return open_state(options, mode); };
+  try {
+    return std::async(std::launch::async, open);
+  } catch (const std::system_error&) {  // no thread to be had: opened when asked for
+    return std::async(std::launch::deferred, open);
+  }
+}
+
 bool state_exists(const Options& options) {
   const std::string location = state_path(options);
   struct stat st {};

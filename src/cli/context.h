@@ -1,5 +1,6 @@
 #pragma once
 // What several commands need: the mapping, the API connection, credentials, the state file.
+#include <future>
 #include <map>
 #include <memory>
 #include <set>
@@ -67,6 +68,10 @@ std::string state_path(const Options& options);
 // Opens the state; CommandError(1) with the reason (never a password) when it cannot be.
 std::unique_ptr<state::Store> open_state(const Options& options,
                                          state::OpenMode mode = state::OpenMode::ReadWrite);
+// open_state on a thread of its own, for a command that has other work meanwhile (reading the
+// mapping); its errors come out of get(). options must outlive the future.
+std::future<std::unique_ptr<state::Store>> open_state_async(
+    const Options& options, state::OpenMode mode = state::OpenMode::ReadWrite);
 
 // True when the state named by the options exists (a path that is there, or any database).
 bool state_exists(const Options& options);
