@@ -2,6 +2,8 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
 #include "cli/exit_codes.h"
@@ -233,9 +235,10 @@ const std::vector<Command>& commands() {
   return table;
 }
 
-int main(int argc, char** argv) {
-  if (!open_standard_fds()) return kFailed;  // nowhere safe to write, not even to say so
-  std::vector<std::string> args(argv + 1, argv + argc);
+namespace {
+
+// The command and its exit code, every error turned into a message and its code.
+int run_command(const std::vector<std::string>& args) {
   try {
     return dispatch(args);
   } catch (const UsageError& e) {
@@ -255,6 +258,24 @@ int main(int argc, char** argv) {
     log_error(e.what());
     return kFailed;
   }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (!open_standard_fds()) return kFailed;  // nowhere safe to write, not even to say so
+  return run_command(std::vector<std::string>(argv + 1, argv + argc));
+}
+
+void end_process(int code) {
+  std::cout.flush();
+  std::cerr.flush();
+  std::fflush(nullptr);
+#if defined(__SANITIZE_ADDRESS__)
+  std::exit(code);  // the leak check runs at exit
+#else
+  std::_Exit(code);
+#endif
 }
 
 }  // namespace xs::cli

@@ -230,6 +230,45 @@ class BadInput(Case):
         self.assertNotIn("terminate", p.stderr)
         self.assertEqual(emu.requests(), [])
 
+    def test_apply_reports_the_mapping_before_a_state_it_cannot_open(self):
+        # apply opens the state while it reads the mapping (issue 23): a bad mapping still
+        # decides the message and the exit code, and nothing is sent.
+        emu = self.start_emulator()
+        self.mapping("""  - phone_number: "(555) 123-4567"
+    label: Support
+""")
+        blocker = os.path.join(self.dir, "not-a-dir")
+        with open(blocker, "w") as f:
+            f.write("x")
+        p = self.sync("apply", "--auto-approve", "--state",
+                      os.path.join(blocker, "state.db"), emulator=emu)
+        self.assertExit(p, 3)
+        self.assertIn("invalid phone number '(555) 123-4567'", p.stderr)
+        self.assertNotIn("not-a-dir", p.stderr)
+        self.assertEqual(emu.requests(), [])
+        # with a good mapping, the state's failure is the one reported
+        self.mapping("""  - phone_number: "+15551234567"
+    label: Support
+    agent: support
+""")
+        p = self.sync("apply", "--auto-approve", "--state",
+                      os.path.join(blocker, "state.db"), emulator=emu)
+        self.assertExit(p, 1)
+        self.assertIn("not-a-dir", p.stderr)
+        self.assertEqual([r for r in emu.requests() if r["method"] != "GET"], [])
+
+    def test_output_piped_is_whole_when_the_process_ends(self):
+        # The process ends without destroying the libraries' statics (issue 23): whatever a
+        # command wrote is still flushed to a pipe, to its last line, and the code kept.
+        emu = self.start_emulator()
+        lines = "".join('  - phone_number: "+1201555%04d"\n    label: Line %d\n    agent: support\n'
+                        % (i, i) for i in range(300))
+        self.mapping(lines)
+        p = self.sync("plan", "--no-color", emulator=emu)  # numbers Twilio does not own here
+        self.assertEqual(p.stdout.count("x error"), 300, p.stdout[-300:])
+        self.assertTrue(p.stdout.splitlines()[-1].endswith("; 300 errors."), p.stdout[-300:])
+        self.assertExit(p, 1)
+
     def test_unknown_option_and_command_are_usage_errors(self):
         self.assertExit(self.sync("plan", "--nope"), 3)
         self.assertExit(self.sync("frobnicate"), 3)
