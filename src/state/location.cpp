@@ -1,6 +1,7 @@
 // --state values: a libpq URI or keyword/value string is PostgreSQL, a plain path SQLite, and
 // anything that looks like a connection string but is not one is refused.
 #include "state/location.h"
+#include "state/pg_module.h"
 
 #include <cctype>
 #include <set>
@@ -235,9 +236,6 @@ std::string display_location(const std::string& location) {
   }
   return out + query;
 }
-
-// PostgreSQL (pg_store.cpp).
-std::unique_ptr<Store> open_pg_store(const std::string& uri, OpenMode mode);
 
 std::unique_ptr<Store> open_store(const std::string& location, OpenMode mode) {
   const LocationKind kind = location_kind(location);

@@ -7,6 +7,7 @@
 
 #include "state/common.h"
 #include "state/location.h"
+#include "state/pg_module.h"
 #include "state/schema.h"
 
 namespace xs::state {
@@ -248,11 +249,13 @@ void PgStore::after_load() {
   }
 }
 
-std::unique_ptr<Store> open_pg_store(const std::string& uri, OpenMode mode) {
-  return std::make_unique<PgStore>(uri, mode);
-}
-
 }  // namespace xs::state
+
+// The PostgreSQL backend's one entry (pg_module.h): the store, or an exception (StateError).
+extern "C" XS_PG_MODULE_EXPORT xs::state::Store* xs_state_open_pg(const std::string& uri,
+                                                                   xs::state::OpenMode mode) {
+  return new xs::state::PgStore(uri, mode);
+}
 
 namespace xs::state::detail {
 

@@ -58,6 +58,19 @@ dpkg-deb -x "$deb" "$tmp/root"
 out=$("$tmp/root/usr/bin/xuna-sync" --version)
 [ "$out" = "xuna-sync $version" ] || fail "packaged xuna-sync --version said '$out'"
 "$tmp/root/usr/bin/xuna-emulator" --help >/dev/null 2>&1 || fail "packaged xuna-emulator --help failed"
+# The PostgreSQL backend is a module the packaged xuna-sync finds from where it is installed
+# (issue 23): a state on a closed port fails to connect, not to load the backend.
+module=$(awk '{print $NF}' <<<"$listing" | grep '/xuna-sync/xuna-sync-postgres\.so$' || true)
+[ -n "$module" ] || fail "the PostgreSQL module is not in the package"
+grep -q "libpqxx" <<<"$depends" || fail "Depends lacks libpqxx (the PostgreSQL module's)"
+pg_out=$("$tmp/root/usr/bin/xuna-sync" history --state postgresql://127.0.0.1:1/none 2>&1 || true)
+grep -q "cannot connect to PostgreSQL" <<<"$pg_out" ||
+  fail "the packaged xuna-sync did not load its PostgreSQL module: $pg_out"
+mv "$tmp/root/$module" "$tmp/module.so"
+pg_out=$("$tmp/root/usr/bin/xuna-sync" history --state postgresql://127.0.0.1:1/none 2>&1 || true)
+grep -q "PostgreSQL states are not available in this installation" <<<"$pg_out" ||
+  fail "without its module, xuna-sync said: $pg_out"
+mv "$tmp/module.so" "$tmp/root/$module"
 # The completion the package installs is the binary's own, and bash loads it.
 cmp -s <("$tmp/root/usr/bin/xuna-sync" completion bash) \
   "$tmp/root/usr/share/bash-completion/completions/xuna-sync" || fail "bash completion differs"
@@ -95,6 +108,7 @@ if command -v lintian >/dev/null; then
   echo "lintian:"
   echo "${report:-  (nothing to report)}"
   if grep -q '^E: ' <<<"$report"; then fail "lintian reports errors"; fi
+  if grep -q '^W: ' <<<"$report"; then fail "lintian reports warnings"; fi
 elif [ "${CI:-}" = true ]; then
   fail "lintian is required under CI=true (scripts/install-deps.sh)"
 else
