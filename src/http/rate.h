@@ -50,6 +50,7 @@ class AdaptiveRate {
   struct Permit {
     std::uint64_t episode = 0;
     bool past_deadline = false;  // its slot comes after options.deadline: do not send
+    double sent = 0;             // the clock's monotonic seconds when it was handed out
   };
 
   AdaptiveRate(AdaptiveRateOptions options, Clock& clock);
@@ -59,7 +60,10 @@ class AdaptiveRate {
   // A request was answered (not 429, not 5xx): the rate grows back a little.
   void on_success(const Permit& permit);
   // A request was answered 429: unless an earlier 429 of requests sent since already did,
-  // every worker pauses (retry_after, or a doubling backoff) and the rate is cut.
+  // every worker pauses (retry_after, or a doubling backoff) and the rate is cut. One sent
+  // less than an answer's time after the first cut cuts too, but the quick regain keeps aiming
+  // at the first cut's reference: the requests of before it were still arriving and taking
+  // the server's tokens, so the pace it was sent at says little about the limit.
   void on_throttled(const Permit& permit, std::optional<double> retry_after);
   // The current pace in requests a second; 0: unpaced (no initial, no ceiling, no 429 yet).
   double rate() const;
@@ -87,6 +91,8 @@ class AdaptiveRate {
   std::deque<double> sends_;   // start times of the requests of the last second
   std::deque<double> accepted_;  // answer times of the successes of the last second
   double accepted_since_ = -1;   // the first 429 (monotonic); -1: none yet
+  double last_cut_ = -1;         // the last cut (monotonic); -1: none yet
+  double answer_time_ = 0;       // how long answers take, a moving average of successes'
 };
 
 // Sends through the inner transport at the shared adaptive rate, telling it every answer.
