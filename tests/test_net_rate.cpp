@@ -145,6 +145,36 @@ TEST_CASE("a 429 echoing the first cut does not leave the rate crawling from a s
   CHECK(rate.rate() > 330);
 }
 
+TEST_CASE("an echo of a first cut made from a sample with idle time keeps the slow start") {
+  // A convergence run at 40/s took 20 s instead of 10 one time in three: the first 429 came
+  // while the last second's sample still held the lists and the plan (25 a second "sent", 400
+  // in truth), and an echo of that cut ended the slow start there: 3% a second from 15.
+  FakeClock clock;
+  AdaptiveRateOptions o;
+  o.initial = 0;
+  AdaptiveRate rate(o, clock);
+  rate.on_success(rate.acquire());  // a list, then 0.9 s of listing and planning
+  clock.now += 0.9;
+  std::deque<AdaptiveRate::Permit> flight;
+  for (int i = 0; i < 24; ++i) {  // then 8 in flight, 20 ms each, for 60 ms
+    flight.push_back(rate.acquire());
+    clock.now += 0.0025;
+    if (flight.size() == 8) {
+      rate.on_success(flight.front());
+      flight.pop_front();
+    }
+  }
+  rate.on_throttled(flight.front(), 0.02);
+  const double first = rate.rate();
+  REQUIRE(first < 20);  // 0.6 of a sample that mostly held idle time
+  const auto echo = rate.acquire();  // after the pause, at the cut pace
+  clock.now += 0.02;
+  rate.on_throttled(echo, 0.02);
+  REQUIRE(rate.rate() < first);
+  for (int i = 0; i < 100; ++i) rate.on_success(rate.acquire());
+  CHECK(rate.rate() > 60);  // still doubling quickly until a 429 met at a pace tells more
+}
+
 TEST_CASE("a slow start grows the first pace quickly until the first 429") {
   FakeClock clock;
   AdaptiveRate rate({}, clock);

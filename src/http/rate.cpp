@@ -109,12 +109,14 @@ void AdaptiveRate::on_throttled(const Permit& permit, std::optional<double> retr
   std::lock_guard<std::mutex> lock(mutex_);
   if (permit.episode != episode_) return;  // sent before the last cut: already answered for
   const double now = clock_.monotonic();
-  // Sent while the requests of before the first, deep cut were still arriving: they, more
-  // than this pace, took the server's tokens. It cuts as any other, but the quick regain keeps
-  // aiming at the first cut's reference (a run at 200/s otherwise crept back from a pace cut
-  // twice in 20 ms, 145/s, at 3% a second: 1.3x its ideal, one run in five).
+  // Sent less than one answer time after the first, deep cut: the pace it went at is the cut
+  // itself, and says nothing of the limit. It cuts as any other, but neither ends the slow
+  // start nor lowers the quick regain's aim (otherwise the rate crept back from a pace cut
+  // twice at 3% a second: 1.3x the ideal at 200/s one run in five, and a third of the
+  // convergence runs at 40/s took twice as long).
   const bool echo = episode_ == 1 && permit.sent < last_cut_ + answer_time_;
   const double regain_before = regain_;
+  const bool slow_start_before = slow_start_;
   ++episode_;
   ++episodes_in_a_row_;
   last_cut_ = now;
@@ -149,7 +151,10 @@ void AdaptiveRate::on_throttled(const Permit& permit, std::optional<double> retr
   slow_start_ = was_unpaced && accepted <= 0;
   step_ = std::max(0.1, rate_ * options_.increase);
   regain_ = reference * options_.regain_to;
-  if (echo) regain_ = std::max(regain_, regain_before);
+  if (echo) {  // an echo of the first cut ends neither its slow start nor its regain's aim
+    slow_start_ = slow_start_ || slow_start_before;
+    regain_ = std::max(regain_, regain_before);
+  }
   next_slot_ = std::max(paused_until_, now);  // after the pause, one pace apart from there
   sends_.clear();
 }

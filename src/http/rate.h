@@ -61,9 +61,8 @@ class AdaptiveRate {
   void on_success(const Permit& permit);
   // A request was answered 429: unless an earlier 429 of requests sent since already did,
   // every worker pauses (retry_after, or a doubling backoff) and the rate is cut. One sent
-  // less than an answer's time after the first cut cuts too, but the quick regain keeps aiming
-  // at the first cut's reference: the requests of before it were still arriving and taking
-  // the server's tokens, so the pace it was sent at says little about the limit.
+  // less than an answer's time after the first cut cuts too, but keeps the slow start and the
+  // quick regain's aim of the first: the pace it was sent at, the cut itself, says little.
   void on_throttled(const Permit& permit, std::optional<double> retry_after);
   // The current pace in requests a second; 0: unpaced (no initial, no ceiling, no 429 yet).
   double rate() const;
