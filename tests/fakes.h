@@ -39,6 +39,8 @@ class FakeXuna final : public XunaApi {
   // Called (under the fake's lock) for each import it commits: XUNA re-points the number's
   // Twilio webhook at itself, which a test wires to a FakeTwilio.
   std::function<void(const ImportRequest&)> on_import;
+  // Called, outside the fake's lock, when a list is asked for, before it is answered.
+  std::function<void()> on_list;
 
   void add(const std::string& id, const std::string& number, const std::string& label,
            std::optional<std::string> agent = std::nullopt) {
@@ -58,6 +60,7 @@ class FakeXuna final : public XunaApi {
 
   Result<LiveList> list_numbers() override {
     Flight f(*this, {"list", "", ""});
+    if (on_list) on_list();  // outside the lock: a test may hold the answer back
     std::lock_guard<std::mutex> lock(mutex_);
     LiveList out;
     for (const auto& [_, n] : numbers) out.push_back(n);

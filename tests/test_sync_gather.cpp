@@ -2,6 +2,9 @@
 // the drift check), and what an account that cannot import turns into.
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <future>
+
 #include "sync/gather.h"
 #include "sync_world.h"
 
@@ -221,4 +224,32 @@ TEST_CASE("gather: numbers XUNA lists in another form are compared as E.164, unr
     for (const auto& e : q.plan.errors) named = named || (e.phone_number == kB);
     CHECK(named);
   }
+}
+
+TEST_CASE("gather: while_listing runs on the caller's thread while XUNA's list is on its way") {
+  // The list is held back until while_listing has run: a gather that waited for the list
+  // first would see it time out (bounded, 10 s) instead.
+  SyncWorld w;
+  w.xuna.add("pn_a", kA, "A");
+  std::promise<void> ran;
+  std::future<void> ran_done = ran.get_future();
+  bool list_waited_in_vain = false;
+  w.xuna.on_list = [&] {
+    list_waited_in_vain = ran_done.wait_for(std::chrono::seconds(10)) != std::future_status::ready;
+  };
+  const auto caller = std::this_thread::get_id();
+  std::thread::id ran_on;
+  sync::GatherOptions o;
+  o.plan.xuna_origin = kXunaOrigin;
+  o.while_listing = [&] {
+    ran_on = std::this_thread::get_id();
+    ran.set_value();
+  };
+  auto p = sync::gather(SyncWorld::desired({SyncWorld::number(kA, "A")}), w.xuna, w.source,
+                        StateView{}, w.target, o, w.clock);
+  CHECK_FALSE(list_waited_in_vain);
+  CHECK(ran_on == caller);
+  CHECK(w.xuna.count("list") == 1);  // still one list call
+  CHECK(p.live.size() == 1);
+  CHECK_FALSE(p.plan.has_changes());
 }

@@ -1,5 +1,6 @@
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <future>
 #include <iostream>
@@ -20,6 +21,7 @@
 #include "report/text.h"
 #include "sync/session.h"
 #include "util/clock.h"
+#include "util/memory.h"
 
 namespace xs::cli {
 namespace {
@@ -82,6 +84,7 @@ std::string fallback_lines(const std::vector<sync::FallbackResult>& fallbacks, c
 }  // namespace
 
 int run_apply(const Options& given) {
+  keep_memory_for_reuse();  // for warm_heap below (plan and validate keep glibc's defaults)
   Options options = given;
   RunMetricsFile metrics(options);
   if (options.positional.size() > 1) throw UsageError("apply takes at most one plan file");
@@ -109,6 +112,12 @@ int run_apply(const Options& given) {
   Remote remote = connect_xuna(options);
   request.gather = gather_options(options, remote.url);
   request.gather.early_list_without_history = true;  // a first apply imports, most likely
+  // The pages the plan and the results will take are touched while the lists are on their
+  // way: 8 KB a mapped number, at most 8 MB (~22 ms of faults on the bench's VM, within the
+  // lists' wait; from the lists to the first import of 1,000 numbers: 22 ms -> 3 ms).
+  const std::size_t warm = std::min<std::size_t>(std::size_t{8} << 20,
+                                                 8192 * request.desired.numbers.size());
+  request.gather.while_listing = [warm] { warm_heap(warm); };
   request.guards = guard_options(options);
   request.parallelism = static_cast<std::size_t>(options.parallelism);
   request.saved = std::move(saved);

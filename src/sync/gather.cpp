@@ -34,7 +34,7 @@ std::set<std::string> cut_over_accounts(const Desired& desired, const StateView&
 
 // f() on a thread of its own, or when it is asked for if no thread can be had.
 template <class F>
-std::future<std::string> in_parallel(F f) {
+auto in_parallel(F f) -> std::future<decltype(f())> {
   try {
     return std::async(std::launch::async, f);
   } catch (const std::system_error&) {
@@ -129,7 +129,9 @@ Planned gather(Desired desired, XunaApi& xuna, TwilioSource& twilio, const State
   // planning, which only read what they read.
   std::future<std::string> mapping_sum =
       in_parallel([&desired = p.desired] { return mapping_digest(desired); });
-  Result<LiveList> live = xuna.list_numbers();
+  std::future<Result<LiveList>> listing = in_parallel([&xuna] { return xuna.list_numbers(); });
+  if (options.while_listing) options.while_listing();
+  Result<LiveList> live = listing.get();
   if (!live.ok()) throw SyncError(Stop::Failed, live.error().message);
   p.live = std::move(live.value());
   log_debug("listed " + std::to_string(p.live.size()) + " numbers from " + target.api_url);

@@ -47,6 +47,9 @@ struct GatherOptions {
   // Reads a number as a server wrote it ("+1 212-555-0101") as strict E.164, or nullopt with
   // why set (the cli hands in the mapping room's libphonenumber reader). Unset: as written.
   std::function<std::optional<std::string>(const std::string&, std::string&)> normalize_number;
+  // Done on the calling thread while the lists are on their way, before gather waits for them
+  // (apply touches the heap the plan will use: ~6 ms less before its first request, issue 23).
+  std::function<void()> while_listing;
 };
 
 // Lists XUNA once, asks Twilio (one paged list per account) what the accounts with numbers to

@@ -1,0 +1,23 @@
+#pragma once
+// How the process uses memory. On a virtual machine a page touched for the first time can be
+// dear: about 11 us on the 2-core VM the bench runs on (the hypervisor serves the fault; only
+// a write from this process makes the page cheap, not MADV_POPULATE_WRITE), so a 1,000-number
+// apply spent ~75 ms of CPU on ~7,000 first touches, ~13 ms of them on the main thread between
+// the lists and the first request (issue 23). A page given back to malloc and taken again
+// costs nothing more; these keep pages for reuse.
+#include <cstddef>
+
+namespace xs {
+
+// Large blocks come from the heap instead of fresh mappings, and freed memory stays in the
+// heap, so that the next allocations reuse pages already touched. The price: a process keeps
+// what it freed (validate of 100,000 numbers: 129 -> 137 MB peak), so apply asks for it,
+// plan and validate do not.
+void keep_memory_for_reuse();
+
+// Touches `bytes` of the calling thread's heap and gives them back (after
+// keep_memory_for_reuse, they stay in its heap): done while the thread would only wait, its
+// next allocations find their pages ready.
+void warm_heap(std::size_t bytes);
+
+}  // namespace xs
