@@ -145,6 +145,29 @@ TEST_CASE("session: the snapshot goes with the import's intent, before the reque
   for (const auto& s : snaps) CHECK(s.after.has_value() == (s.phone_number == kA));
 }
 
+TEST_CASE("session: every mapped number in XUNA after the run is managed, with its id") {
+  // The journal marks what succeeded; the end of the run marks the rest (a number already
+  // in XUNA and in sync). A failed import is not managed.
+  SyncWorld w;
+  own_both(w);
+  w.xuna.add("pn_live_a", kA, "Support", kSupport);  // in sync: nothing to send for it
+  w.xuna.import_faults[kB] = FakeXuna::Fault::Reject;
+  REQUIRE(w.apply(two_numbers()).outcome == RunOutcome::Failed);
+  auto managed = w.store->managed_numbers(w.target_id());
+  REQUIRE(managed.size() == 1);
+  CHECK(managed[0].phone_number == kA);
+  CHECK(managed[0].phone_number_id == "pn_live_a");
+
+  REQUIRE(w.apply(two_numbers()).outcome == RunOutcome::Ok);  // kB's import goes through now
+  managed = w.store->managed_numbers(w.target_id());
+  REQUIRE(managed.size() == 2);
+  std::map<std::string, std::string> ids;
+  for (const auto& m : managed) ids[m.phone_number] = m.phone_number_id;
+  CHECK(ids[kA] == "pn_live_a");
+  CHECK_FALSE(ids[kB].empty());
+  CHECK(ids[kB] == w.xuna.numbers.at(kB).phone_number_id);
+}
+
 TEST_CASE("session: a second apply sends nothing") {
   SyncWorld w;
   own_both(w);

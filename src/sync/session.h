@@ -82,7 +82,9 @@ Planned plan_only(state::Store* store, XunaApi& xuna, TwilioSource& twilio, Cloc
                   const Target& target, Desired desired, const GatherOptions& options);
 
 // Every mapped number that is now in XUNA is managed by this tool (for orphan detection).
+// journaled: the run's journal marked the numbers its successes named (StoreJournal::managed)
+// and was written without a failure; only the others are marked here.
 void remember_managed(state::Store& store, std::int64_t target, const Planned& planned,
-                      const ApplyReport& report, Clock& clock);
+                      const ApplyReport& report, Clock& clock, bool journaled = false);
 
 }  // namespace xs::sync
