@@ -39,8 +39,10 @@ class FakeXuna final : public XunaApi {
   // Called (under the fake's lock) for each import it commits: XUNA re-points the number's
   // Twilio webhook at itself, which a test wires to a FakeTwilio.
   std::function<void(const ImportRequest&)> on_import;
-  // Called, outside the fake's lock, when a list is asked for, before it is answered.
+  // Called, outside the fake's lock, when a list or an import is asked for, before it is
+  // answered.
   std::function<void()> on_list;
+  std::function<void(const ImportRequest&)> before_import;
 
   void add(const std::string& id, const std::string& number, const std::string& label,
            std::optional<std::string> agent = std::nullopt) {
@@ -69,6 +71,7 @@ class FakeXuna final : public XunaApi {
 
   Result<std::string> import_number(const ImportRequest& r, const std::string& key) override {
     Flight f(*this, {"import", r.phone_number, key});
+    if (before_import) before_import(r);  // outside the lock: a test may hold the answer back
     std::lock_guard<std::mutex> lock(mutex_);
     switch (take(import_faults, r.phone_number)) {
       case Fault::Reject: return error(ErrorKind::Invalid, 400, "rejected", false);
@@ -394,6 +397,13 @@ class FakeJournal final : public Journal {
   void managed(const std::string& number, const std::string& id) override {
     std::lock_guard<std::mutex> lock(mutex_);
     managed_numbers[number] = id;
+  }
+  // Intents of this kind written so far ("import", "assign"); safe while a run goes on.
+  int intents(const std::string& kind) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    int n = 0;
+    for (const auto& e : entries) n += e.kind == kind;
+    return n;
   }
   // The campaign ledger, as the state keeps it: campaign -> recipient -> entry. Refuses an
   // intent for a recipient already sent, or unknown under another key, as the state does.

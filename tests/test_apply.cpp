@@ -1,6 +1,10 @@
 // apply_plan against an in-memory XUNA: ordering, isolation of failures, unclear imports.
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <chrono>
+#include <thread>
+
 #include "fakes.h"
 #include "plan/plan.h"
 
@@ -160,6 +164,61 @@ TEST_CASE("apply keeps at most `parallelism` requests in flight") {
   CHECK(report.ok == 80);
   CHECK(api.max_in_flight() <= 4);
   CHECK(api.max_in_flight() >= 2);
+}
+
+TEST_CASE("an assign goes once its own import succeeded, not after every import's answer") {
+  // B's import is answered only once A's assign has been sent: with a pause between the
+  // imports and the assigns, B's import would wait in vain (bounded: 10 s) instead.
+  FakeXuna api;
+  FakeJournal journal;
+  const std::string a = "+15550000001", b = "+15550000002";
+  std::atomic<bool> waited_in_vain{false};
+  api.before_import = [&](const ImportRequest& r) {
+    if (r.phone_number != b) return;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (api.count("assign") == 0) {
+      if (std::chrono::steady_clock::now() > until) {
+        waited_in_vain = true;
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  };
+  auto report = run(api, journal, {want(a), want(b)}, 2);
+  CHECK_FALSE(waited_in_vain);
+  CHECK(report.ok == 4);
+  auto calls = api.calls();
+  REQUIRE(calls.size() == 5);  // the list, two imports, two assigns
+  CHECK(calls[1].op == "import");
+  CHECK(calls[2].op == "import");  // both imports sent before any assign
+  CHECK(calls[3].op == "assign");
+  CHECK(calls[3].target == "id_" + a);
+}
+
+TEST_CASE("the assigns' lock check comes once every import's intent is written and stops the assigns only") {
+  FakeXuna api;
+  FakeJournal journal;
+  Desired d;
+  for (int i = 1; i <= 6; ++i) d.numbers.push_back(want("+1555000000" + std::to_string(i)));
+  Plan plan = make_plan(d, api.list_numbers().value(), {});
+  ApplyOptions options;
+  options.parallelism = 3;
+  int intents_when_asked = -1;
+  bool cutover_started = false;
+  options.before_phase = [&](const std::string&) {
+    intents_when_asked = journal.intents("import") + journal.intents("assign");
+    return std::string("lost the lock");
+  };
+  options.after_imports = [&](const std::vector<ActionResult>& imports) {
+    cutover_started = imports.size() == 6;
+  };
+  auto report = apply_plan(plan, api, journal, creds(), options);
+  CHECK(intents_when_asked == 6);  // the six imports', no assign's
+  CHECK(api.count("import") == 6);
+  CHECK(api.count("assign") == 0);
+  CHECK(report.ok == 6);
+  CHECK(report.skipped == 6);
+  CHECK(cutover_started);  // the imports' cut-over check runs, as it did before the lock check
 }
 
 TEST_CASE("a journal that cannot be written stops every send not yet started") {
