@@ -9,6 +9,7 @@ namespace xs {
 
 void keep_memory_for_reuse() {
 #if defined(M_MMAP_THRESHOLD) && !defined(__SANITIZE_ADDRESS__)
+  mallopt(M_ARENA_MAX, 1);  // threads started from now on share the main heap, and its warm pages
   mallopt(M_MMAP_THRESHOLD, 32 << 20);  // glibc's largest: a block under it comes from the heap
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
 #endif
