@@ -129,9 +129,16 @@ Planned gather(Desired desired, XunaApi& xuna, TwilioSource& twilio, const State
   // planning, which only read what they read.
   std::future<std::string> mapping_sum =
       in_parallel([&desired = p.desired] { return mapping_digest(desired); });
-  std::future<Result<LiveList>> listing = in_parallel([&xuna] { return xuna.list_numbers(); });
-  if (options.while_listing) options.while_listing();
-  Result<LiveList> live = listing.get();
+  // With while_listing, XUNA is listed on a thread of its own while the caller does it; else
+  // here, where the answer reuses the pages the mapping freed (listed on a thread, a plan of
+  // 100,000 numbers peaked 8 MB higher).
+  auto list_live = [&]() -> Result<LiveList> {
+    if (!options.while_listing) return xuna.list_numbers();
+    std::future<Result<LiveList>> listing = in_parallel([&xuna] { return xuna.list_numbers(); });
+    options.while_listing();
+    return listing.get();
+  };
+  Result<LiveList> live = list_live();
   if (!live.ok()) throw SyncError(Stop::Failed, live.error().message);
   p.live = std::move(live.value());
   log_debug("listed " + std::to_string(p.live.size()) + " numbers from " + target.api_url);
