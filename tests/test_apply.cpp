@@ -30,6 +30,13 @@ std::map<std::string, TwilioCredentials> creds() {
   return {{"main", {"AC0123456789abcdef0123456789abcdef", Secret("tok")}}};
 }
 
+// The plan of n numbers +15550000001... that api does not hold: n imports, then n assigns.
+Plan import_plan(FakeXuna& api, int n) {
+  Desired d;
+  for (int i = 1; i <= n; ++i) d.numbers.push_back(want("+1555000000" + std::to_string(i)));
+  return make_plan(d, api.list_numbers().value(), {});
+}
+
 ApplyReport run(FakeXuna& api, FakeJournal& journal, const std::vector<DesiredNumber>& numbers,
                 std::size_t parallelism = 8) {
   Desired d;
@@ -198,9 +205,7 @@ TEST_CASE("an assign goes once its own import succeeded, not after every import'
 TEST_CASE("the assigns' lock check comes once every import's intent is written and stops the assigns only") {
   FakeXuna api;
   FakeJournal journal;
-  Desired d;
-  for (int i = 1; i <= 6; ++i) d.numbers.push_back(want("+1555000000" + std::to_string(i)));
-  Plan plan = make_plan(d, api.list_numbers().value(), {});
+  Plan plan = import_plan(api, 6);
   ApplyOptions options;
   options.parallelism = 3;
   int intents_when_asked = -1;
@@ -263,9 +268,7 @@ TEST_CASE("a stop flag set mid-run skips what was not started") {
 TEST_CASE("a phase whose before_phase check gives a reason is not started") {
   FakeXuna api;
   FakeJournal journal;
-  Desired d;
-  d.numbers = {want("+15550000001"), want("+15550000002")};
-  Plan plan = make_plan(d, api.list_numbers().value(), {});
+  Plan plan = import_plan(api, 2);
   ApplyOptions options;
   std::vector<std::string> asked;
   options.before_phase = [&](const std::string& phase) {
@@ -283,9 +286,7 @@ TEST_CASE("a phase whose before_phase check gives a reason is not started") {
 TEST_CASE("past the run's deadline no request starts: the rest are skipped and the report says why") {
   FakeXuna api;
   FakeJournal journal;
-  Desired d;
-  for (int i = 1; i <= 6; ++i) d.numbers.push_back(want("+1555000000" + std::to_string(i)));
-  Plan plan = make_plan(d, api.list_numbers().value(), {});
+  Plan plan = import_plan(api, 6);
   ApplyOptions options;
   options.parallelism = 1;
   int asked = 0;
