@@ -17,7 +17,12 @@ RunMetrics sample() {
   m.import = {4, 1, 0, 0};
   m.assign = {3, 0, 2, 0};
   m.batch = {1, 0, 0, 1};
-  m.plan = PlanMetrics{12, 9, 2, 1};
+  PlanMetrics plan;  // each field by name: the aggregate grew (-Wmissing-field-initializers)
+  plan.changes = 12;
+  plan.managed = 9;
+  plan.unmanaged = 2;
+  plan.unchanged = 1;
+  m.plan = plan;
   return m;
 }
 
