@@ -8,6 +8,7 @@
 #include <optional>
 #include <stdexcept>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "model/digest_of.h"
 #include "util/digest.h"
@@ -146,16 +147,16 @@ class Run {
   // assign of a number this run imports goes as soon as its import has succeeded, on a worker
   // the imports no longer need. Waiting for the last import's answer (and a new set of
   // threads) cost ~20 ms of a 1,000-number apply (issue 23). The lock is checked for the
-  // assigns once every import has been sent, before the first assign; the cut-over check
+  // assigns once every import's intent is written, before the first assign; the cut-over check
   // (after_imports) starts when the last import is answered. Imports with an unclear answer
   // are settled after this pass, and their assigns go after that.
   void run_imports_and_assigns(const std::vector<std::size_t>& imports,
                                const std::vector<std::size_t>& assigns) {
-    std::unordered_map<std::string, std::size_t> waiting;  // number -> its assign, until imported
-    std::deque<std::size_t> ready;                         // assigns that may go
+    std::unordered_multimap<std::string, std::size_t> waiting;  // number -> assign, until imported
+    std::deque<std::size_t> ready;                              // assigns that may go
     {
-      std::unordered_map<std::string, bool> importing;
-      for (std::size_t i : imports) importing.emplace(plan_.actions[i].phone_number, true);
+      std::unordered_set<std::string> importing;
+      for (std::size_t i : imports) importing.insert(plan_.actions[i].phone_number);
       for (std::size_t a : assigns) {
         const Action& action = plan_.actions[a];
         if (action.phone_number_id.empty() && importing.count(action.phone_number))
@@ -197,11 +198,9 @@ class Run {
           if (pending) {
             unclear.push_back(std::move(*pending));
           } else if (results_[i].outcome == Outcome::Ok) {
-            auto w = waiting.find(plan_.actions[i].phone_number);
-            if (w != waiting.end()) {
-              ready.push_back(w->second);
-              waiting.erase(w);
-            }
+            auto [from, to] = waiting.equal_range(plan_.actions[i].phone_number);
+            for (auto w = from; w != to; ++w) ready.push_back(w->second);
+            waiting.erase(from, to);
           }
           const bool last = next == imports.size() && unanswered == 0;
           if (last && unclear.empty() && !reported) {
@@ -213,7 +212,7 @@ class Run {
           changed.notify_all();
           continue;
         }
-        if (gate == Gate::Closed && unsent == 0) {  // every import sent: the assigns may start
+        if (gate == Gate::Closed && unsent == 0) {  // every import's intent written: assigns next
           gate = Gate::Checking;
           lock.unlock();
           // A reason given here stops the assigns, not what the imports started: as when
