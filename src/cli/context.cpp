@@ -24,6 +24,7 @@
 #include "util/digest.h"
 #include "util/host.h"
 #include "util/log.h"
+#include "util/parallel.h"
 #include "util/printable.h"
 #include "xuna/http_client.h"
 
@@ -199,12 +200,7 @@ std::unique_ptr<state::Store> open_state(const Options& options, state::OpenMode
 
 std::future<std::unique_ptr<state::Store>> open_state_async(const Options& options,
                                                              state::OpenMode mode) {
-  auto open = [&options, mode] { return open_state(options, mode); };
-  try {
-    return std::async(std::launch::async, open);
-  } catch (const std::system_error&) {  // no thread to be had: opened when asked for
-    return std::async(std::launch::deferred, open);
-  }
+  return beside([&options, mode] { return open_state(options, mode); });
 }
 
 bool state_exists(const Options& options) {

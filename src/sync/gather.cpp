@@ -3,13 +3,13 @@
 #include <chrono>
 #include <future>
 #include <set>
-#include <system_error>
 
 #include "model/digest_of.h"
 #include "sync/errors.h"
 #include "sync/ownership.h"
 #include "sync/prefetch.h"
 #include "util/log.h"
+#include "util/parallel.h"
 
 namespace xs::sync {
 namespace {
@@ -30,16 +30,6 @@ std::set<std::string> cut_over_accounts(const Desired& desired, const StateView&
   for (const auto& n : desired.numbers)
     if (view.snapshotted.count(n.phone_number)) out.insert(n.twilio_account);
   return out;
-}
-
-// f() on a thread of its own, or when it is asked for if no thread can be had.
-template <class F>
-auto in_parallel(F f) -> std::future<decltype(f())> {
-  try {
-    return std::async(std::launch::async, f);
-  } catch (const std::system_error&) {
-    return std::async(std::launch::deferred, f);
-  }
 }
 
 bool strict_e164(const std::string& s) {
@@ -128,13 +118,13 @@ Planned gather(Desired desired, XunaApi& xuna, TwilioSource& twilio, const State
   // The plan's digests (17 MB hashed at 100k numbers) are worked out beside the list and the
   // planning, which only read what they read.
   std::future<std::string> mapping_sum =
-      in_parallel([&desired = p.desired] { return mapping_digest(desired); });
+      beside([&desired = p.desired] { return mapping_digest(desired); });
   // With while_listing, XUNA is listed on a thread of its own while the caller does it; else
   // here, where the answer reuses the pages the mapping freed (listed on a thread, a plan of
   // 100,000 numbers peaked 8 MB higher).
   auto list_live = [&]() -> Result<LiveList> {
     if (!options.while_listing) return xuna.list_numbers();
-    std::future<Result<LiveList>> listing = in_parallel([&xuna] { return xuna.list_numbers(); });
+    std::future<Result<LiveList>> listing = beside([&xuna] { return xuna.list_numbers(); });
     options.while_listing();
     return listing.get();
   };
@@ -143,7 +133,7 @@ Planned gather(Desired desired, XunaApi& xuna, TwilioSource& twilio, const State
   p.live = std::move(live.value());
   log_debug("listed " + std::to_string(p.live.size()) + " numbers from " + target.api_url);
   const std::vector<LiveNumber> unreadable = normalize_live(p.live, options);
-  std::future<std::string> live_sum = in_parallel([&live = p.live] { return live_digest(live); });
+  std::future<std::string> live_sum = beside([&live = p.live] { return live_digest(live); });
   const std::set<std::string> importing =
       importing_accounts(p.desired, p.live, plan_options.selection);
   p.credentials = twilio.credentials(p.desired, importing);

@@ -3,12 +3,12 @@
 #include <future>
 #include <map>
 #include <set>
-#include <system_error>
 
 #include "sync/errors.h"
 #include "sync/ledger.h"
 #include "sync/store_journal.h"
 #include "util/log.h"
+#include "util/parallel.h"
 
 namespace xs::sync {
 namespace {
@@ -155,11 +155,7 @@ ApplyResult ApplySession::run(ApplyRequest request, const ApplyHooks& hooks) {
         return check_cutover(p, imported, twilio_.api(), store_, target, run,
                              request.xuna_origin, clock_);
       };
-      try {
-        routing_check = std::async(std::launch::async, check);
-      } catch (const std::system_error&) {  // no thread to be had: after the assigns
-        routing_check = std::async(std::launch::deferred, check);
-      }
+      routing_check = beside(std::move(check));  // no thread to be had: after the assigns
     };
     result.report = apply_plan(p.plan, xuna_, journal, p.credentials, options);
     try {
