@@ -135,6 +135,43 @@ TEST_CASE("many numbers are checked together, and report in the order of the fil
   CHECK(diags(xs::load_mapping_sources({{"b.yaml", b}, {"a.yaml", a}})) == expected);
 }
 
+TEST_CASE("a mapping is read before its numbers are checked, and finish() gives what they found") {
+  // apply takes the mapping as read to ask for its lists, then waits for the checks: the
+  // same mapping and diagnostics as load_mapping, from files on disk, the impossible number
+  // among enough others for the checks to run on threads.
+  TempDir dir;
+  std::string text = xs::test::kMappingHeader;
+  for (int i = 0; i < 3000; ++i)
+    text += number(i == 2500 ? "+1212200250" : "+1212" + std::to_string(2000000 + i));
+  dir.write("m.yaml", text);
+  const std::vector<std::string> paths = {dir / "m.yaml"};
+  const Lines expected = {dir / "m.yaml" + ":5011:19: impossible phone number +1212200250: too short for US (+1)"};
+  REQUIRE(diags(xs::load_mapping(paths)) == expected);
+
+  xs::MappingLoad load(paths);
+  CHECK(load.read_ok());  // nothing wrong is known before the checks
+  const xs::Desired desired = std::move(load.desired());
+  CHECK(desired.numbers.size() == 3000);
+  CHECK(desired.numbers[2500].phone_number == "+1212200250");
+  Lines found;
+  for (const auto& d : load.finish()) found.push_back(d.str());
+  CHECK(found == expected);
+}
+
+TEST_CASE("a mapping whose files have errors says so before the numbers are checked") {
+  TempDir dir;
+  dir.write("m.yaml", xs::test::kMappingHeader + number("+12122000001") + "  - label: no number\n");
+  xs::MappingLoad load(std::vector<std::string>{dir / "m.yaml", dir / "missing.yaml"});
+  CHECK_FALSE(load.read_ok());
+  const Lines found = [&] {
+    Lines out;
+    for (const auto& d : load.finish()) out.push_back(d.str());
+    return out;
+  }();
+  REQUIRE(found.size() == 2);
+  CHECK(found[1] == dir / "missing.yaml" + ": no such file or directory");
+}
+
 TEST_CASE("numbers valid as written, and with a trunk prefix written after the calling code") {
   // Valid as written (London, Rome with its leading zero, a New Jersey line, a +800 number):
   // judged without libphonenumber's parser. With the trunk prefix written in (+44 0..., +1 1...),

@@ -1,4 +1,6 @@
-// load_mapping: from paths (files and folders) to sources.
+// collect: from paths (files and folders) to sources.
+#include "mapping/files.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -8,7 +10,6 @@
 #include <string>
 
 #include "mapping/diagnostics.h"
-#include "mapping/load.h"
 
 namespace fs = std::filesystem;
 
@@ -39,12 +40,8 @@ class Collector {
     }
   }
 
-  LoadResult finish(LoadOptions options) {
-    options.roots = roots_;
-    LoadResult result = load_mapping_sources(sources_, options);
-    result.diagnostics.insert(result.diagnostics.end(), problems_.begin(), problems_.end());
-    mapping::sort_diagnostics(result.diagnostics, order_);
-    return result;
+  mapping::Collected take() {
+    return {std::move(sources_), std::move(roots_), std::move(problems_), std::move(order_)};
   }
 
  private:
@@ -121,12 +118,15 @@ class Collector {
 
 }  // namespace
 
-LoadResult load_mapping(const std::vector<std::string>& paths, const LoadOptions& options) {
+namespace mapping {
+
+Collected collect(const std::vector<std::string>& paths) {
   Collector c;
   for (const auto& p : paths.empty() ? std::vector<std::string>{"mappings"} : paths) {
     c.add_path(p);
   }
-  return c.finish(options);
+  return c.take();
 }
 
+}  // namespace mapping
 }  // namespace xs

@@ -1,5 +1,6 @@
 #pragma once
 // Mapping files -> Desired. Parsing and validation only: no network, no environment.
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -43,5 +44,32 @@ LoadResult load_mapping_sources(const std::vector<MappingSource>& sources,
 // and loads them. An unreadable path or an empty selection is a diagnostic, not an exception.
 // The root of a file named by a folder is that folder; of a file named itself, its folder.
 LoadResult load_mapping(const std::vector<std::string>& paths, const LoadOptions& options = {});
+
+// load_mapping in two steps. When the constructor returns, the files are read, parsed and
+// merged; the phone numbers' checks (libphonenumber takes ~15 ms to start, then a few us a
+// number, on the other cores) go on until finish(). apply asks for its lists meanwhile: the
+// mapping they are for is known, only whether its numbers are possible is not yet.
+class MappingLoad {
+ public:
+  explicit MappingLoad(const std::vector<std::string>& paths, const LoadOptions& options = {});
+  explicit MappingLoad(std::vector<MappingSource> sources, const LoadOptions& options = {});
+  ~MappingLoad();  // waits for the checks
+  MappingLoad(const MappingLoad&) = delete;
+  MappingLoad& operator=(const MappingLoad&) = delete;
+
+  // No diagnostic so far is an error (files, YAML, fields, merge): the numbers' checks may
+  // still find some.
+  bool read_ok() const;
+  // The merged mapping, its numbers not yet checked (meaningful when read_ok()); it may be
+  // moved out: the checks keep what they need.
+  Desired& desired();
+  // Waits for the checks, then gives every diagnostic, sorted by file, line, col: with
+  // desired(), what load_mapping gives. Called once.
+  std::vector<Diagnostic> finish();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace xs

@@ -172,21 +172,36 @@ struct PhoneChecks::Impl {
   // `early` checks every "+digits" in the files' text into `memo`, until the workers start.
   std::thread early;
   std::atomic<bool> stop_early{false};
-  std::unordered_map<std::string, Verdict> memo;  // early's own until it is joined
+  bool early_running = false;                     // under mutex; `ended` tells its end
+  std::condition_variable ended;
+  std::unordered_map<std::string, Verdict> memo;  // early's own until it has ended
 
   void start_early(std::vector<const std::string*> texts) {
     std::size_t size = 0;
     for (const std::string* t : texts) size += t->size();
     if (size < kEarlyText) return;
+    early_running = true;
     try {
       early = std::thread([this, texts = std::move(texts)] {
         try {
           for (const std::string* t : texts) look_through(*t);
         } catch (...) {  // out of memory: the workers check what is left
         }
+        {
+          std::lock_guard<std::mutex> lock(mutex);
+          early_running = false;
+        }
+        ended.notify_all();
       });
     } catch (const std::system_error&) {
+      early_running = false;
     }
+  }
+
+  // Until early has ended, the memo is its own; then it is read-only.
+  void wait_for_early() {
+    std::unique_lock<std::mutex> lock(mutex);
+    ended.wait(lock, [&] { return !early_running; });
   }
 
   void look_through(const std::string& text) {
@@ -214,6 +229,7 @@ struct PhoneChecks::Impl {
   // Checks the queued blocks until none is left; when `wait`, also waits for more until the
   // queue closes.
   void work(bool wait) {
+    wait_for_early();
     for (;;) {
       Block* block = nullptr;
       {
@@ -242,7 +258,10 @@ struct PhoneChecks::Impl {
     }
     more.notify_one();
     if (!workers.empty() || closed) return;
-    end_early();  // the memo is read-only from here on
+    // The workers wait for early to end (the memo is read-only then) without holding up this
+    // thread: libphonenumber's first use, which early may be in, takes ~15 ms, while the
+    // reader, and apply after it, go on.
+    stop_early = true;
     const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
     try {
       for (std::size_t i = 1; i < std::min<std::size_t>(cores, 8); ++i)
