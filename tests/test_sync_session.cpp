@@ -3,6 +3,11 @@
 // a stop flag and a lost lock.
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <stdexcept>
+
 #include "sync/errors.h"
 #include "sync_world.h"
 
@@ -74,6 +79,68 @@ TEST_CASE("session: a lock held by another run is SyncError(Locked), nothing is 
   CHECK(w.xuna.calls().empty());
   CHECK(w.twilio.calls().empty());
   CHECK(w.store->runs(t, 0).empty());  // no run was begun
+}
+
+// What the command line's mapping_checked throws for a mapping with errors (a CommandError).
+struct MappingErrors : std::runtime_error {
+  MappingErrors() : std::runtime_error("the mapping has 1 error") {}
+};
+
+TEST_CASE("session: the lists are on their way while the mapping's numbers are checked") {
+  SyncWorld w;
+  own_both(w);
+  std::mutex m;
+  std::condition_variable cv;
+  bool listed = false;
+  w.xuna.on_list = [&] {
+    std::lock_guard<std::mutex> lock(m);
+    listed = true;
+    cv.notify_all();
+  };
+  auto r = w.request(two_numbers());
+  bool listed_during_checks = false;
+  r.mapping_checked = [&] {
+    // The checks take ~15 ms and more: XUNA is asked meanwhile, not after (a generous bound:
+    // it is reached only when the list waits for the checks, which fails the test).
+    std::unique_lock<std::mutex> lock(m);
+    listed_during_checks = cv.wait_for(lock, std::chrono::seconds(30), [&] { return listed; });
+  };
+  auto result = w.apply(std::move(r));
+  CHECK(listed_during_checks);
+  CHECK(result.success());
+  CHECK(w.xuna.count("import") == 2);
+  CHECK(w.xuna.count("list") == 1);  // the list asked early is the run's one list
+}
+
+TEST_CASE("session: a mapping whose numbers have errors ends the run: nothing sent or recorded") {
+  SyncWorld w;
+  own_both(w);
+  auto r = w.request(two_numbers());
+  r.mapping_checked = [] { throw MappingErrors(); };
+  CHECK_THROWS_AS(w.apply(std::move(r)), MappingErrors);
+  for (const auto& c : w.xuna.calls()) CHECK(c.op == "list");  // reads only
+  CHECK(w.store->runs(w.target_id(), 0).empty());  // no run was begun
+  CHECK(w.store->unfinished_actions(w.target_id()).empty());
+  // The lock was let go: the next run, with the mapping fixed, applies it.
+  CHECK(w.apply(two_numbers()).success());
+  CHECK(w.xuna.count("import") == 2);
+}
+
+TEST_CASE("session: with the lock held elsewhere, the mapping's errors come before Locked") {
+  SyncWorld w;
+  auto other = state::open_store(w.path);
+  const auto t = other->target(w.target.api_url, w.target.key_fingerprint);
+  REQUIRE(other->acquire_lock(t, 99, "otherhost", "2026-11-21T00:00:00Z", [](int) { return true; })
+              .kind == state::LockResult::Kind::Acquired);
+  auto r = w.request(two_numbers());
+  r.mapping_checked = [] { throw MappingErrors(); };
+  CHECK_THROWS_AS(w.apply(std::move(r)), MappingErrors);
+  auto fine = w.request(two_numbers());
+  int checks = 0;
+  fine.mapping_checked = [&] { ++checks; };
+  CHECK(thrown_by([&] { w.apply(std::move(fine)); }).kind == sync::Stop::Locked);
+  CHECK(checks == 1);
+  CHECK(w.xuna.calls().empty());
 }
 
 TEST_CASE(

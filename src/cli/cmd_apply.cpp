@@ -84,7 +84,6 @@ std::string fallback_lines(const std::vector<sync::FallbackResult>& fallbacks, c
 }  // namespace
 
 int run_apply(const Options& given) {
-  keep_memory_for_reuse();  // for warm_heap below (plan and validate keep glibc's defaults)
   Options options = given;
   RunMetricsFile metrics(options);
   if (options.positional.size() > 1) throw UsageError("apply takes at most one plan file");
@@ -106,75 +105,91 @@ int run_apply(const Options& given) {
                                  "to ask for approval on (cron, CI); nothing was done");
   sync::ApplyRequest request;
   // The state opens (a new one is created: ~9 ms of schema and syncs) while the mapping is
-  // read and checked; a mapping with errors still ends the run first, with nothing sent.
+  // read; a mapping with errors still ends the run first, with nothing sent but the lists'
+  // reads and nothing recorded.
   std::future<std::unique_ptr<state::Store>> opening = open_state_async(options);
-  request.desired = load_desired(options);
-  Remote remote = connect_xuna(options);
-  request.gather = gather_options(options, remote.url);
-  request.gather.early_list_without_history = true;  // a first apply imports, most likely
-  // The pages the plan and the results will take are touched while the lists are on their
-  // way: 8 KB a mapped number, at most 8 MB (~22 ms of faults on the bench's VM, within the
-  // lists' wait; from the lists to the first import of 1,000 numbers: 22 ms -> 3 ms).
-  const std::size_t warm = std::min<std::size_t>(std::size_t{8} << 20,
-                                                 8192 * request.desired.numbers.size());
-  request.gather.while_listing = [warm] { warm_heap(warm); };
-  request.guards = guard_options(options);
-  request.parallelism = static_cast<std::size_t>(options.parallelism);
-  request.saved = std::move(saved);
-  request.xuna_origin = request.gather.plan.xuna_origin;
-  request.stop = stop_on_signals();
-  request.deadline_at = options.deadline_at;
-  std::unique_ptr<state::Store> store = opening.get();
-  EnvTwilio twilio(options);
-  sync::ApplySession session(*store, *remote.api, twilio, system_clock(), this_process(),
-                             {remote.url, remote.key_fingerprint});
-  Progress progress = make_progress(options.quiet);
-  const std::string step_summary = env("GITHUB_STEP_SUMMARY");  // a GitHub Actions job's page
-  sync::ApplyHooks hooks;
-  hooks.planned = [&](const sync::Planned& p) {
-    metrics.planned(p);
-    if (options.format != "json") print_plan(options, p);
-    if (!step_summary.empty()) append_step_summary(step_summary, plan_markdown(options, p));
-  };
-  hooks.approve = [&](const sync::Planned&) {
-    return request.saved || options.auto_approve || confirm();
-  };
-  hooks.progress = progress.update;
+  // The mapping's numbers are checked while the run takes the lock and its lists travel
+  // (session.run calls mapping_checked; issue 23: ~15 ms of a first apply's fixed cost).
+  DesiredLoad mapping(options);
+  // For warm_heap below (plan and validate keep glibc's defaults). Not before the mapping is
+  // read: the number checks' threads, started meanwhile, keep heaps of their own; sharing the
+  // reader's, they held it up by ~15 ms (a 1,000-number apply, issue 23).
+  keep_memory_for_reuse();
+  request.desired = std::move(mapping.desired());
+  request.mapping_checked = [&mapping] { mapping.checked(); };
+  // Whatever fails before the run has checked the mapping, the mapping's errors are said
+  // first, as when it was checked before anything else (checked() is done once).
   try {
-    sync::ApplyResult result = session.run(std::move(request), hooks);
-    progress.finish();
-    if (result.cancelled) {
-      std::cerr << "Apply cancelled; nothing was done.\n";
-      return kOk;
+    Remote remote = connect_xuna(options);
+    request.gather = gather_options(options, remote.url);
+    request.gather.early_list_without_history = true;  // a first apply imports, most likely
+    // The pages the plan and the results will take are touched while the lists are on their
+    // way: 8 KB a mapped number, at most 8 MB (~22 ms of faults on the bench's VM, within the
+    // lists' wait; from the lists to the first import of 1,000 numbers: 22 ms -> 3 ms).
+    const std::size_t warm = std::min<std::size_t>(std::size_t{8} << 20,
+                                                   8192 * request.desired.numbers.size());
+    request.gather.while_listing = [warm] { warm_heap(warm); };
+    request.guards = guard_options(options);
+    request.parallelism = static_cast<std::size_t>(options.parallelism);
+    request.saved = std::move(saved);
+    request.xuna_origin = request.gather.plan.xuna_origin;
+    request.stop = stop_on_signals();
+    request.deadline_at = options.deadline_at;
+    std::unique_ptr<state::Store> store = opening.get();
+    EnvTwilio twilio(options);
+    sync::ApplySession session(*store, *remote.api, twilio, system_clock(), this_process(),
+                               {remote.url, remote.key_fingerprint});
+    Progress progress = make_progress(options.quiet);
+    const std::string step_summary = env("GITHUB_STEP_SUMMARY");  // a GitHub Actions job's page
+    sync::ApplyHooks hooks;
+    hooks.planned = [&](const sync::Planned& p) {
+      metrics.planned(p);
+      if (options.format != "json") print_plan(options, p);
+      if (!step_summary.empty()) append_step_summary(step_summary, plan_markdown(options, p));
+    };
+    hooks.approve = [&](const sync::Planned&) {
+      return request.saved || options.auto_approve || confirm();
+    };
+    hooks.progress = progress.update;
+    try {
+      sync::ApplyResult result = session.run(std::move(request), hooks);
+      progress.finish();
+      if (result.cancelled) {
+        std::cerr << "Apply cancelled; nothing was done.\n";
+        return kOk;
+      }
+      metrics.applied(result.report, result.routing);
+      if (!step_summary.empty())
+        append_step_summary(step_summary,
+                            report_to_markdown(result.report,
+                                               static_cast<std::size_t>(options.markdown_max_bytes)));
+      if (options.format == "json") {
+        std::cout << report_to_json(result.report, remote.url,
+                                    routing_results(result.routing, result.fallbacks),
+                                    result.planned.plan.campaigns);
+      } else if (!result.report.results.empty() || !result.routing.empty() ||
+                 !result.fallbacks.empty()) {
+        Style s = style_for(1, options.no_color);
+        std::cout << '\n' << render_report(result.report, s);
+        for (const auto& c : result.routing)
+          if (!c.ok) std::cout << s.red("  x routing  ") << c.phone_number << "  " << printable(c.problem) << '\n';
+        std::cout << fallback_lines(result.fallbacks, s);
+      }
+      if (result.outcome == RunOutcome::Interrupted) {
+        const int code = signal_exit_code();
+        metrics.ended_with(code ? code : kFailed);
+        return code ? code : kFailed;
+      }
+      return result.success() ? kOk : kFailed;
+    } catch (const sync::SyncError& e) {
+      metrics.ended_with(exit_code_of(e));
+      throw;
+    } catch (const CommandError& e) {
+      metrics.ended_with(e.code);
+      throw;
     }
-    metrics.applied(result.report, result.routing);
-    if (!step_summary.empty())
-      append_step_summary(step_summary,
-                          report_to_markdown(result.report,
-                                             static_cast<std::size_t>(options.markdown_max_bytes)));
-    if (options.format == "json") {
-      std::cout << report_to_json(result.report, remote.url,
-                                  routing_results(result.routing, result.fallbacks),
-                                  result.planned.plan.campaigns);
-    } else if (!result.report.results.empty() || !result.routing.empty() ||
-               !result.fallbacks.empty()) {
-      Style s = style_for(1, options.no_color);
-      std::cout << '\n' << render_report(result.report, s);
-      for (const auto& c : result.routing)
-        if (!c.ok) std::cout << s.red("  x routing  ") << c.phone_number << "  " << printable(c.problem) << '\n';
-      std::cout << fallback_lines(result.fallbacks, s);
-    }
-    if (result.outcome == RunOutcome::Interrupted) {
-      const int code = signal_exit_code();
-      metrics.ended_with(code ? code : kFailed);
-      return code ? code : kFailed;
-    }
-    return result.success() ? kOk : kFailed;
-  } catch (const sync::SyncError& e) {
-    metrics.ended_with(exit_code_of(e));
-    throw;
-  } catch (const CommandError& e) {
-    metrics.ended_with(e.code);
+  } catch (...) {
+    mapping.checked();
     throw;
   }
 }

@@ -45,24 +45,45 @@ static void register_known_secrets(const Desired& desired) {
   }
 }
 
-Desired load_desired(const Options& options) {
+namespace {
+
+LoadOptions load_options(const Options& options) {
   LoadOptions load;
   load.allow_outside_files = options.allow_outside_files;
-  LoadResult result = load_mapping(options.files, load);
-  if (!result.diagnostics.empty()) register_known_secrets(result.desired);
+  return load;
+}
+
+}  // namespace
+
+DesiredLoad::DesiredLoad(const Options& options)
+    : options_(options), load_(options.files, load_options(options)) {
+  // Before the mapping may be moved out: a diagnostic may quote a secret it names.
+  register_known_secrets(load_.desired());
+  if (!load_.read_ok()) checked();  // throws
+}
+
+void DesiredLoad::checked() {
+  if (checked_) return;
+  checked_ = true;
+  const std::vector<Diagnostic> diagnostics = load_.finish();
   int errors = 0;
-  for (const auto& d : result.diagnostics) {
-    if (options.log_format == "json") {
+  for (const auto& d : diagnostics) {
+    if (options_.log_format == "json") {
       log(d.warning ? LogLevel::Warn : LogLevel::Error, d.str());
     } else {
       std::cerr << printable(redact(d.str())) << '\n';
     }
     errors += !d.warning;
   }
-  if (!result.ok())
+  if (errors)
     throw CommandError(kInvalid, "the mapping has " + std::to_string(errors) +
                                      (errors == 1 ? " error" : " errors") + "; nothing was done");
-  return std::move(result.desired);
+}
+
+Desired load_desired(const Options& options) {
+  DesiredLoad load(options);
+  load.checked();
+  return std::move(load.desired());
 }
 
 const ProxyEnv& proxy_env() {

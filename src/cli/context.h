@@ -9,6 +9,7 @@
 #include "apply/apply.h"
 #include "cli/options.h"
 #include "http/transport.h"
+#include "mapping/load.h"
 #include "model/desired.h"
 #include "plan/guards.h"
 #include "state/store.h"
@@ -23,6 +24,23 @@ namespace xs::cli {
 // Loads and validates the mapping; prints every diagnostic on stderr; CommandError(3) if any
 // is an error.
 Desired load_desired(const Options& options);
+
+// load_desired in two steps, for apply: the mapping read and merged, its numbers still being
+// checked (on other cores) while the run takes its lock and asks for its lists.
+class DesiredLoad {
+ public:
+  // Reads and merges; a mapping whose files already have errors ends here, as load_desired.
+  explicit DesiredLoad(const Options& options);
+  Desired& desired() { return load_.desired(); }  // may be moved out before checked()
+  // Waits for the checks, prints every diagnostic, CommandError(3) if any is an error; once:
+  // called again, it does nothing.
+  void checked();
+
+ private:
+  const Options& options_;
+  MappingLoad load_;
+  bool checked_ = false;
+};
 
 // The XUNA API: URL, key fingerprint, and a client with retries and the --max-rps limit.
 struct Remote {

@@ -40,10 +40,11 @@ RunLock::~RunLock() {
   }
 }
 
-void settle_interrupted_runs(state::Store& store, std::int64_t target, std::int64_t current_run,
+bool settle_interrupted_runs(state::Store& store, std::int64_t target, std::int64_t current_run,
                              Clock& clock) {
   const std::string now = clock.now_iso();
   std::size_t actions = 0;
+  bool changed = false;
   for (const auto& a : store.unfinished_actions(target)) {
     if (a.run_id == current_run) continue;
     store.record_outcome(a.id, Outcome::Unknown,
@@ -52,16 +53,19 @@ void settle_interrupted_runs(state::Store& store, std::int64_t target, std::int6
                              " went by the live list",
                          "", now);
     ++actions;
+    changed = true;
   }
   for (const auto& r : store.runs(target, 0)) {
     if (r.id == current_run || r.outcome != RunOutcome::Running) continue;
     store.finish_run(r.id, RunOutcome::Interrupted, now);
+    changed = true;
     log_warn("run #" + std::to_string(r.id) + " (" + r.command + ", started " + r.started_at +
              ") was interrupted" +
              (actions ? "; " + std::to_string(actions) + " of its actions had no answer" : "") +
              ": this run re-checks them against the live list");
     actions = 0;
   }
+  return changed;
 }
 
 }  // namespace xs::sync

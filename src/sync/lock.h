@@ -42,8 +42,8 @@ class RunLock {
 
 // What runs killed while holding the lock left behind (only call it holding the lock): their
 // pending journal entries become Unknown (the live list, not the journal, settles them) and
-// the runs Interrupted, with a warning.
-void settle_interrupted_runs(state::Store& store, std::int64_t target, std::int64_t current_run,
+// the runs Interrupted, with a warning. True when it changed anything.
+bool settle_interrupted_runs(state::Store& store, std::int64_t target, std::int64_t current_run,
                              Clock& clock);
 
 }  // namespace xs::sync

@@ -2,6 +2,7 @@
 
 #include <future>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "sync/errors.h"
@@ -73,19 +74,31 @@ Planned plan_only(state::Store* store, XunaApi& xuna, TwilioSource& twilio, Cloc
 ApplyResult ApplySession::run(ApplyRequest request, const ApplyHooks& hooks) {
   ApplyResult result;
   const std::int64_t target = store_.target(target_.api_url, target_.key_fingerprint);
-  RunLock lock(store_, target, identity_, clock_);
-  // Whether the state knew this target before this run: the run begun next is no history
+  std::optional<RunLock> held;
+  try {
+    held.emplace(store_, target, identity_, clock_);
+  } catch (const SyncError&) {
+    if (request.mapping_checked) request.mapping_checked();  // its errors first (exit 3, not 4)
+    throw;
+  }
+  RunLock& lock = *held;
+  // Whether the state knew this target before this run: the run begun below is no history
   // (the campaign guard of a state with no record depends on it).
   const bool had_history = !store_.runs(target, 1).empty();
+  StateView view = store_.view(target);
+  // Holding the lock, the run asks for its lists at once; the mapping's numbers are checked,
+  // and the run recorded, while they travel. A mapping with errors ends the run here, with
+  // nothing recorded and nothing sent but the lists' reads.
+  Listing listing(xuna_, twilio_, request.desired, view, request.gather);
+  if (request.mapping_checked) request.mapping_checked();
   const std::int64_t run = store_.begin_run(target, "apply", clock_.now_iso());
   RunRecord record(store_, run, clock_);
-  settle_interrupted_runs(store_, target, run, clock_);
-  StateView view = store_.view(target);
+  if (settle_interrupted_runs(store_, target, run, clock_)) view = store_.view(target);
   view.has_history = view.has_history && had_history;
   upgrade_chunk_records(store_, target, request.desired, view, true, clock_);
 
   result.planned = gather(std::move(request.desired), xuna_, twilio_, view, target_,
-                          request.gather, clock_);
+                          request.gather, clock_, &listing);
   Planned& p = result.planned;
   if (request.saved) {
     Plan to_apply;

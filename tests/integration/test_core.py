@@ -257,6 +257,33 @@ class BadInput(Case):
         self.assertIn("not-a-dir", p.stderr)
         self.assertEqual([r for r in emu.requests() if r["method"] != "GET"], [])
 
+    def test_apply_of_an_impossible_number_records_nothing_and_writes_nothing(self):
+        # apply asks for its lists while libphonenumber checks the numbers (issue 23): an
+        # impossible number still ends the run first, with exit 3, its location, only reads
+        # at the server and no run in the state; the fixed mapping then applies.
+        emu = self.start_emulator()
+        self.mapping("""  - phone_number: "+15551234567"
+    label: Support
+    agent: support
+  - phone_number: "+1212200250"
+    label: Short
+""")
+        p = self.sync("apply", "--auto-approve", emulator=emu)
+        self.assertExit(p, 3)
+        self.assertIn("mappings/main.yaml:16:19: impossible phone number +1212200250: too short",
+                      p.stderr)
+        self.assertEqual(emu.writes(), [])
+        h = self.sync("history", "--format", "json")
+        self.assertExit(h, 0)
+        self.assertNotIn('"apply"', h.stdout)
+        self.mapping("""  - phone_number: "+15551234567"
+    label: Support
+    agent: support
+""")
+        self.assertExit(self.sync("apply", "--auto-approve", emulator=emu), 0)
+        self.assertEqual(len([w for w in emu.writes() if w["method"] == "POST"]), 1)
+        self.assertEqual(self.sync("history", "--format", "json").stdout.count('"apply"'), 1)
+
     def test_output_piped_is_whole_when_the_process_ends(self):
         # The process ends without destroying the libraries' statics (issue 23): whatever a
         # command wrote is still flushed to a pipe, to its last line, and the code kept.
