@@ -50,8 +50,10 @@ struct Loading {
     finished = true;
     try {
       phones.run(diags);
-    } catch (const std::exception& e) {
-      diags.error({}, std::string("cannot check phone numbers: ") + e.what());
+    } catch (const std::exception& e) {  // out of memory, no phone module: at the first file
+      Location at;
+      if (!sources->empty()) at.file = (*sources)[0].name;
+      diags.error(at, std::string("cannot check phone numbers: ") + e.what());
     }
     std::vector<Diagnostic> out = std::move(diags.list);
     out.insert(out.end(), std::make_move_iterator(merged.list.begin()),

@@ -1,6 +1,6 @@
 #pragma once
-// Phone numbers checked by libphonenumber; its types stay in phone_lib.cpp (private to
-// src/mapping).
+// Phone numbers checked by libphonenumber; its types stay in phone_impl.cpp, a module the
+// first check loads (phone_module.h; private to src/mapping).
 #include <memory>
 #include <optional>
 #include <string>

@@ -71,6 +71,20 @@ pg_out=$("$tmp/root/usr/bin/xuna-sync" history --state postgresql://127.0.0.1:1/
 grep -q "PostgreSQL states are not available in this installation" <<<"$pg_out" ||
   fail "without its module, xuna-sync said: $pg_out"
 mv "$tmp/module.so" "$tmp/root/$module"
+# libphonenumber is a module too (issue 23): the packaged xuna-sync finds it and checks a
+# number with it; without it, a mapping's numbers are an error saying so, not a crash.
+phone=$(awk '{print $NF}' <<<"$listing" | grep '/xuna-sync/xuna-sync-phone\.so$' || true)
+[ -n "$phone" ] || fail "the phone module is not in the package"
+grep -q "libphonenumber" <<<"$depends" || fail "Depends lacks libphonenumber (the phone module's)"
+printf 'version: 1\ntwilio_accounts:\n  main:\n    account_sid: AC0123456789abcdef0123456789abcdef\n    auth_token_env: T\nnumbers:\n  - phone_number: "+1212200250"\n    label: Short\n    twilio_account: main\n' >"$tmp/short.yaml"
+phone_out=$("$tmp/root/usr/bin/xuna-sync" validate -f "$tmp/short.yaml" 2>&1 || true)
+grep -q "impossible phone number +1212200250: too short" <<<"$phone_out" ||
+  fail "the packaged xuna-sync did not check a number with its phone module: $phone_out"
+mv "$tmp/root/$phone" "$tmp/phone.so"
+phone_out=$("$tmp/root/usr/bin/xuna-sync" validate -f "$tmp/short.yaml" 2>&1; echo "exit $?")
+grep -q "cannot check phone numbers: libphonenumber is not available in this installation" <<<"$phone_out" &&
+  grep -q "exit 3" <<<"$phone_out" || fail "without its phone module, xuna-sync said: $phone_out"
+mv "$tmp/phone.so" "$tmp/root/$phone"
 # The completion the package installs is the binary's own, and bash loads it.
 cmp -s <("$tmp/root/usr/bin/xuna-sync" completion bash) \
   "$tmp/root/usr/share/bash-completion/completions/xuna-sync" || fail "bash completion differs"
