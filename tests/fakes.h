@@ -179,6 +179,8 @@ class FakeTwilio final : public TwilioApi {
   std::map<std::string, Fault> list_faults;                  // by account SID, every time
   std::map<std::string, Fault> update_faults;                // by number sid, once each
   std::string webhook = "https://xuna.example/twilio/inbound_call";  // what XUNA points at
+  // Called, outside the fake's lock, when a list is asked for, before it is answered.
+  std::function<void()> on_list;
 
   // Adds a number routed to url (or an app / trunk when those are given); returns its sid.
   std::string add(const std::string& account_sid, const std::string& number,
@@ -252,6 +254,7 @@ class FakeTwilio final : public TwilioApi {
   }
 
   Result<std::vector<OwnedNumber>> list_owned(const TwilioAuth& auth) override {
+    if (on_list) on_list();  // outside the lock: a test may hold the answer back
     std::lock_guard<std::mutex> lock(mutex_);
     calls_.push_back({"list", auth.account_sid, "", auth.username});
     auto f = list_faults.find(auth.account_sid);

@@ -86,39 +86,46 @@ struct MappingErrors : std::runtime_error {
   MappingErrors() : std::runtime_error("the mapping has 1 error") {}
 };
 
-TEST_CASE("session: the lists are on their way while the mapping's numbers are checked") {
+TEST_CASE("session: Twilio's list is on its way while the mapping's numbers are checked") {
   SyncWorld w;
   own_both(w);
   std::mutex m;
   std::condition_variable cv;
   bool listed = false;
-  w.xuna.on_list = [&] {
+  w.twilio.on_list = [&] {
     std::lock_guard<std::mutex> lock(m);
     listed = true;
     cv.notify_all();
   };
   auto r = w.request(two_numbers());
+  r.gather.early_list_without_history = true;  // as apply asks
   bool listed_during_checks = false;
+  int xuna_lists_during_checks = -1;
   r.mapping_checked = [&] {
-    // The checks take ~15 ms and more: XUNA is asked meanwhile, not after (a generous bound:
-    // it is reached only when the list waits for the checks, which fails the test).
+    // The checks take ~15 ms and more: Twilio is asked meanwhile, not after (a generous bound:
+    // it is reached only when the list waits for the checks, which fails the test). XUNA,
+    // whose list retries for up to a minute, is asked once the mapping is known good.
     std::unique_lock<std::mutex> lock(m);
     listed_during_checks = cv.wait_for(lock, std::chrono::seconds(30), [&] { return listed; });
+    xuna_lists_during_checks = w.xuna.count("list");
   };
   auto result = w.apply(std::move(r));
   CHECK(listed_during_checks);
+  CHECK(xuna_lists_during_checks == 0);
   CHECK(result.success());
   CHECK(w.xuna.count("import") == 2);
-  CHECK(w.xuna.count("list") == 1);  // the list asked early is the run's one list
+  CHECK(w.xuna.count("list") == 1);
 }
 
 TEST_CASE("session: a mapping whose numbers have errors ends the run: nothing sent or recorded") {
   SyncWorld w;
   own_both(w);
   auto r = w.request(two_numbers());
+  r.gather.early_list_without_history = true;
   r.mapping_checked = [] { throw MappingErrors(); };
   CHECK_THROWS_AS(w.apply(std::move(r)), MappingErrors);
-  for (const auto& c : w.xuna.calls()) CHECK(c.op == "list");  // reads only
+  CHECK(w.xuna.calls().empty());
+  for (const auto& c : w.twilio.calls()) CHECK(c.op == "list");  // a read, given up
   CHECK(w.store->runs(w.target_id(), 0).empty());  // no run was begun
   CHECK(w.store->unfinished_actions(w.target_id()).empty());
   // The lock was let go: the next run, with the mapping fixed, applies it.

@@ -105,10 +105,10 @@ int run_apply(const Options& given) {
                                  "to ask for approval on (cron, CI); nothing was done");
   sync::ApplyRequest request;
   // The state opens (a new one is created: ~9 ms of schema and syncs) while the mapping is
-  // read; a mapping with errors still ends the run first, with nothing sent but the lists'
-  // reads and nothing recorded.
+  // read; a mapping with errors still ends the run first, with nothing sent but Twilio's
+  // list and nothing recorded.
   std::future<std::unique_ptr<state::Store>> opening = open_state_async(options);
-  // The mapping's numbers are checked while the run takes the lock and its lists travel
+  // The mapping's numbers are checked while the run takes the lock and Twilio's list travels
   // (session.run calls mapping_checked; issue 23: ~15 ms of a first apply's fixed cost).
   DesiredLoad mapping(options);
   // For warm_heap below (plan and validate keep glibc's defaults). Not before the mapping is

@@ -105,18 +105,9 @@ void hold_back_unreadable(Plan& plan, const std::vector<LiveNumber>& unreadable)
 
 }  // namespace
 
-Listing::Listing(XunaApi& xuna, TwilioSource& twilio, const Desired& desired,
-                 const StateView& view, const GatherOptions& options)
-    : prefetch_(std::make_unique<OwnershipPrefetch>(twilio, desired, view,
-                                                    options.early_list_without_history)),
-      live_(beside([&xuna] { return xuna.list_numbers(); })) {}
-
-Listing::~Listing() = default;  // the list's future waits for XUNA's answer; the prefetch
-                                // gives its next pages up
-
 Planned gather(Desired desired, XunaApi& xuna, TwilioSource& twilio, const StateView& view,
                const Target& target, const GatherOptions& options, Clock& clock,
-               Listing* listing) {
+               OwnershipPrefetch* early) {
   Planned p;
   p.desired = std::move(desired);
   check_resubmit(p.desired, options.plan);
@@ -126,8 +117,8 @@ Planned gather(Desired desired, XunaApi& xuna, TwilioSource& twilio, const State
         std::chrono::duration_cast<std::chrono::system_clock::duration>(
             std::chrono::duration<double>(clock.unix_seconds())));
   std::optional<OwnershipPrefetch> own_prefetch;
-  if (!listing) own_prefetch.emplace(twilio, p.desired, view, options.early_list_without_history);
-  OwnershipPrefetch& prefetch = listing ? *listing->prefetch_ : *own_prefetch;
+  if (!early) own_prefetch.emplace(twilio, p.desired, view, options.early_list_without_history);
+  OwnershipPrefetch& prefetch = early ? *early : *own_prefetch;
   // The plan's digests (17 MB hashed at 100k numbers) are worked out beside the list and the
   // planning, which only read what they read.
   std::future<std::string> mapping_sum =
@@ -136,10 +127,6 @@ Planned gather(Desired desired, XunaApi& xuna, TwilioSource& twilio, const State
   // here, where the answer reuses the pages the mapping freed (listed on a thread, a plan of
   // 100,000 numbers peaked 8 MB higher).
   auto list_live = [&]() -> Result<LiveList> {
-    if (listing) {
-      if (options.while_listing) options.while_listing();
-      return listing->live_.get();
-    }
     if (!options.while_listing) return xuna.list_numbers();
     std::future<Result<LiveList>> listing = beside([&xuna] { return xuna.list_numbers(); });
     options.while_listing();

@@ -3,9 +3,7 @@
 // given, one XUNA list, the state's view, and the Twilio lists the imports and the cut-over
 // checks need; then the pure planner.
 #include <functional>
-#include <future>
 #include <map>
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -55,35 +53,14 @@ struct GatherOptions {
   std::function<void()> while_listing;
 };
 
-// XUNA's list, on a thread of its own, and the ownership lists of Twilio (OwnershipPrefetch),
-// asked for before gather() runs: apply asks as soon as it holds the lock, then waits for the
-// mapping's number checks and records its run while they travel (issue 23: the checks were
-// ~15 ms of a first apply's fixed cost, the lists ~40). gather() takes them. Destroyed untaken
-// (the mapping has errors), it waits for XUNA's answer and gives Twilio's next pages up.
-class Listing {
- public:
-  // view: for the accounts likely to import (it may be read before the run is recorded);
-  // desired and view are not kept.
-  Listing(XunaApi& xuna, TwilioSource& twilio, const Desired& desired, const StateView& view,
-          const GatherOptions& options);
-  ~Listing();
-  Listing(const Listing&) = delete;
-  Listing& operator=(const Listing&) = delete;
-
- private:
-  friend Planned gather(Desired, XunaApi&, TwilioSource&, const StateView&, const Target&,
-                        const GatherOptions&, Clock&, Listing*);
-  std::unique_ptr<OwnershipPrefetch> prefetch_;
-  std::future<Result<LiveList>> live_;
-};
-
 // Lists XUNA once, asks Twilio (one paged list per account) what the accounts with numbers to
 // import own and how those numbers are routed, and how the numbers cut over earlier are routed
 // now, then plans. SyncError(Failed) when XUNA cannot be listed, SyncError(Invalid) for a
 // --resubmit of no campaign; a Twilio account that cannot be checked turns its imports into
-// plan errors. With listing (for the same desired), the lists it asked for are taken.
+// plan errors. With prefetch (started by the caller for the same desired: apply starts it as
+// soon as it holds the lock), its lists are taken instead of asking here.
 Planned gather(Desired desired, XunaApi& xuna, TwilioSource& twilio, const StateView& view,
                const Target& target, const GatherOptions& options, Clock& clock,
-               Listing* listing = nullptr);
+               OwnershipPrefetch* prefetch = nullptr);
 
 }  // namespace xs::sync

@@ -38,7 +38,7 @@ struct ApplyRequest {
   const std::atomic<bool>* stop = nullptr;  // set by a signal: stop sending
   double deadline_at = 0;  // the clock's monotonic seconds: no request starts after; 0 = none
   // When set, the mapping's numbers are still being checked: called once the run holds the
-  // lock and its lists are on their way, it waits for the checks and throws when the mapping
+  // lock and Twilio's list is on its way, it waits for the checks and throws when the mapping
   // has errors (nothing is recorded then); with the lock held by another run, it is called
   // before SyncError(Locked), whose exit code a mapping error takes precedence over.
   std::function<void()> mapping_checked;
