@@ -81,6 +81,79 @@ std::string fallback_lines(const std::vector<sync::FallbackResult>& fallbacks, c
   return out;
 }
 
+// The run, the mapping read (its numbers' checks may still be running: the session waits
+// for them through request.mapping_checked).
+int run_session(const Options& options, RunMetricsFile& metrics, sync::ApplyRequest request,
+                std::future<std::unique_ptr<state::Store>>& opening) {
+  Remote remote = connect_xuna(options);
+  request.gather = gather_options(options, remote.url);
+  request.gather.early_list_without_history = true;  // a first apply imports, most likely
+  // The pages the plan and the results will take are touched while the lists are on their
+  // way: 8 KB a mapped number, at most 8 MB (~22 ms of faults on the bench's VM, within the
+  // lists' wait; from the lists to the first import of 1,000 numbers: 22 ms -> 3 ms).
+  const std::size_t warm = std::min<std::size_t>(std::size_t{8} << 20,
+                                                 8192 * request.desired.numbers.size());
+  request.gather.while_listing = [warm] { warm_heap(warm); };
+  request.guards = guard_options(options);
+  request.parallelism = static_cast<std::size_t>(options.parallelism);
+  request.xuna_origin = request.gather.plan.xuna_origin;
+  request.stop = stop_on_signals();
+  request.deadline_at = options.deadline_at;
+  std::unique_ptr<state::Store> store = opening.get();
+  EnvTwilio twilio(options);
+  sync::ApplySession session(*store, *remote.api, twilio, system_clock(), this_process(),
+                             {remote.url, remote.key_fingerprint});
+  Progress progress = make_progress(options.quiet);
+  const std::string step_summary = env("GITHUB_STEP_SUMMARY");  // a GitHub Actions job's page
+  sync::ApplyHooks hooks;
+  hooks.planned = [&](const sync::Planned& p) {
+    metrics.planned(p);
+    if (options.format != "json") print_plan(options, p);
+    if (!step_summary.empty()) append_step_summary(step_summary, plan_markdown(options, p));
+  };
+  hooks.approve = [&](const sync::Planned&) {
+    return request.saved || options.auto_approve || confirm();
+  };
+  hooks.progress = progress.update;
+  try {
+    sync::ApplyResult result = session.run(std::move(request), hooks);
+    progress.finish();
+    if (result.cancelled) {
+      std::cerr << "Apply cancelled; nothing was done.\n";
+      return kOk;
+    }
+    metrics.applied(result.report, result.routing);
+    if (!step_summary.empty())
+      append_step_summary(step_summary,
+                          report_to_markdown(result.report,
+                                             static_cast<std::size_t>(options.markdown_max_bytes)));
+    if (options.format == "json") {
+      std::cout << report_to_json(result.report, remote.url,
+                                  routing_results(result.routing, result.fallbacks),
+                                  result.planned.plan.campaigns);
+    } else if (!result.report.results.empty() || !result.routing.empty() ||
+               !result.fallbacks.empty()) {
+      Style s = style_for(1, options.no_color);
+      std::cout << '\n' << render_report(result.report, s);
+      for (const auto& c : result.routing)
+        if (!c.ok) std::cout << s.red("  x routing  ") << c.phone_number << "  " << printable(c.problem) << '\n';
+      std::cout << fallback_lines(result.fallbacks, s);
+    }
+    if (result.outcome == RunOutcome::Interrupted) {
+      const int code = signal_exit_code();
+      metrics.ended_with(code ? code : kFailed);
+      return code ? code : kFailed;
+    }
+    return result.success() ? kOk : kFailed;
+  } catch (const sync::SyncError& e) {
+    metrics.ended_with(exit_code_of(e));
+    throw;
+  } catch (const CommandError& e) {
+    metrics.ended_with(e.code);
+    throw;
+  }
+}
+
 }  // namespace
 
 int run_apply(const Options& given) {
@@ -117,77 +190,11 @@ int run_apply(const Options& given) {
   keep_memory_for_reuse();
   request.desired = std::move(mapping.desired());
   request.mapping_checked = [&mapping] { mapping.checked(); };
+  request.saved = std::move(saved);
   // Whatever fails before the run has checked the mapping, the mapping's errors are said
   // first, as when it was checked before anything else (checked() is done once).
   try {
-    Remote remote = connect_xuna(options);
-    request.gather = gather_options(options, remote.url);
-    request.gather.early_list_without_history = true;  // a first apply imports, most likely
-    // The pages the plan and the results will take are touched while the lists are on their
-    // way: 8 KB a mapped number, at most 8 MB (~22 ms of faults on the bench's VM, within the
-    // lists' wait; from the lists to the first import of 1,000 numbers: 22 ms -> 3 ms).
-    const std::size_t warm = std::min<std::size_t>(std::size_t{8} << 20,
-                                                   8192 * request.desired.numbers.size());
-    request.gather.while_listing = [warm] { warm_heap(warm); };
-    request.guards = guard_options(options);
-    request.parallelism = static_cast<std::size_t>(options.parallelism);
-    request.saved = std::move(saved);
-    request.xuna_origin = request.gather.plan.xuna_origin;
-    request.stop = stop_on_signals();
-    request.deadline_at = options.deadline_at;
-    std::unique_ptr<state::Store> store = opening.get();
-    EnvTwilio twilio(options);
-    sync::ApplySession session(*store, *remote.api, twilio, system_clock(), this_process(),
-                               {remote.url, remote.key_fingerprint});
-    Progress progress = make_progress(options.quiet);
-    const std::string step_summary = env("GITHUB_STEP_SUMMARY");  // a GitHub Actions job's page
-    sync::ApplyHooks hooks;
-    hooks.planned = [&](const sync::Planned& p) {
-      metrics.planned(p);
-      if (options.format != "json") print_plan(options, p);
-      if (!step_summary.empty()) append_step_summary(step_summary, plan_markdown(options, p));
-    };
-    hooks.approve = [&](const sync::Planned&) {
-      return request.saved || options.auto_approve || confirm();
-    };
-    hooks.progress = progress.update;
-    try {
-      sync::ApplyResult result = session.run(std::move(request), hooks);
-      progress.finish();
-      if (result.cancelled) {
-        std::cerr << "Apply cancelled; nothing was done.\n";
-        return kOk;
-      }
-      metrics.applied(result.report, result.routing);
-      if (!step_summary.empty())
-        append_step_summary(step_summary,
-                            report_to_markdown(result.report,
-                                               static_cast<std::size_t>(options.markdown_max_bytes)));
-      if (options.format == "json") {
-        std::cout << report_to_json(result.report, remote.url,
-                                    routing_results(result.routing, result.fallbacks),
-                                    result.planned.plan.campaigns);
-      } else if (!result.report.results.empty() || !result.routing.empty() ||
-                 !result.fallbacks.empty()) {
-        Style s = style_for(1, options.no_color);
-        std::cout << '\n' << render_report(result.report, s);
-        for (const auto& c : result.routing)
-          if (!c.ok) std::cout << s.red("  x routing  ") << c.phone_number << "  " << printable(c.problem) << '\n';
-        std::cout << fallback_lines(result.fallbacks, s);
-      }
-      if (result.outcome == RunOutcome::Interrupted) {
-        const int code = signal_exit_code();
-        metrics.ended_with(code ? code : kFailed);
-        return code ? code : kFailed;
-      }
-      return result.success() ? kOk : kFailed;
-    } catch (const sync::SyncError& e) {
-      metrics.ended_with(exit_code_of(e));
-      throw;
-    } catch (const CommandError& e) {
-      metrics.ended_with(e.code);
-      throw;
-    }
+    return run_session(options, metrics, std::move(request), opening);
   } catch (...) {
     mapping.checked();
     throw;

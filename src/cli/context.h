@@ -26,7 +26,7 @@ namespace xs::cli {
 Desired load_desired(const Options& options);
 
 // load_desired in two steps, for apply: the mapping read and merged, its numbers still being
-// checked (on other cores) while the run takes its lock and asks for its lists.
+// checked (on other cores) while the run takes its lock and asks Twilio for its list.
 class DesiredLoad {
  public:
   // Reads and merges; a mapping whose files already have errors ends here, as load_desired.
