@@ -84,8 +84,9 @@ std::string fallback_lines(const std::vector<sync::FallbackResult>& fallbacks, c
 // The run, the mapping read (its numbers' checks may still be running: the session waits
 // for them through request.mapping_checked).
 int run_session(const Options& options, RunMetricsFile& metrics, sync::ApplyRequest request,
-                std::future<std::unique_ptr<state::Store>>& opening) {
-  Remote remote = connect_xuna(options);
+                std::future<std::unique_ptr<state::Store>>& opening,
+                std::future<Remote>& connecting) {
+  Remote remote = connecting.get();
   request.gather = gather_options(options, remote.url);
   request.gather.early_list_without_history = true;  // a first apply imports, most likely
   // The pages the plan and the results will take are touched while the lists are on their
@@ -181,6 +182,9 @@ int run_apply(const Options& given) {
   // read; a mapping with errors still ends the run first, with nothing sent but Twilio's
   // list and nothing recorded.
   std::future<std::unique_ptr<state::Store>> opening = open_state_async(options);
+  // ... and so is XUNA's client made (its errors, a missing key, still come after the
+  // mapping's: from get(), in run_session).
+  std::future<Remote> connecting = connect_xuna_async(options);
   // The mapping's numbers are checked while the run takes the lock and Twilio's list travels
   // (session.run calls mapping_checked; issue 23: ~15 ms of a first apply's fixed cost).
   DesiredLoad mapping(options);
@@ -194,7 +198,7 @@ int run_apply(const Options& given) {
   // Whatever fails before the run has checked the mapping, the mapping's errors are said
   // first, as when it was checked before anything else (checked() is done once).
   try {
-    return run_session(options, metrics, std::move(request), opening);
+    return run_session(options, metrics, std::move(request), opening, connecting);
   } catch (...) {
     mapping.checked();
     throw;

@@ -1,3 +1,4 @@
+#include <future>
 #include <iostream>
 #include <memory>
 
@@ -17,8 +18,9 @@ int run_plan(const Options& options) {
   RunMetricsFile metrics(options);
   if (!options.positional.empty())
     throw UsageError("plan takes no arguments (mapping files go after -f)");
+  std::future<Remote> connecting = connect_xuna_async(options);  // beside the mapping's read
   Desired desired = load_desired(options);
-  Remote remote = connect_xuna(options);
+  Remote remote = connecting.get();
   // plan only reads the state: never creates, migrates or locks it (a read-only file works).
   std::unique_ptr<state::Store> store;
   if (state_exists(options)) store = open_state(options, state::OpenMode::ReadOnly);

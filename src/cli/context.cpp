@@ -152,6 +152,10 @@ Remote connect_xuna(const Options& options) {
   return r;
 }
 
+std::future<Remote> connect_xuna_async(const Options& options) {
+  return beside([&options] { return connect_xuna(options); });
+}
+
 std::unique_ptr<TwilioApi> connect_twilio(const Options& options, bool retry) {
   const std::string url = base_url(options.twilio_api_url, "https://api.twilio.com");
   auto raw = make_http_transport(transport_options(options, url));

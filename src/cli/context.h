@@ -53,6 +53,10 @@ struct Remote {
 // Connects to --api-url / XUNA_API_URL / the default with the key from XUNA_API_KEY.
 // CommandError(3) when the key is missing or the URL or CA file is bad.
 Remote connect_xuna(const Options& options);
+// connect_xuna on a thread of its own, for a command that reads the mapping meanwhile: the key's
+// fingerprint is OpenSSL's first work in the process (~2 ms of its set-up, issue 23). Its
+// errors come out of get(). options must outlive the future.
+std::future<Remote> connect_xuna_async(const Options& options);
 
 // Credentials of the named Twilio accounts from the environment variables the mapping names.
 // CommandError(3) naming the variable (never a value) when one is unset.
