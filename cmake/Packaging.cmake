@@ -37,7 +37,7 @@ add_custom_target(completion ALL DEPENDS ${XS_BASH_COMPLETION} ${XS_ZSH_COMPLETI
 
 install(TARGETS xuna-sync xuna-emulator RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 # The PostgreSQL backend, loaded by xuna-sync from bin/../lib/<arch>/xuna-sync (pg_module.h).
-install(TARGETS xuna-sync-postgres xuna-sync-phone LIBRARY DESTINATION ${XS_MODULE_DIR})
+install(TARGETS xuna-sync-postgres xuna-sync-phone xuna-sync-tls LIBRARY DESTINATION ${XS_MODULE_DIR})
 install(FILES ${CMAKE_BINARY_DIR}/xuna-sync.1.gz ${CMAKE_BINARY_DIR}/xuna-emulator.1.gz
         DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(FILES ${XS_BASH_COMPLETION} DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions)

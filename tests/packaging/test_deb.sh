@@ -85,6 +85,24 @@ phone_out=$("$tmp/root/usr/bin/xuna-sync" validate -f "$tmp/short.yaml" 2>&1; ec
 grep -q "cannot check phone numbers: libphonenumber is not available in this installation" <<<"$phone_out" &&
   grep -q "exit 3" <<<"$phone_out" || fail "without its phone module, xuna-sync said: $phone_out"
 mv "$tmp/phone.so" "$tmp/root/$phone"
+# So is Poco's NetSSL (issue 23): https:// loads it; without it, https:// is a clear error.
+tls=$(awk '{print $NF}' <<<"$listing" | grep '/xuna-sync/xuna-sync-tls\.so$' || true)
+[ -n "$tls" ] || fail "the TLS module is not in the package"
+grep -q "libpoco.*netssl" <<<"$depends" || fail "Depends lacks Poco's NetSSL (the TLS module's)"
+printf 'version: 1\nnumbers: []\n' >"$tmp/none.yaml"
+tls_plan() {  # a file that is no CA: the module's context refuses it
+  XUNA_API_KEY=k "$tmp/root/usr/bin/xuna-sync" plan -f "$tmp/none.yaml" \
+    --api-url https://127.0.0.1:1 --ca-file "$tmp/none.yaml" 2>&1
+  echo "exit $?"
+}
+tls_out=$(tls_plan)
+grep -q "TLS setup failed: .*Cannot load CA file" <<<"$tls_out" && grep -q "exit 3" <<<"$tls_out" ||
+  fail "the packaged xuna-sync did not make a TLS context with its module: $tls_out"
+mv "$tmp/root/$tls" "$tmp/tls.so"
+tls_out=$(tls_plan)
+grep -q "https:// is not available in this installation" <<<"$tls_out" &&
+  grep -q "exit 3" <<<"$tls_out" || fail "without its TLS module, xuna-sync said: $tls_out"
+mv "$tmp/tls.so" "$tmp/root/$tls"
 # The completion the package installs is the binary's own, and bash loads it.
 cmp -s <("$tmp/root/usr/bin/xuna-sync" completion bash) \
   "$tmp/root/usr/share/bash-completion/completions/xuna-sync" || fail "bash completion differs"
