@@ -178,3 +178,41 @@ TEST_CASE("HTTPS to an HTTP port says the scheme is likely wrong, not the certif
                                  " did not answer TLS; is the URL's scheme right (http:// or "
                                  "https://)?");
 }
+
+TEST_CASE("a large answer arriving in pieces is read whole, and its connection serves the next") {
+  // 3 MB in three pieces, then a second request on the same connection (the body is read
+  // straight from the session: nothing of it may be left for the next answer, nor taken from it).
+  std::string big(3 << 20, 'x');
+  for (std::size_t i = 0; i < big.size(); i += 997) big[i] = static_cast<char>('a' + i % 26);
+  std::atomic<int> connections{0};
+  LoopbackServer server([&](int fd) {
+    ++connections;
+    put(fd, "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(big.size()) + "\r\n\r\n");
+    const std::size_t third = big.size() / 3;
+    for (std::size_t at = 0; at < big.size(); at += third) {
+      put(fd, big.substr(at, third));
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    std::string next;  // the second request, up to its blank line
+    while (next.find("\r\n\r\n") == std::string::npos) {
+      pollfd p{fd, POLLIN, 0};
+      if (::poll(&p, 1, 2000) <= 0) return;
+      char c[4096];
+      const ssize_t n = ::recv(fd, c, sizeof c, 0);
+      if (n <= 0) return;
+      next.append(c, static_cast<std::size_t>(n));
+    }
+    put(fd, "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nnext");
+  });
+  auto t = transport(server.url(), 10);
+  HttpRequest list{"GET", "/big", {}, ""};
+  list.expect_bytes = 4 << 20;
+  auto first = t->send(list);
+  REQUIRE(first.ok());
+  CHECK(first.value().body.size() == big.size());
+  CHECK(first.value().body == big);
+  auto second = t->send({"GET", "/next", {}, ""});
+  REQUIRE(second.ok());
+  CHECK(second.value().body == "next");
+  CHECK(connections == 1);
+}

@@ -74,6 +74,22 @@ TEST_CASE("list_owned asks for 1000 a page and follows next_page_uri to the end"
   for (const auto& req : t->requests) CHECK(header(req, "Authorization") == kBasicMain);
 }
 
+TEST_CASE("the first page asks the transport to ready memory for the numbers the mapping gives") {
+  auto t = std::make_shared<ScriptedTransport>();
+  const std::string p1 = kList + "?PageSize=1000&Page=1&PageToken=PT1000";
+  t->answers = {response(200, page({"+15550000001"}, p1)), response(200, page({}, ""))};
+  TwilioAuth a = auth();
+  a.mapped = 3;
+  REQUIRE(make_twilio_client(t)->list_owned(a).ok());
+  REQUIRE(t->requests.size() == 2);
+  CHECK(t->requests[0].expect_bytes == 3 * 2560);
+  CHECK(t->requests[1].expect_bytes == 0);  // the first page's memory serves the next
+  a.mapped = 250000;  // a page holds 1,000 at most
+  t->answers = {response(200, page({}, ""))};
+  REQUIRE(make_twilio_client(t)->list_owned(a).ok());
+  CHECK(t->requests.back().expect_bytes == 1000 * 2560);
+}
+
 TEST_CASE("a list given up in flight asks for no further page, one given up before for none") {
   // The prefetch's list (issue 23): once not needed, it costs the page already asked for.
   struct GiveUpAfterOne final : Transport {

@@ -6,6 +6,7 @@
 #include <future>
 
 #include "sync/gather.h"
+#include "sync/ownership.h"
 #include "sync_world.h"
 
 using namespace xs;
@@ -252,4 +253,19 @@ TEST_CASE("gather: while_listing runs on the caller's thread while XUNA's list i
   CHECK(w.xuna.count("list") == 1);  // still one list call
   CHECK(p.live.size() == 1);
   CHECK_FALSE(p.plan.has_changes());
+}
+
+TEST_CASE("list_auths: each account asked for, with how many numbers the mapping gives it") {
+  Desired d = SyncWorld::desired({SyncWorld::number(kA, "A"), SyncWorld::number(kB, "B")});
+  TwilioAccount other = d.twilio_accounts["main"];
+  other.name = "other";
+  d.twilio_accounts["other"] = other;
+  DesiredNumber elsewhere = SyncWorld::number("+12025550199", "C");
+  elsewhere.twilio_account = "other";
+  d.numbers.push_back(elsewhere);
+  const std::vector<TwilioAuth> auths =
+      sync::list_auths(d, {{"main", {kMainSid, Secret("tok_main")}}});  // not "other"'s
+  REQUIRE(auths.size() == 1);
+  CHECK(auths[0].account == "main");
+  CHECK(auths[0].mapped == 2);
 }

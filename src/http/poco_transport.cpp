@@ -20,6 +20,7 @@
 #include "http/redact.h"
 #include "http/tls_module.h"
 #include "http/watchdog.h"
+#include "util/memory.h"
 #include "util/module.h"
 
 // Defined when tls_impl.cpp is linked in (the unit tests); else the module has it.
@@ -94,6 +95,7 @@ class PocoTransport final : public Transport {
       out.flush();
       sent = true;
       if (!out) rethrow(http);
+      warm_heap(request.expect_bytes);  // while the server works on it
       Poco::Net::HTTPResponse res;
       std::istream& in = http.receiveResponse(res);
       HttpResponse response;

@@ -20,6 +20,10 @@ struct HttpRequest {
   std::string body;                                         // may hold secrets: never logged
   // Secrets the body carries, masked in the answer like those of the headers (http/redact.h).
   std::vector<Secret> secrets = {};
+  // About how much memory reading the answer will take, when it is large (a list's page): the
+  // transport touches that much of the thread's heap while the answer is on its way
+  // (util/memory.h: warm_heap), not page by page as it arrives. 0: nothing.
+  std::size_t expect_bytes = 0;
 };
 
 struct HttpResponse {

@@ -19,14 +19,29 @@ TwilioAuth twilio_auth(const TwilioAccount& account, const TwilioCredentials& cr
   return a;
 }
 
-OwnedLists list_owned(TwilioApi& twilio, const Desired& desired,
-                      const std::map<std::string, TwilioCredentials>& credentials,
-                      const std::atomic<bool>* abandon) {
+std::vector<TwilioAuth> list_auths(const Desired& desired,
+                                   const std::map<std::string, TwilioCredentials>& credentials) {
+  std::map<std::string, std::size_t> mapped;
+  for (const auto& n : desired.numbers)
+    if (credentials.count(n.twilio_account)) ++mapped[n.twilio_account];
   std::vector<TwilioAuth> auths;
   for (const auto& [name, c] : credentials) {
     auto it = desired.twilio_accounts.find(name);
-    if (it != desired.twilio_accounts.end()) auths.push_back(twilio_auth(it->second, c));
+    if (it == desired.twilio_accounts.end()) continue;
+    auths.push_back(twilio_auth(it->second, c));
+    auths.back().mapped = mapped[name];
   }
+  return auths;
+}
+
+OwnedLists list_owned(TwilioApi& twilio, const Desired& desired,
+                      const std::map<std::string, TwilioCredentials>& credentials,
+                      const std::atomic<bool>* abandon) {
+  return list_owned(twilio, list_auths(desired, credentials), abandon);
+}
+
+OwnedLists list_owned(TwilioApi& twilio, const std::vector<TwilioAuth>& auths,
+                      const std::atomic<bool>* abandon) {
   std::vector<std::optional<Result<std::vector<OwnedNumber>>>> lists(auths.size());
   run_parallel(auths.size(), 4, [&](std::size_t i) {
     lists[i] = abandon ? twilio.list_owned(auths[i], *abandon) : twilio.list_owned(auths[i]);

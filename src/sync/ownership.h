@@ -16,8 +16,16 @@ namespace xs::sync {
 // Each account's owned numbers, or why they could not be listed, by account name.
 using OwnedLists = std::map<std::string, Result<std::vector<OwnedNumber>>>;
 
-// Lists what each account in credentials owns, up to 4 accounts at a time; with `abandon`,
-// each list gives up before its next page once it is set.
+// How to ask each account in credentials for its list (with how many numbers the mapping
+// gives it: a hint of the list's size).
+std::vector<TwilioAuth> list_auths(const Desired& desired,
+                                   const std::map<std::string, TwilioCredentials>& credentials);
+
+// Lists what each account owns, up to 4 accounts at a time; with `abandon`, each list gives
+// up before its next page once it is set.
+OwnedLists list_owned(TwilioApi& twilio, const std::vector<TwilioAuth>& auths,
+                      const std::atomic<bool>* abandon = nullptr);
+// The same for each account in credentials.
 OwnedLists list_owned(TwilioApi& twilio, const Desired& desired,
                       const std::map<std::string, TwilioCredentials>& credentials,
                       const std::atomic<bool>* abandon = nullptr);

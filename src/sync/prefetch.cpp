@@ -38,12 +38,11 @@ OwnershipPrefetch::OwnershipPrefetch(TwilioSource& twilio, const Desired& desire
   } catch (const std::exception&) {
     return;  // a bad URL or CA file: the preflight says so, if it runs
   }
-  Desired accounts;  // the thread's own copy: it may outlive a moved-from mapping
-  accounts.twilio_accounts = desired.twilio_accounts;
-  thread_ = std::thread([this, api, accounts = std::move(accounts),
-                         credentials = std::move(credentials)] {
+  // The thread's own: it may outlive a moved-from mapping.
+  std::vector<TwilioAuth> auths = list_auths(desired, credentials);
+  thread_ = std::thread([this, api, auths = std::move(auths)] {
     try {
-      lists_ = list_owned(*api, accounts, credentials, &abandon_);
+      lists_ = list_owned(*api, auths, &abandon_);
     } catch (const std::exception&) {
       lists_.clear();  // the preflight asks again
     }

@@ -28,6 +28,7 @@ struct TwilioAuth {
   std::string username;     // the account SID, or an API key SID (SK...)
   Secret password;          // auth token, or the API key's secret
   std::string secret_env;   // the variable the secret came from, named in a 401 message
+  std::size_t mapped = 0;   // numbers the mapping gives the account: a hint of its list's size
 };
 
 // The error of a list given up before it was asked for (TwilioApi::list_owned with abandon).

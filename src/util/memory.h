@@ -18,9 +18,9 @@ namespace xs {
 // plan and validate do not. Before the threads it concerns start.
 void keep_memory_for_reuse();
 
-// Touches `bytes` of the calling thread's heap and gives them back (after
-// keep_memory_for_reuse, they stay in its heap): done while the thread would only wait, its
-// next allocations find their pages ready.
+// Touches `bytes` of the calling thread's heap and gives them back, to stay in its heap: done
+// while the thread would only wait, its next allocations find their pages ready. Nothing
+// before keep_memory_for_reuse, when freed memory would go back to the system.
 void warm_heap(std::size_t bytes);
 
 }  // namespace xs
