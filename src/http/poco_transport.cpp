@@ -306,22 +306,8 @@ class PocoTransport final : public Transport {
 }  // namespace
 
 const TlsLib& tls_lib() {
-  static const TlsLib* lib = nullptr;
-  static std::string problem;
-  static std::once_flag once;
-  std::call_once(once, [] {
-    if (&xs_tls_lib != nullptr) {  // linked in
-      lib = xs_tls_lib();
-      return;
-    }
-    if (auto entry = reinterpret_cast<const TlsLib* (*)()>(
-            load_module_entry("xuna-sync-tls.so", "xs_tls_lib", problem)))
-      lib = entry();
-  });
-  if (!lib)
-    throw std::runtime_error("https:// is not available in this installation (no TLS): " +
-                             problem);
-  return *lib;
+  return module_table<TlsLib>(&xs_tls_lib, "xuna-sync-tls.so", "xs_tls_lib",
+                              "https:// is not available in this installation (no TLS): ");
 }
 
 Result<std::shared_ptr<Transport>> make_http_transport(const TransportOptions& options) {

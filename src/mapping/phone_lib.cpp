@@ -236,21 +236,8 @@ std::optional<std::string> to_e164(const std::string& text, const std::string& r
 }
 
 const PhoneLib& phone_lib() {
-  static std::once_flag once;
-  static const PhoneLib* lib = nullptr;
-  static std::string problem;
-  std::call_once(once, [] {
-    if (&xs_phone_lib != nullptr) {  // linked in
-      lib = xs_phone_lib();
-      return;
-    }
-    if (auto entry = reinterpret_cast<const PhoneLib* (*)()>(
-            load_module_entry("xuna-sync-phone.so", "xs_phone_lib", problem)))
-      lib = entry();
-  });
-  if (!lib)
-    throw std::runtime_error("libphonenumber is not available in this installation: " + problem);
-  return *lib;
+  return module_table<PhoneLib>(&xs_phone_lib, "xuna-sync-phone.so", "xs_phone_lib",
+                                "libphonenumber is not available in this installation: ");
 }
 
 }  // namespace xs::mapping
