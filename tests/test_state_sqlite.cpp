@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -207,4 +208,30 @@ TEST_CASE("the WAL is checkpointed beside a writer that keeps writing, not insid
   }
   CHECK(reached);
   CHECK(store->actions_of(run).size() == 3000);
+}
+
+TEST_CASE("writes_ending empties the WAL beside the writer, and the data stays") {
+  // An apply's close unlinked a WAL of its ~4,000 writes (~5 MB) after its last answer; told
+  // that the writes end, the store truncates it while the last requests fly (issue 23).
+  TempDir tmp;
+  const std::string path = tmp / "state.db";
+  auto s = open_store(path);
+  const std::int64_t t = s->target("https://api.xuna.ai", "fp");
+  std::vector<ManagedNumber> many;
+  for (int i = 0; i < 2000; ++i)
+    many.push_back({"+1555" + std::to_string(1000000 + i), "pn_" + std::to_string(i), "", ""});
+  for (std::size_t at = 0; at < many.size(); at += 50)  // a transaction each, as a run writes
+    s->mark_managed_many(t, {many.begin() + static_cast<std::ptrdiff_t>(at),
+                             many.begin() + static_cast<std::ptrdiff_t>(at + 50)},
+                         "2026-01-01T00:00:00Z");
+  REQUIRE(fs::file_size(path + "-wal") > 0);
+  s->writes_ending();
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (fs::file_size(path + "-wal") > 0 && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  CHECK(fs::file_size(path + "-wal") == 0);
+  s->mark_managed_many(t, {{"+15559999999", "pn_last", "", ""}}, "2026-01-01T00:00:01Z");
+  CHECK(s->view(t).managed_numbers.size() == 2001);
+  s.reset();
+  CHECK(open_store(path)->view(t).managed_numbers.size() == 2001);
 }

@@ -156,24 +156,33 @@ void WalCheckpointer::wal_grew(int pages) {
   wake_.notify_one();
 }
 
+void WalCheckpointer::truncate_soon() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    due_ = truncate_ = true;
+  }
+  wake_.notify_one();
+}
+
 void WalCheckpointer::run() {
   std::unique_ptr<SQLite::Database> db;
   std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
     wake_.wait(lock, [&] { return due_ || stop_; });
     if (stop_) return;
+    const bool truncate = truncate_;
+    truncate_ = false;
     lock.unlock();
     try {
-      if (!db) {
-        db = std::make_unique<SQLite::Database>(path_, SQLite::OPEN_READWRITE);
-        db->setBusyTimeout(0);  // busy: the writer checkpoints at the next threshold anyway
-      }
-      db->exec("PRAGMA wal_checkpoint(PASSIVE)");
+      if (!db) db = std::make_unique<SQLite::Database>(path_, SQLite::OPEN_READWRITE);
+      // PASSIVE, busy: the writer's next commit past the threshold asks again anyway.
+      db->setBusyTimeout(truncate ? 1000 : 0);
+      db->exec(truncate ? "PRAGMA wal_checkpoint(TRUNCATE)" : "PRAGMA wal_checkpoint(PASSIVE)");
     } catch (const SQLite::Exception&) {
       // not now (busy, or the file is gone): the WAL grows until the next try or the close
     }
     lock.lock();
-    due_ = false;
+    due_ = truncate_;  // asked for while this one ran: next; the threshold's asks, coalesced
   }
 }
 
@@ -205,6 +214,10 @@ SqliteStore::SqliteStore(const std::string& path, OpenMode mode)
 
 SqliteStore::~SqliteStore() {
   if (checkpointer_) sqlite3_wal_hook(sqlite().raw().getHandle(), nullptr, nullptr);
+}
+
+void SqliteStore::writes_ending() {
+  if (checkpointer_) checkpointer_->truncate_soon();
 }
 
 int SqliteStore::schema_version() {

@@ -281,6 +281,10 @@ class Store {
 
   virtual int schema_version() = 0;
 
+  // A hint that a run's journal is nearly written (its last intent is): the store may do now,
+  // beside the run's last requests, what its close would do after them. Nothing to fail.
+  virtual void writes_ending() {}
+
   // Every row but the locks, read in one transaction.
   virtual StateDump dump() = 0;
   // Writes dump in one transaction, ids kept. StateError when this state has any target, run

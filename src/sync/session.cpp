@@ -147,6 +147,7 @@ ApplyResult ApplySession::run(ApplyRequest request, const ApplyHooks& hooks) {
   std::future<std::vector<RoutingCheck>> routing_check;
   {
     StoreJournal journal(store_, target, run, clock_, lock.token(), account_sids);
+    journal.expect_intents(p.plan.actions.size());  // an intent each, before its request
     ApplyOptions options;
     options.parallelism = request.parallelism;
     options.target_salt = target_.api_url + "\n" + target_.key_fingerprint;

@@ -40,7 +40,9 @@ std::int64_t StoreJournal::intent(const Action& action, const std::string& idemp
     i.snapshot = std::move(snap);
     i.replace_snapshot = true;
   }
-  return commit_intent(std::move(i));
+  const std::int64_t id = commit_intent(std::move(i));
+  if (expected_intents_ && ++intents_written_ == expected_intents_) store_.writes_ending();
+  return id;
 }
 
 std::int64_t StoreJournal::commit_intent(state::ActionIntent intent) {

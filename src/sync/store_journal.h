@@ -1,5 +1,6 @@
 #pragma once
 // The Journal apply writes, backed by the state.
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <exception>
@@ -47,6 +48,9 @@ class StoreJournal final : public Journal {
                const std::string& phone_number_id) override;
   // Writes what is buffered (outcomes, managed numbers) now; throws what the state threw.
   void flush();
+  // The number of intents the run will write: the store hears (Store::writes_ending) when
+  // the last is written. 0: not said.
+  void expect_intents(std::size_t count) { expected_intents_ = count; }
   // Buffered, written kManagedBatch at a time: a transaction per number cost a third of
   // apply's state writes, and the action's outcome (with the id) is durable already.
   void managed(const std::string& phone_number, const std::string& phone_number_id) override;
@@ -82,6 +86,8 @@ class StoreJournal final : public Journal {
   std::map<std::uint64_t, WrittenIntent> written_;
   std::uint64_t next_ticket_ = 0;
   bool writing_ = false;
+  std::size_t expected_intents_ = 0;
+  std::atomic<std::size_t> intents_written_{0};
 
   static constexpr std::size_t kOutcomeBatch = 64;
   static constexpr double kOutcomeDelay = 0.05;  // seconds
