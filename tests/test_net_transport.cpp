@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -158,6 +159,19 @@ TEST_CASE("an answer shorter than its Content-Length is a transient failure, not
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().kind == ErrorKind::Transient);
   CHECK(r.error().message.find("after 4 of 100 bytes") != std::string::npos);
+}
+
+TEST_CASE("a large Content-Length that the body does not reach takes no memory for it") {
+  LoopbackServer server([](int fd) {
+    put(fd, "HTTP/1.1 200 OK\r\nContent-Length: 209715200\r\n\r\n[1,2");  // 200 MiB said
+  });
+  rusage before{}, after{};
+  ::getrusage(RUSAGE_SELF, &before);
+  auto r = transport(server.url(), 5)->send({"GET", "/short", {}, ""});
+  ::getrusage(RUSAGE_SELF, &after);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().message.find("after 4 of 209715200 bytes") != std::string::npos);
+  CHECK(after.ru_maxrss - before.ru_maxrss < 50 * 1024);  // KiB: not the 200 MiB it announced
 }
 
 TEST_CASE("a whole answer within the limits is read") {
