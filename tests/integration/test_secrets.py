@@ -95,13 +95,23 @@ numbers:
         self.snapshot_state("after")
 
     def killed_apply(self):
-        """An apply killed mid-way: its -wal and -shm are left as they were."""
+        """An apply killed mid-way: its -wal and -shm are left as they were. Three numbers, one
+        request at a time: killed at least three answers (300 ms) before its last intent, whose
+        writing empties the WAL (issue 23)."""
         self.emu.set_faults(latency_ms=100)
         self.emu.clear_requests()
         self.write("mappings/more.yaml", """version: 1
 numbers:
   - phone_number: "+15551234570"
     label: Billing
+    agent: support
+    twilio_account: main
+  - phone_number: "+15551234571"
+    label: Returns
+    agent: support
+    twilio_account: main
+  - phone_number: "+15550001111"
+    label: Claims
     agent: support
     twilio_account: main
 """)
