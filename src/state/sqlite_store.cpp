@@ -175,7 +175,8 @@ void WalCheckpointer::run() {
     lock.unlock();
     try {
       if (!db) db = std::make_unique<SQLite::Database>(path_, SQLite::OPEN_READWRITE);
-      // PASSIVE, busy: the writer's next commit past the threshold asks again anyway.
+      // Busy: a PASSIVE one gives up at once (the writer's next commit past the threshold asks
+      // again); a TRUNCATE one, asked for once a run, waits up to a second for the writer.
       db->setBusyTimeout(truncate ? 1000 : 0);
       db->exec(truncate ? "PRAGMA wal_checkpoint(TRUNCATE)" : "PRAGMA wal_checkpoint(PASSIVE)");
     } catch (const SQLite::Exception&) {
