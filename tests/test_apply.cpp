@@ -173,6 +173,59 @@ TEST_CASE("apply keeps at most `parallelism` requests in flight") {
   CHECK(api.max_in_flight() >= 2);
 }
 
+TEST_CASE("the next request's intent is written while a request is in flight, even at -p 1") {
+  // The first import is answered only once the second's intent is durable: a worker that
+  // wrote its next intent only after its answer would wait here in vain (bounded: 10 s),
+  // and each place would idle for an intent's write between an answer and the next request.
+  FakeXuna api;
+  FakeJournal journal;
+  std::atomic<bool> waited_in_vain{false};
+  api.before_import = [&](const ImportRequest& r) {
+    if (r.phone_number != "+15550000001") return;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (journal.intents("import") < 2) {
+      if (std::chrono::steady_clock::now() > until) {
+        waited_in_vain = true;
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  };
+  auto report = run(api, journal, {want("+15550000001"), want("+15550000002"), want("+15550000003")}, 1);
+  CHECK_FALSE(waited_in_vain);
+  CHECK(report.ok == 6);
+  CHECK(api.max_in_flight() == 1);  // ahead in the journal, never on the wire
+}
+
+TEST_CASE("a signal while a written intent waits for its place: not sent, journaled skipped") {
+  FakeXuna api;
+  FakeJournal journal;
+  std::atomic<bool> stop{false};
+  Plan plan = import_plan(api, 3);
+  ApplyOptions options;
+  options.parallelism = 1;
+  options.stop = &stop;
+  api.before_import = [&](const ImportRequest& r) {
+    if (r.phone_number != "+15550000001") return;
+    // The second import's intent is written (its worker waits for the one place), then the
+    // signal comes, before the first import is answered.
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (journal.intents("import") < 2 && std::chrono::steady_clock::now() < until)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    stop = true;
+  };
+  auto report = apply_plan(plan, api, journal, creds(), options);
+  CHECK(report.interrupted);
+  CHECK(api.count("import") == 1);  // only the request already on the wire
+  CHECK(api.count("assign") == 0);
+  CHECK(report.ok == 1);
+  CHECK(report.skipped == 5);
+  REQUIRE(journal.entries.size() == 2);
+  CHECK(journal.entries[1].phone_number == "+15550000002");
+  CHECK(journal.entries[1].has_outcome);  // no intent is left open for the next run to settle
+  CHECK(journal.entries[1].outcome == Outcome::Skipped);
+}
+
 TEST_CASE("an assign goes once its own import succeeded, not after every import's answer") {
   // B's import is answered only once A's assign has been sent: with a pause between the
   // imports and the assigns, B's import would wait in vain (bounded: 10 s) instead.
@@ -289,8 +342,7 @@ TEST_CASE("past the run's deadline no request starts: the rest are skipped and t
   Plan plan = import_plan(api, 6);
   ApplyOptions options;
   options.parallelism = 1;
-  int asked = 0;
-  options.deadline_passed = [&asked] { return ++asked > 2; };  // passes after two requests
+  options.deadline_passed = [&api] { return api.count("import") >= 2; };  // after two requests
   auto report = apply_plan(plan, api, journal, creds(), options);
   CHECK(api.count("import") == 2);
   CHECK(api.count("assign") == 0);
