@@ -8,7 +8,8 @@
 #   apply at --parallelism 32 with the state in SQLite and in PostgreSQL (a throwaway cluster,
 #     tests/pg_cluster.sh), best of 3 each, alternating;
 #   a limit nobody told the client (no --max-rps): 500 actions against an emulator limit of 50
-#     and 200 req/s, --parallelism 8 and 32, against actions / limit, and the share of 429s;
+#     and 200 req/s, --parallelism 8 and 32, against actions / limit, and the share of 429s
+#     (three runs a row, the median's shown);
 #   convergence: 150 numbers against 20% 5xx plus a 40 req/s limit, a few fixed seeds: the exit
 #     code of the first run, the runs needed, and duplicate imports (from the request log);
 #   plan over 10,000, 30,000 and 100,000 in-sync numbers: wall time and peak RSS;
@@ -379,26 +380,34 @@ stop_emulator
 apply_fixture unknown "$unknown_count"
 mapping=$work/unknown.yaml
 actions=$((2 * unknown_count))
+# Three runs of each row (issue 23 asks each row's best of 3): the row is the run with the median
+# share of 429s, the others' shares beside it; a single run sat at the 5% edge one bench in three.
 for limit in 50 200; do
   for p in 8 32; do
-    start_emulator unknown --latency-ms "$latency" --rate-limit "$limit"
-    t0=$EPOCHREALTIME
-    set +e
-    "$sync_bin" apply -f "$mapping" --auto-approve --quiet --no-color --api-url "$url" \
-      --twilio-api-url "$url" --parallelism "$p" >"$work/apply.out" 2>"$work/apply.err"
-    code=$?
-    set -e
-    t1=$EPOCHREALTIME
-    wall=$(elapsed "$t0" "$t1")
-    curl -s "$url/_emulator/requests" >"$work/requests.json"
-    total=$({ grep -o '"seq"' "$work/requests.json" || true; } | wc -l)
-    limited=$({ grep -o '"fault":"rate_limited"' "$work/requests.json" || true; } | wc -l)
-    share=$(awk -v l="$limited" -v t="$total" 'BEGIN { printf "%.1f", t ? 100 * l / t : 0 }')
+    runs_of_row=()  # "share wall code limited total" per run
+    for k in 1 2 3; do
+      start_emulator unknown --latency-ms "$latency" --rate-limit "$limit"
+      t0=$EPOCHREALTIME
+      set +e
+      "$sync_bin" apply -f "$mapping" --auto-approve --quiet --no-color --api-url "$url" \
+        --twilio-api-url "$url" --parallelism "$p" >"$work/apply.out" 2>"$work/apply.err"
+      code=$?
+      set -e
+      t1=$EPOCHREALTIME
+      wall=$(elapsed "$t0" "$t1")
+      curl -s "$url/_emulator/requests" >"$work/requests.json"
+      total=$({ grep -o '"seq"' "$work/requests.json" || true; } | wc -l)
+      limited=$({ grep -o '"fault":"rate_limited"' "$work/requests.json" || true; } | wc -l)
+      share=$(awk -v l="$limited" -v t="$total" 'BEGIN { printf "%.1f", t ? 100 * l / t : 0 }')
+      runs_of_row+=("$share $wall $code $limited $total")
+      [ "$code" -eq 0 ] || { echo "apply failed:" >&2; tail -5 "$work/apply.out" "$work/apply.err" >&2; }
+    done
+    read -r share wall code limited total < <(printf '%s\n' "${runs_of_row[@]}" | sort -n | sed -n 2p)
+    shares=$(printf '%s\n' "${runs_of_row[@]}" | awk '{ printf "%s%s%%", (NR > 1 ? ", " : ""), $1 }')
     ideal=$(awk -v a=$actions -v r="$limit" 'BEGIN { printf "%.2f", a / r }')
     r=$(ratio "$wall" "$ideal")
-    row "apply, server limit $limit/s unknown, --parallelism $p" "$actions" "$wall" "$ideal" "$r" \
-      "$(check "$r" 1.1) (<= 1.1x); $limited of $total answered 429 ($share%): $(check "$share" 5) (<= 5%); exit $code"
-    [ "$code" -eq 0 ] || { echo "apply failed:" >&2; tail -5 "$work/apply.out" "$work/apply.err" >&2; }
+    row "apply, $limit/s unknown, -p $p (median of 3)" "$actions" "$wall" "$ideal" "$r" \
+      "$(check "$r" 1.1) (<= 1.1x); $limited of $total answered 429 ($share%): $(check "$share" 5) (<= 5%; the three: $shares); exit $code"
   done
 done
 
