@@ -410,11 +410,12 @@ TEST_CASE("session: a stop flag set mid-run marks it interrupted and skips the r
   std::atomic<bool> stop{false};
   auto req = w.request(two_numbers());
   req.stop = &stop;
-  sync::ApplyHooks hooks;
-  hooks.progress = [&](std::size_t done, std::size_t, std::size_t) {
-    if (done == 1) stop = true;
-  };
-  auto r = w.apply(req, hooks);
+  // Set while the first import is in flight, holding the one place: it finishes, nothing else
+  // starts. (Set from the progress callback after its answer, it raced the worker ahead of
+  // the places, which may already have sent the next import: 2 imports, 1 run in ~300 under
+  // ctest -j2.)
+  w.xuna.before_import = [&](const ImportRequest&) { stop = true; };
+  auto r = w.apply(req, {});
   CHECK(r.outcome == RunOutcome::Interrupted);
   CHECK(r.report.interrupted);
   CHECK(w.xuna.count("import") == 1);
