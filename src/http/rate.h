@@ -4,9 +4,10 @@
 // worker (Retry-After, or a backoff) and cuts the shared rate (multiplicative decrease);
 // successes grow it back slowly (additive increase); --max-rps stays a hard ceiling. After a
 // pause the workers are released one pace apart, never all at once; a slot reserved before a
-// cut is queued again at the new pace. A cut starts from what the server accepted over the last
-// second once that is known. Unpaced (no initial pace, no ceiling), the transport keeps a window
-// of requests in flight, doubling each round trip until the first 429. The clock is injected.
+// cut, or before the rate grew by a quarter, is queued again at the new pace. A cut starts from
+// what the server accepted over the last second once that is known. Unpaced (no initial pace, no
+// ceiling), the transport keeps a window of requests in flight, a third more each round trip
+// until the first 429. The clock is injected.
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -36,9 +37,10 @@ struct AdaptiveRateOptions {
   double regain = 2;            //   quicker: by this share of the gap a second
   double deadline = 0;          // the clock's monotonic seconds (--deadline): a send whose slot
                                 //   comes after it is not waited for; 0: none
-  int initial_window = 4;       // unpaced, at most this many in flight, +1 every other success
-                                //   until the first 429: no blind burst (8 met a 20-request
-                                //   bucket with 18 in flight)
+  int initial_window = 12;      // unpaced, at most this many in flight, +1 every
+  int window_growth = 3;        //   window_growth successes until the first 429: a start
+                                //   quick enough for -p 32, slow enough that the round that
+                                //   meets a limit holds few requests (issue 23)
   double backoff_base = 0.5;  // seconds of shared pause for a 429 without Retry-After,
   double backoff_max = 8;     //   doubling per episode in a row, at most this
   double max_pause = 60;      // a Retry-After longer than this is cut to it
@@ -59,6 +61,9 @@ class AdaptiveRate {
   Permit acquire();
   // A request was answered (not 429, not 5xx): the rate grows back a little.
   void on_success(const Permit& permit);
+  // A request was answered 5xx: the server's limit let it through (it counts in what the
+  // server accepted), but it says nothing of growing the rate.
+  void on_admitted(const Permit& permit);
   // A request was answered 429: unless an earlier 429 of requests sent since already did,
   // every worker pauses (retry_after, or a doubling backoff) and the rate is cut. One sent
   // less than an answer's time after the first cut cuts too, but keeps the slow start and the
@@ -70,11 +75,15 @@ class AdaptiveRate {
   double paused_until() const;
   // In flight at most while unpaced, before the first 429 (it grows with successes).
   int initial_window() const { return options_.initial_window; }
+  int window_growth() const { return options_.window_growth; }
 
  private:
   double pace() const;  // rate_ capped by the ceiling; 0: unpaced
   double recent_send_rate(double now) const;
-  double accepted_rate(double now) const;  // successes a second, 0 while too few to tell
+  double ramp_accepted_rate(double now) const;  // let through a second before the first 429
+  double sent_since_first_cut(double now) const;  // over the window accepted_rate counts
+  void record_start(double now);
+  double accepted_rate(double now) const;  // let through (not 429) a second, 0: too few to tell
 
   AdaptiveRateOptions options_;
   Clock& clock_;
@@ -84,11 +93,15 @@ class AdaptiveRate {
   double step_ = 0;          // additive increase, requests a second per second
   double regain_ = 0;        // quicker growth below this rate (regain_to of the last reference)
   double next_slot_ = 0;     // monotonic time of the next paced start
+  double last_start_ = 0;    // monotonic time of the last start
+  double spaced_at_ = 0;     // the pace the reserved slots were laid out at
+  std::uint64_t respaced_ = 0;  // counts re-layouts of the reserved slots (the rate grew)
   double paused_until_ = 0;  // monotonic
   std::uint64_t episode_ = 0;
   int episodes_in_a_row_ = 0;  // without a success in between, for the backoff
-  std::deque<double> sends_;   // start times of the requests of the last second
-  std::deque<double> accepted_;  // answer times of the successes of the last second
+  std::deque<double> sends_;   // start times of the last second's requests since the last cut
+  std::deque<double> starts_;  // start times of the requests of the last second
+  std::deque<double> accepted_;  // answer times of the last second's answers other than 429
   double accepted_since_ = -1;   // the first 429 (monotonic); -1: none yet
   double last_cut_ = -1;         // the last cut (monotonic); -1: none yet
   double answer_time_ = 0;       // how long answers take, a moving average of successes'
@@ -110,6 +123,7 @@ class AdaptiveRateTransport final : public Transport {
   int in_flight_ = 0;
   int window_ = -1;  // -1: not read from the rate yet
   int answered_ = 0;
+  int growth_ = 3;  // successes a window's growth by one takes (from the rate)
 };
 
 }  // namespace xs
