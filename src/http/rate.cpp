@@ -18,10 +18,12 @@ double AdaptiveRate::pace() const {
 }
 
 double AdaptiveRate::recent_send_rate(double now) const {
-  if (sends_.size() < 2) return 0;
+  // The starts since the last cut, of the last second's
+  const std::size_t n = std::min(starts_since_cut_, starts_.size());
+  if (n < 2) return 0;
   // Over the last second, or since the first send of it when the burst was shorter.
-  const double span = std::max(now - sends_.front(), 0.05);
-  return static_cast<double>(sends_.size()) / std::min(span, 1.0);
+  const double span = std::max(now - starts_[starts_.size() - n], 0.05);
+  return static_cast<double>(n) / std::min(span, 1.0);
 }
 
 double AdaptiveRate::ramp_accepted_rate(double now) const {
@@ -47,8 +49,7 @@ double AdaptiveRate::sent_since_first_cut(double now) const {
 
 void AdaptiveRate::record_start(double now) {
   last_start_ = now;
-  sends_.push_back(now);
-  while (!sends_.empty() && sends_.front() < now - 1) sends_.pop_front();
+  ++starts_since_cut_;
   starts_.push_back(now);
   while (!starts_.empty() && starts_.front() < now - 1) starts_.pop_front();
 }
@@ -218,7 +219,7 @@ void AdaptiveRate::on_throttled(const Permit& permit, std::optional<double> retr
   }
   next_slot_ = std::max(paused_until_, now);  // after the pause, one pace apart from there
   spaced_at_ = pace();
-  sends_.clear();
+  starts_since_cut_ = 0;
 }
 
 double AdaptiveRate::rate() const {

@@ -99,8 +99,8 @@ class AdaptiveRate {
   double paused_until_ = 0;  // monotonic
   std::uint64_t episode_ = 0;
   int episodes_in_a_row_ = 0;  // without a success in between, for the backoff
-  std::deque<double> sends_;   // start times of the last second's requests since the last cut
   std::deque<double> starts_;  // start times of the requests of the last second
+  std::size_t starts_since_cut_ = 0;  // starts since the last cut (the last of starts_)
   std::deque<double> accepted_;  // answer times of the last second's answers other than 429
   double accepted_since_ = -1;   // the first 429 (monotonic); -1: none yet
   double last_cut_ = -1;         // the last cut (monotonic); -1: none yet
