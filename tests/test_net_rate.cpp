@@ -137,6 +137,27 @@ TEST_CASE("a cut of a pace grown past what the workers sent starts from what the
   CHECK(rate.rate() == Approx(0.97 * 200).epsilon(0.05));  // not 0.97 of 0.9 of the pace
 }
 
+TEST_CASE("after the slow start, a cut whose samples hold idle time is floored at the pace") {
+  // Issue 23: a 50/s run was cut to 44 at the change from imports to assigns, when what was
+  // sent and taken over the last second both held the idle time between them, and took 1.04
+  // of its ideal. Only during a slow start is the floor the pace the workers used.
+  FakeClock clock;
+  AdaptiveRateOptions o;
+  o.initial = 100;
+  o.regain = 0;
+  AdaptiveRate rate(o, clock);
+  for (int i = 0; i < 10; ++i) rate.on_success(rate.acquire());
+  rate.on_throttled(rate.acquire(), 0.0);  // paced: the slow start ends (0.6 of ~105)
+  REQUIRE(rate.rate() < 70);
+  clock.now += 0.5;  // idle: a phase ends, the next begins
+  AdaptiveRate::Permit last;
+  for (int i = 0; i < 30; ++i) rate.on_success(last = rate.acquire());  // half a second at 60
+  const double pace = rate.rate();
+  rate.on_throttled(last, 0.0);
+  // 0.97 of 0.9 of the pace, not of the 30 a second the idle second's samples show
+  CHECK(rate.rate() == Approx(0.97 * 0.9 * pace).epsilon(0.02));
+}
+
 TEST_CASE("a grown rate takes effect at the next start, not one old pace later") {
   // Issue 23: 32 workers queued at a first cut's 20 a second reserved slots 1.6 s ahead; the
   // rate grew to 48 meanwhile, yet they went on starting at 23 a second until the queue ran out.

@@ -196,12 +196,14 @@ void AdaptiveRate::on_throttled(const Permit& permit, std::optional<double> retr
   if (ramp_accepted > 0 && (reference <= 0 || ramp_accepted < reference)) reference = ramp_accepted;
   // Both samples may hold idle time (a phase ending, a re-list), and a sample of a few
   // milliseconds since the last cut says little: paced, one cut starts from at least
-  // min_reference of the pace, and more cuts follow if that is still too fast. Of the pace
-  // the workers used, that is: a slow start grows the pace while the workers follow it, and
-  // may leave it well above what they sent when the server began refusing (at 200/s, a pace
-  // of 360 floored the cut at 316 while the server took 205, and four more cuts followed).
+  // min_reference of the pace, and more cuts follow if that is still too fast. During a
+  // slow start, of the pace the workers used: it grows the pace while they follow it, and may
+  // leave it well above what they sent when the server began refusing (at 200/s, a pace of
+  // 360 floored the cut at 316 while the server took 205, and four more cuts followed). Not
+  // after it: then what was sent holds the idle time too (a 50/s run cut to 44 at the phase
+  // change, and took 1.04 of its ideal).
   double used = pace();
-  const double sent_since = sent_since_first_cut(now);
+  const double sent_since = slow_start_ ? sent_since_first_cut(now) : 0;
   if (sent_since > 0 && sent_since < used) used = sent_since;
   if (!was_unpaced) reference = std::max(reference, options_.min_reference * used);
   if (reference <= 0) reference = 1 / std::max(pause, 0.1);
