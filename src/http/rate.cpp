@@ -54,6 +54,11 @@ void AdaptiveRate::record_start(double now) {
   while (!starts_.empty() && starts_.front() < now - 1) starts_.pop_front();
 }
 
+void AdaptiveRate::record_accepted(double now) {
+  accepted_.push_back(now);
+  while (!accepted_.empty() && accepted_.front() < now - 1) accepted_.pop_front();
+}
+
 double AdaptiveRate::accepted_rate(double now) const {
   // What the server took since the first 429 (the workers have pushed against its limit since;
   // before it they may have idled, listing and planning) is the best guess of that limit, once
@@ -125,8 +130,7 @@ void AdaptiveRate::on_success(const Permit& permit) {
   if (permit.sent > 0 && now >= permit.sent)
     answer_time_ = answer_time_ > 0 ? 0.8 * answer_time_ + 0.2 * (now - permit.sent)
                                     : now - permit.sent;
-  accepted_.push_back(now);
-  while (!accepted_.empty() && accepted_.front() < now - 1) accepted_.pop_front();
+  record_accepted(now);
   if (rate_ <= 0) return;
   // Grow only while the rate is used: a pace far above what the workers ask for says nothing
   // about the server, and would burst when they ask for more.
@@ -154,8 +158,7 @@ void AdaptiveRate::on_success(const Permit& permit) {
 void AdaptiveRate::on_admitted(const Permit&) {
   std::lock_guard<std::mutex> lock(mutex_);
   const double now = clock_.monotonic();
-  accepted_.push_back(now);
-  while (!accepted_.empty() && accepted_.front() < now - 1) accepted_.pop_front();
+  record_accepted(now);
 }
 
 void AdaptiveRate::on_throttled(const Permit& permit, std::optional<double> retry_after) {

@@ -83,6 +83,7 @@ class AdaptiveRate {
   double ramp_accepted_rate(double now) const;  // let through a second before the first 429
   double sent_since_first_cut(double now) const;  // over the window accepted_rate counts
   void record_start(double now);
+  void record_accepted(double now);  // an answer other than 429
   double accepted_rate(double now) const;  // let through (not 429) a second, 0: too few to tell
 
   AdaptiveRateOptions options_;
