@@ -1,9 +1,10 @@
 #pragma once
 // How the process uses memory. On a virtual machine a page touched for the first time can be
-// dear: about 11 us on the 2-core VM the bench runs on (the hypervisor serves the fault; only
-// a write from this process makes the page cheap, not MADV_POPULATE_WRITE), so a 1,000-number
-// apply spent ~75 ms of CPU on ~7,000 first touches, ~13 ms of them on the main thread between
-// the lists and the first request (issue 23). A page given back to malloc and taken again
+// dear: about 11 us on the 2-core VM the bench ran on until December 2026, ~2 us since (the
+// hypervisor serves the fault; only a write from this process makes the page cheap, not
+// MADV_POPULATE_WRITE; scripts/bench.sh prints the figure), so a 1,000-number apply spent
+// ~75 ms of CPU on ~7,000 first touches, ~13 ms of them on the main thread between the lists
+// and the first request (issue 23). A page given back to malloc and taken again
 // costs nothing more; these keep pages for reuse.
 #include <cstddef>
 
